@@ -1,0 +1,35 @@
+"""Synth Studio: router and frame only (page config, navigation, shared sidebar)."""
+
+import streamlit as st
+
+from components.state import get_state
+from components.workspace import get_workspace
+from core.errors import StudioError
+
+st.set_page_config(page_title="Synth Studio", page_icon="🧪", layout="wide")
+
+PAGES = [
+    st.Page("pages/1_data.py", title="Data", icon="📂", default=True),
+    st.Page("pages/2_metadata.py", title="Metadata", icon="🏷️"),
+    st.Page("pages/3_synthesize.py", title="Synthesize", icon="⚙️"),
+    st.Page("pages/4_compare.py", title="Compare", icon="📊"),
+    st.Page("pages/5_export.py", title="Export", icon="📦"),
+]
+page = st.navigation(PAGES)
+
+with st.sidebar:
+    st.markdown("**Synth Studio**: real table in, checked synthetic table out.")
+    try:
+        workspace = get_workspace()
+    except StudioError as err:
+        st.error(str(err))
+        st.stop()
+    state = get_state()
+    if state.dataset_id is not None:
+        dataset = workspace.get_dataset(state.dataset_id)
+        st.caption(f"Dataset: **{dataset.name}** ({dataset.n_rows:,} × {dataset.n_columns})")
+    if state.run_id is not None:
+        st.caption(f"Run: **#{state.run_id}**")
+    st.caption(f"Workspace: `{workspace.path}`")
+
+page.run()

@@ -1,0 +1,1 @@
+"""Reusable Streamlit pieces: the state accessor, cached wrappers and widgets."""

@@ -1,0 +1,50 @@
+"""The editable metadata table: one row per column, type / key / PII, with the reason."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pandas as pd
+import streamlit as st
+
+from core.metadata import SDTYPES, ColumnMeta
+
+
+def metadata_editor(columns: list[ColumnMeta], *, key: str) -> list[ColumnMeta]:
+    """Show the columns for editing and return them as edited (names and reasons fixed)."""
+    frame = pd.DataFrame([asdict(c) for c in columns])
+    edited = st.data_editor(
+        frame,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        num_rows="fixed",
+        disabled=["name", "reason"],
+        column_order=["name", "sdtype", "primary_key", "pii", "reason"],
+        column_config={
+            "name": st.column_config.TextColumn("Column"),
+            "sdtype": st.column_config.SelectboxColumn(
+                "Type",
+                options=list(SDTYPES),
+                required=True,
+                help="How the synthesizer treats the column.",
+            ),
+            "primary_key": st.column_config.CheckboxColumn(
+                "Primary key", help="Unique row identifier; generated, not learned."
+            ),
+            "pii": st.column_config.CheckboxColumn(
+                "PII", help="Personal data: replaced by fake values, never copied."
+            ),
+            "reason": st.column_config.TextColumn("Why this type", width="large"),
+        },
+    )
+    return [
+        ColumnMeta(
+            name=row["name"],
+            sdtype=row["sdtype"],
+            pii=bool(row["pii"]),
+            primary_key=bool(row["primary_key"]),
+            reason=row["reason"],
+        )
+        for row in edited.to_dict("records")
+    ]

@@ -1,0 +1,36 @@
+"""The process-wide workspace handle and cached reads from it.
+
+``st.cache_resource`` holds only the workspace connection (one per file, shared by sessions;
+each operation takes its own cursor). Tables are cached per session-independent key (workspace
+path + id) with ``st.cache_data``, which copies them per caller.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from core.config import get_settings
+from core.workspace import Workspace
+
+
+@st.cache_resource(show_spinner=False)
+def _open(path: str) -> Workspace:
+    return Workspace(Path(path))
+
+
+def get_workspace() -> Workspace:
+    """The workspace named by the settings (``SYNTH_STUDIO_WORKSPACE``)."""
+    return _open(str(get_settings().workspace_path))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def real_table(workspace_path: str, dataset_id: int) -> pd.DataFrame:
+    return _open(workspace_path).read_real(dataset_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def synthetic_table(workspace_path: str, run_id: int) -> pd.DataFrame:
+    return _open(workspace_path).read_synthetic(run_id)

@@ -1,0 +1,1 @@
+"""Synth Studio core: all the logic, pure Python, never imports streamlit."""

@@ -1,0 +1,60 @@
+"""One typed settings object: every limit, cap and threshold the studio uses, with its help."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+WORKSPACE_ENV = "SYNTH_STUDIO_WORKSPACE"
+
+
+def _default_workspace() -> Path:
+    env = os.environ.get(WORKSPACE_ENV)
+    if env:
+        return Path(env).expanduser()
+    return Path.home() / ".synth_studio" / "workspace.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Studio settings. Each field carries its help in ``metadata``."""
+
+    workspace_path: Path = field(
+        default_factory=_default_workspace,
+        metadata={"help": f"DuckDB workspace file; set {WORKSPACE_ENV} to move it."},
+    )
+    max_upload_mb: int = field(
+        default=200, metadata={"help": "Largest file accepted for upload, in MB."}
+    )
+    preview_rows: int = field(default=20, metadata={"help": "Rows shown in table previews."})
+    default_rows: int = field(default=1000, metadata={"help": "Default synthetic row count."})
+    max_rows: int = field(
+        default=1_000_000, metadata={"help": "Most synthetic rows one run may generate."}
+    )
+    sample_batch_rows: int = field(
+        default=10_000, metadata={"help": "Rows sampled per batch (drives progress updates)."}
+    )
+    eval_max_rows: int = field(
+        default=20_000,
+        metadata={"help": "Evaluation subsamples each table above this many rows."},
+    )
+    plot_max_categories: int = field(
+        default=20, metadata={"help": "Categories shown per bar chart; the rest grouped."}
+    )
+    plot_max_rows: int = field(
+        default=50_000, metadata={"help": "Rows per table drawn in a distribution plot."}
+    )
+    categorical_max_share: float = field(
+        default=0.5,
+        metadata={
+            "help": "Text columns with fewer distinct values than this share of rows "
+            "are described as categories."
+        },
+    )
+    seed: int = field(default=42, metadata={"help": "Default random seed."})
+
+
+def get_settings() -> Settings:
+    """Settings for this process (reads the environment each call, so tests can override)."""
+    return Settings()

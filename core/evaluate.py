@@ -1,0 +1,168 @@
+"""Score how closely a synthetic table follows the real one, with the SDMetrics quality report.
+
+Both tables are subsampled to a row cap first so a large upload is scored in seconds, and the
+subsample is seeded so the same inputs always give the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sdv.evaluation import evaluate_quality as sdv_evaluate_quality
+from sdv.metadata import Metadata
+
+from core.errors import StudioError
+
+_SHAPES = "Column Shapes"
+_PAIRS = "Column Pair Trends"
+_PER_COLUMN = ["column", "metric", "score"]
+_PER_PAIR = ["column_1", "column_2", "metric", "score"]
+
+
+@dataclass(frozen=True)
+class Score:
+    """One score with its range; ``value`` is NaN when the score does not apply."""
+
+    name: str
+    value: float
+    low: float = 0.0
+    high: float = 1.0
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class QualityResult:
+    """The SDMetrics quality report of one synthetic table against its real table."""
+
+    overall: Score
+    column_shapes: Score
+    column_pair_trends: Score
+    per_column: pd.DataFrame
+    per_pair: pd.DataFrame
+    sample_rows: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe summary for the workspace: NaN scores become ``None``."""
+        return {
+            "quality_score": _json_float(self.overall.value),
+            "column_shapes": _json_float(self.column_shapes.value),
+            "column_pair_trends": _json_float(self.column_pair_trends.value),
+            "sample_rows": int(self.sample_rows),
+            "per_column": [
+                {"column": str(column), "metric": str(metric), "score": _json_float(score)}
+                for column, metric, score in self.per_column[_PER_COLUMN].itertuples(
+                    index=False, name=None
+                )
+            ],
+        }
+
+
+def evaluate_quality(
+    *,
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    metadata: Metadata,
+    max_rows: int = 20_000,
+    seed: int = 0,
+) -> QualityResult:
+    """Run the SDMetrics quality report on (a seeded subsample of) both tables.
+
+    Args:
+        real: The real table.
+        synthetic: The synthetic table, with the same columns as ``real``.
+        metadata: SDV metadata of the single studio table.
+        max_rows: Each table is randomly cut to at most this many rows before scoring.
+        seed: Seed of that subsample, so repeated evaluations give identical scores.
+
+    Returns:
+        The overall, column shapes and column pair trends scores with their details.
+        ``sample_rows`` is the row cap that took effect: each table used
+        ``min(len(table), sample_rows)`` rows.
+
+    Raises:
+        StudioError: a table is empty, the columns differ, or SDMetrics fails.
+    """
+    if max_rows < 1:
+        raise ValueError(f"max_rows must be at least 1, got {max_rows}")
+    for label, frame in (("real", real), ("synthetic", synthetic)):
+        if frame.empty:
+            # SDMetrics scores an empty table (0.5) instead of refusing it.
+            raise StudioError(f"The {label} table has no rows; there is nothing to evaluate.")
+    missing = [str(c) for c in real.columns if c not in synthetic.columns]
+    if missing:
+        raise StudioError(
+            f"The synthetic table lacks column(s) {', '.join(missing)}; sample it again."
+        )
+    real_used = _subsample(real, max_rows=max_rows, seed=seed)
+    synthetic_used = _subsample(synthetic[list(real.columns)], max_rows=max_rows, seed=seed)
+    try:
+        with warnings.catch_warnings():
+            # Small-sample and future warnings from scipy/SDMetrics are noise for a studio user.
+            warnings.simplefilter("ignore")
+            report = sdv_evaluate_quality(real_used, synthetic_used, metadata, verbose=False)
+            properties = report.get_properties().set_index("Property")["Score"]
+            shapes = report.get_details(_SHAPES)
+            pairs = report.get_details(_PAIRS)
+            overall = report.get_score()
+    except Exception as err:  # SDMetrics raises many types; all mean "could not score"
+        text = " ".join(str(err).split())[:300] or type(err).__name__
+        raise StudioError(f"Quality evaluation failed: {text}") from err
+    return QualityResult(
+        overall=Score(
+            name="Quality score",
+            value=_float(overall),
+            description="Average of column shapes and column pair trends.",
+        ),
+        column_shapes=Score(
+            name=_SHAPES,
+            value=_float(properties.get(_SHAPES)),
+            description=(
+                "How well each column's distribution is matched "
+                "(KSComplement for numbers and dates, TVComplement for categories)."
+            ),
+        ),
+        column_pair_trends=Score(
+            name=_PAIRS,
+            value=_float(properties.get(_PAIRS)),
+            description=(
+                "How well relationships between pairs of columns are kept "
+                "(correlation similarity, contingency similarity); "
+                "NaN when there are no column pairs."
+            ),
+        ),
+        per_column=_tidy(shapes, {"Column": "column", "Metric": "metric", "Score": "score"}),
+        per_pair=_tidy(
+            pairs,
+            {"Column 1": "column_1", "Column 2": "column_2", "Metric": "metric", "Score": "score"},
+        ),
+        sample_rows=max(len(real_used), len(synthetic_used)),
+    )
+
+
+def _subsample(frame: pd.DataFrame, *, max_rows: int, seed: int) -> pd.DataFrame:
+    if len(frame) <= max_rows:
+        return frame
+    return frame.sample(n=max_rows, random_state=seed).reset_index(drop=True)
+
+
+def _tidy(details: pd.DataFrame, renames: dict[str, str]) -> pd.DataFrame:
+    # SDMetrics returns an empty frame without some columns when a property has no rows.
+    tidy = details.rename(columns=renames).reindex(columns=list(renames.values()))
+    tidy["score"] = pd.to_numeric(tidy["score"], errors="coerce").astype(float)
+    return tidy.reset_index(drop=True)
+
+
+def _float(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _json_float(value: Any) -> float | None:
+    number = _float(value)
+    return None if math.isnan(number) else number

@@ -1,0 +1,156 @@
+"""Read a user's file into the workspace through DuckDB.
+
+The format registry is data: each entry names its extensions and the DuckDB table function (or,
+for Excel, the pandas reader) that reads it. Nothing a user uploads is ever unpickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from core.config import Settings, get_settings
+from core.errors import (
+    EmptyTableError,
+    FileTooLargeError,
+    StudioError,
+    UnreadableTableError,
+    UnsupportedFormatError,
+)
+from core.workspace import DatasetInfo, Workspace
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """A readable file format."""
+
+    key: str
+    label: str
+    extensions: tuple[str, ...]
+    # DuckDB SQL with one ``?`` for the path; None when ``frame_reader`` is used instead.
+    sql: str | None = None
+    frame_reader: Callable[[Path], pd.DataFrame] | None = None
+
+
+def _read_excel(path: Path) -> pd.DataFrame:
+    return pd.read_excel(path, engine="openpyxl")
+
+
+FORMATS: dict[str, FormatSpec] = {
+    "csv": FormatSpec("csv", "CSV", (".csv", ".csv.gz", ".txt"), "SELECT * FROM read_csv(?)"),
+    "tsv": FormatSpec("tsv", "TSV", (".tsv", ".tab"), "SELECT * FROM read_csv(?, delim = '\t')"),
+    "parquet": FormatSpec(
+        "parquet", "Parquet", (".parquet", ".pq"), "SELECT * FROM read_parquet(?)"
+    ),
+    "json": FormatSpec(
+        "json", "JSON / JSON lines", (".json", ".jsonl", ".ndjson"), "SELECT * FROM read_json(?)"
+    ),
+    "excel": FormatSpec("excel", "Excel", (".xlsx",), frame_reader=_read_excel),
+}
+
+# First bytes of binary formats, used to catch a file whose extension lies.
+_MAGIC = {b"PAR1": "parquet", b"PK\x03\x04": "excel"}
+
+
+def accepted_extensions() -> list[str]:
+    """Extensions for the upload widget, without dots."""
+    return sorted({ext.lstrip(".") for spec in FORMATS.values() for ext in spec.extensions})
+
+
+def detect_format(filename: str, head: bytes = b"") -> FormatSpec:
+    """The format for a file, from its name, checked against its first bytes."""
+    lower = filename.lower()
+    by_name = next(
+        (spec for spec in FORMATS.values() if any(lower.endswith(e) for e in spec.extensions)),
+        None,
+    )
+    by_magic = next((FORMATS[k] for magic, k in _MAGIC.items() if head.startswith(magic)), None)
+    if by_magic is not None:
+        return by_magic
+    if by_name is None:
+        known = ", ".join(spec.label for spec in FORMATS.values())
+        raise UnsupportedFormatError(
+            f"'{filename}' is not a supported file type; use one of: {known}."
+        )
+    if by_name.key in ("parquet", "excel"):
+        raise UnreadableTableError(
+            f"'{filename}' is named as {by_name.label} but its content is not; "
+            "check the file or re-export it."
+        )
+    return by_name
+
+
+def fingerprint_file(path: Path) -> str:
+    """SHA-256 of the file's bytes: the dataset identity used for caching."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ingest_file(
+    workspace: Workspace,
+    path: Path,
+    *,
+    name: str | None = None,
+    display_name: str | None = None,
+    settings: Settings | None = None,
+) -> DatasetInfo:
+    """Load a table file into the workspace as a new dataset.
+
+    Args:
+        workspace: the workspace to store the dataset in.
+        path: the file on disk.
+        name: the dataset's name (defaults to the file's stem).
+        display_name: the file name shown to the user (defaults to ``path.name``).
+        settings: limits to apply (defaults to :func:`get_settings`).
+
+    Raises:
+        StudioError: a one-line reason when the file cannot become a dataset; the workspace is
+            left unchanged.
+    """
+    settings = settings or get_settings()
+    path = Path(path)
+    shown = display_name or path.name
+    if not path.is_file():
+        raise UnreadableTableError(f"File not found: {shown}")
+    size_mb = path.stat().st_size / 1e6
+    if size_mb > settings.max_upload_mb:
+        raise FileTooLargeError(
+            f"'{shown}' is {size_mb:.0f} MB; the limit is {settings.max_upload_mb} MB."
+        )
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    spec = detect_format(shown, head)
+    if not head:
+        raise EmptyTableError(f"'{shown}' is empty; choose a file with a header and rows.")
+    dataset_name = name or shown.split(".")[0] or "dataset"
+    fingerprint = fingerprint_file(path)
+    try:
+        if spec.frame_reader is not None:
+            frame = spec.frame_reader(path)
+            return workspace.add_dataset(
+                name=dataset_name, source=shown, fingerprint=fingerprint, frame=frame
+            )
+        return workspace.add_dataset(
+            name=dataset_name,
+            source=shown,
+            fingerprint=fingerprint,
+            relation_sql=spec.sql,
+            relation_params=[str(path)],
+        )
+    except StudioError:
+        raise
+    except (duckdb.Error, ValueError, OSError, KeyError) as err:
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise UnreadableTableError(f"Could not read '{shown}' as {spec.label}: {reason}") from err
+    except Exception as err:  # openpyxl and zipfile raise their own types on broken files
+        raise UnreadableTableError(
+            f"Could not read '{shown}' as {spec.label}: {type(err).__name__}"
+        ) from err

@@ -1,0 +1,103 @@
+"""The studio's pipeline as verbs over the workspace: the pages and the CLI share these."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from core.config import Settings, get_settings
+from core.errors import InvalidParameterError, StudioError
+from core.evaluate import QualityResult, evaluate_quality
+from core.metadata import detect_metadata, to_sdv
+from core.progress import Progress, no_progress
+from core.synthesizers import fit_synthesizer, get_spec, resolve_params, sample_rows
+from core.workspace import DatasetInfo, RunInfo, Workspace
+
+
+def ensure_metadata(workspace: Workspace, dataset: DatasetInfo) -> dict[str, Any]:
+    """The dataset's stored metadata, detecting and storing it on first use."""
+    if dataset.metadata is not None:
+        return dataset.metadata
+    metadata = detect_metadata(workspace.read_real(dataset.id))
+    workspace.set_metadata(dataset.id, metadata)
+    return metadata
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run: RunInfo
+    synthetic: pd.DataFrame
+    quality: QualityResult
+
+
+def synthesize(
+    workspace: Workspace,
+    *,
+    dataset_id: int,
+    key: str,
+    rows: int,
+    seed: int,
+    params: dict[str, Any] | None = None,
+    progress: Progress = no_progress,
+    settings: Settings | None = None,
+) -> RunResult:
+    """Fit, sample, store and score one run; the run is recorded as failed on any error.
+
+    Raises:
+        StudioError: bad parameters or a fit the data does not allow, as one line.
+    """
+    settings = settings or get_settings()
+    spec = get_spec(key)
+    values = resolve_params(key, params)
+    if not 1 <= rows <= settings.max_rows:
+        raise InvalidParameterError(
+            f"Number of rows must be between 1 and {settings.max_rows:,}; got {rows:,}."
+        )
+    dataset = workspace.get_dataset(dataset_id)
+    metadata = ensure_metadata(workspace, dataset)
+    real = workspace.read_real(dataset_id)
+    run_id = workspace.start_run(
+        dataset_id=dataset_id, synthesizer=spec.key, params=values, seed=seed, n_rows=rows
+    )
+    try:
+        sdv_metadata = to_sdv(metadata)
+        started = time.perf_counter()
+        synth = fit_synthesizer(
+            key=key, metadata=sdv_metadata, data=real, params=values, progress=progress
+        )
+        fit_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        synthetic = sample_rows(
+            synth, rows=rows, seed=seed, batch_rows=settings.sample_batch_rows, progress=progress
+        )
+        sample_seconds = time.perf_counter() - started
+        progress("evaluate", 0, None)
+        quality = evaluate_quality(
+            real=real,
+            synthetic=synthetic,
+            metadata=sdv_metadata,
+            max_rows=settings.eval_max_rows,
+            seed=seed,
+        )
+        progress("evaluate", 1, 1)
+        run = workspace.finish_run(
+            run_id,
+            synthetic=synthetic,
+            fit_seconds=fit_seconds,
+            sample_seconds=sample_seconds,
+            scores=quality.to_dict(),
+        )
+    except StudioError as err:
+        workspace.fail_run(run_id, str(err))
+        raise
+    except Exception as err:
+        message = " ".join(str(err).split())[:300] or type(err).__name__
+        workspace.fail_run(run_id, message)
+        raise StudioError(f"The run failed: {message}") from err
+    except BaseException:  # the page was left or rerun mid-fit, or Ctrl-C in the CLI
+        workspace.fail_run(run_id, "interrupted before it finished")
+        raise
+    return RunResult(run=run, synthetic=synthetic, quality=quality)

@@ -1,0 +1,249 @@
+"""Plotly figures comparing a real and a synthetic table; pages call ``st.plotly_chart(fig)``.
+
+Histograms and shares are computed here with numpy/pandas and drawn as bars, so a figure
+carries a few dozen numbers instead of every row of the table.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+# Okabe-Ito blue and orange: distinct for colour-blind readers, fixed across every figure.
+REAL_COLOR = "#0072B2"
+SYNTH_COLOR = "#E69F00"
+OTHER = "(other)"
+MISSING = "(missing)"
+NO_CORRELATIONS = "Correlations need at least two numeric columns"
+
+_MAX_BINS = 60
+_SEED = 0
+_CORR_SDTYPES = ("numerical", "datetime")
+_SIDES = (("Real", REAL_COLOR), ("Synthetic", SYNTH_COLOR))
+
+
+def plot_column(
+    real: pd.Series,
+    synthetic: pd.Series,
+    sdtype: str,
+    *,
+    max_categories: int = 20,
+    max_rows: int = 50_000,
+) -> go.Figure:
+    """Compare one column's distribution in the real and the synthetic table.
+
+    Args:
+        real: The real column.
+        synthetic: The synthetic column (may be empty).
+        sdtype: SDV sdtype: ``numerical`` and ``datetime`` give histograms on shared bins,
+            every other sdtype gives bars of each category's share of rows.
+        max_categories: Categories beyond the most frequent ones (in the real column) are
+            grouped as ``(other)``.
+        max_rows: Each column is randomly cut to at most this many rows first (seeded).
+
+    Returns:
+        A figure with one trace named ``Real`` and one named ``Synthetic``.
+    """
+    title = str(real.name if real.name is not None else synthetic.name or "")
+    sides = [_downsample(s, max_rows) for s in (real, synthetic)]
+    if sdtype == "numerical":
+        numbers = [pd.to_numeric(s, errors="coerce").astype(float) for s in sides]
+        fig = _histogram_figure(numbers, density=True, dates=False)
+        fig.update_layout(yaxis_title="probability density")
+    elif sdtype == "datetime":
+        # Density per nanosecond means nothing to a reader; the share of rows per bin does.
+        fig = _histogram_figure([_as_nanoseconds(s) for s in sides], density=False, dates=True)
+        fig.update_layout(yaxis_title="share of rows")
+    else:
+        fig = _category_figure(sides, max_categories=max_categories)
+        fig.update_layout(yaxis_title="share of rows")
+    fig.update_layout(title=title, legend_title_text="", bargap=0.05)
+    return fig
+
+
+def compute_correlations(df: pd.DataFrame, sdtypes: dict[str, str]) -> pd.DataFrame:
+    """Pearson correlations of the numerical and datetime columns of ``df``.
+
+    Dates count as their timestamp, so "later rows cost more" shows up as a correlation.
+    Constant or empty columns give NaN.
+
+    Returns:
+        A square frame indexed and columned by those columns, in ``sdtypes`` order.
+    """
+    columns = [c for c, t in sdtypes.items() if t in _CORR_SDTYPES and c in df.columns]
+    numbers = pd.DataFrame(
+        {
+            c: _as_nanoseconds(df[c])
+            if sdtypes[c] == "datetime"
+            else pd.to_numeric(df[c], errors="coerce").astype(float)
+            for c in columns
+        },
+        index=df.index,
+        columns=columns,
+    )
+    # Float rounding can land a hair outside [-1, 1].
+    return numbers.corr(method="pearson").clip(-1.0, 1.0).reindex(index=columns, columns=columns)
+
+
+def plot_correlations(
+    real: pd.DataFrame, synthetic: pd.DataFrame, sdtypes: dict[str, str]
+) -> go.Figure:
+    """Real and synthetic correlation heatmaps side by side on one fixed -1..1 scale.
+
+    Returns:
+        A 1x2 figure titled "Real" / "Synthetic" with one colorbar, or an annotated empty
+        figure when fewer than two numeric columns are in both tables.
+    """
+    shared = {c: t for c, t in sdtypes.items() if c in real.columns and c in synthetic.columns}
+    columns = [c for c, t in shared.items() if t in _CORR_SDTYPES]
+    if len(columns) < 2:
+        fig = go.Figure()
+        fig.add_annotation(
+            text=NO_CORRELATIONS, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
+        )
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        return fig
+    fig = make_subplots(
+        rows=1, cols=2, subplot_titles=("Real", "Synthetic"), horizontal_spacing=0.12
+    )
+    labels = [str(c) for c in columns]
+    for col, frame in enumerate((real, synthetic), start=1):
+        corr = compute_correlations(frame, shared)
+        fig.add_trace(
+            go.Heatmap(
+                z=corr.to_numpy(),
+                x=labels,
+                y=labels,
+                zmin=-1.0,
+                zmax=1.0,
+                colorscale="RdBu",
+                showscale=col == 2,
+                name="Real" if col == 1 else "Synthetic",
+                hovertemplate="%{y} / %{x}: %{z:.2f}<extra></extra>",
+                # Numbers in cells help on small matrices and become clutter on large ones.
+                texttemplate="%{z:.2f}" if len(columns) <= 12 else None,
+            ),
+            row=1,
+            col=col,
+        )
+    # Matrix convention: the diagonal runs from top-left to bottom-right.
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def _downsample(series: pd.Series, max_rows: int) -> pd.Series:
+    if len(series) <= max_rows:
+        return series
+    return series.sample(n=max_rows, random_state=_SEED)
+
+
+def _as_nanoseconds(series: pd.Series) -> pd.Series:
+    with warnings.catch_warnings():
+        # Mixed formats make pandas warn that it parses element by element; that is intended.
+        warnings.simplefilter("ignore")
+        dates = pd.to_datetime(series, errors="coerce", utc=True)
+    # NaT cannot be cast to an integer, so view the raw nanoseconds and mask them afterwards.
+    raw = dates.dt.tz_localize(None).to_numpy().astype("datetime64[ns]").view("int64")
+    return pd.Series(raw.astype(float), index=series.index).where(dates.notna())
+
+
+def _histogram_figure(sides: list[pd.Series], *, density: bool, dates: bool) -> go.Figure:
+    finite = [s[np.isfinite(s)].to_numpy() for s in sides]
+    edges = _shared_edges(np.concatenate(finite))
+    fig = go.Figure()
+    for values, (name, color) in zip(finite, _SIDES, strict=True):
+        counts, _ = np.histogram(values, bins=edges)
+        widths = np.diff(edges)
+        heights = counts / max(len(values), 1)
+        if density:
+            heights = heights / widths
+        centres = edges[:-1] + widths / 2
+        x = pd.to_datetime(centres.astype("int64")) if dates else centres
+        fig.add_trace(
+            go.Bar(
+                x=x,
+                y=heights,
+                width=widths / 1e6 if dates else widths,  # date axes use ms
+                name=name,
+                marker_color=color,
+                opacity=0.6,
+                customdata=counts,
+                hovertemplate=f"{name}: %{{x}}<br>%{{y:.3g}} (n = %{{customdata}})<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="overlay")
+    notes = [
+        f"{name} {s.isna().mean():.1%}"
+        for s, (name, _) in zip(sides, _SIDES, strict=True)
+        if len(s)
+    ]
+    if any(s.isna().any() for s in sides):
+        # Histograms drop missing values silently; say how many there were.
+        fig.add_annotation(
+            text="missing: " + ", ".join(notes),
+            showarrow=False,
+            x=1,
+            y=1.06,
+            xref="paper",
+            yref="paper",
+            xanchor="right",
+        )
+    return fig
+
+
+def _shared_edges(values: np.ndarray) -> np.ndarray:
+    if values.size == 0:
+        return np.array([0.0, 1.0])
+    edges = np.histogram_bin_edges(values, bins="auto")
+    if len(edges) - 1 > _MAX_BINS:
+        # Long tails make "auto" choose thousands of slivers; cap them for a readable chart.
+        edges = np.histogram_bin_edges(values, bins=_MAX_BINS)
+    return edges
+
+
+def _category_figure(sides: list[pd.Series], *, max_categories: int) -> go.Figure:
+    labels = [_labels(s) for s in sides]
+    real_counts, synth_counts = (lab.value_counts() for lab in labels)
+    ranked = pd.DataFrame({"real": real_counts, "synth": synth_counts}).fillna(0)
+    ranked = ranked.drop(index=MISSING, errors="ignore")
+    ranked = ranked.sort_values(["real", "synth"], ascending=False, kind="stable")
+    top = list(ranked.index[:max_categories])
+    order = top + ([OTHER] if len(ranked) > len(top) else [])
+    if any((lab == MISSING).any() for lab in labels):
+        order.append(MISSING)
+    fig = go.Figure()
+    for lab, (name, color) in zip(labels, _SIDES, strict=True):
+        grouped = lab.where(lab.isin(top) | (lab == MISSING), OTHER)
+        counts = grouped.value_counts().reindex(order, fill_value=0)
+        shares = counts / max(len(lab), 1)
+        fig.add_trace(
+            go.Bar(
+                x=order,
+                y=shares.to_numpy(),
+                name=name,
+                marker_color=color,
+                opacity=0.85,
+                customdata=counts.to_numpy(),
+                hovertemplate=f"{name}: %{{x}}<br>%{{y:.1%}} (n = %{{customdata}})<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def _labels(series: pd.Series) -> pd.Series:
+    values = series
+    if pd.api.types.is_float_dtype(values):
+        present = values.dropna()
+        # 2.0 and 2 are one category: a synthesizer or DuckDB may hand back floats for ints.
+        whole = np.isfinite(present) & (present == np.round(present)) & (present.abs() < 2**53)
+        if len(present) and whole.all():
+            values = values.astype("Int64")
+    labels = values.astype(str).astype(object)
+    return labels.where(series.notna(), MISSING)

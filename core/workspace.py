@@ -1,0 +1,361 @@
+"""The DuckDB workspace: datasets, their real tables, runs and synthetic tables, in one file.
+
+One root connection per process; every operation takes its own ``cursor()`` so threads (one per
+Streamlit session) never share one. Table names are built from integer ids only, so no user
+string is ever put into SQL text; user values travel as parameters.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from core.errors import EmptyTableError, NotFoundError, WorkspaceError
+
+SCHEMA_VERSION = 1
+
+# Each migration takes the schema from version N-1 to N. Append only; never edit a shipped one.
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        "CREATE SEQUENCE IF NOT EXISTS dataset_ids START 1",
+        "CREATE SEQUENCE IF NOT EXISTS run_ids START 1",
+        """CREATE TABLE datasets (
+            id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, source VARCHAR NOT NULL,
+            fingerprint VARCHAR NOT NULL, n_rows BIGINT NOT NULL, n_columns INTEGER NOT NULL,
+            metadata_json VARCHAR, created TIMESTAMP NOT NULL DEFAULT current_timestamp)""",
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY, dataset_id INTEGER NOT NULL, synthesizer VARCHAR NOT NULL,
+            params_json VARCHAR NOT NULL, seed INTEGER NOT NULL, n_rows BIGINT NOT NULL,
+            status VARCHAR NOT NULL, fit_seconds DOUBLE, sample_seconds DOUBLE,
+            scores_json VARCHAR, error VARCHAR,
+            created TIMESTAMP NOT NULL DEFAULT current_timestamp)""",
+    ],
+}
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """A dataset stored in the workspace."""
+
+    id: int
+    name: str
+    source: str
+    fingerprint: str
+    n_rows: int
+    n_columns: int
+    metadata: dict[str, Any] | None
+    created: datetime
+
+    @property
+    def table(self) -> str:
+        return real_table(self.id)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One synthesis run and its outcome."""
+
+    id: int
+    dataset_id: int
+    synthesizer: str
+    params: dict[str, Any]
+    seed: int
+    n_rows: int
+    status: str
+    fit_seconds: float | None
+    sample_seconds: float | None
+    scores: dict[str, Any] | None
+    error: str | None
+    created: datetime
+
+    @property
+    def table(self) -> str:
+        return synth_table(self.id)
+
+
+def real_table(dataset_id: int) -> str:
+    return f"real_{int(dataset_id)}"
+
+
+def synth_table(run_id: int) -> str:
+    return f"synth_{int(run_id)}"
+
+
+_DATASET_COLS = "id, name, source, fingerprint, n_rows, n_columns, metadata_json, created"
+_RUN_COLS = (
+    "id, dataset_id, synthesizer, params_json, seed, n_rows, status, fit_seconds,"
+    " sample_seconds, scores_json, error, created"
+)
+
+
+def _dataset(row: tuple) -> DatasetInfo:
+    *head, meta, created = row
+    return DatasetInfo(*head, json.loads(meta) if meta else None, created)
+
+
+def _run(row: tuple) -> RunInfo:
+    rid, did, synth, params, seed, n, status, fit, sample, scores, error, created = row
+    return RunInfo(
+        rid,
+        did,
+        synth,
+        json.loads(params),
+        seed,
+        n,
+        status,
+        fit,
+        sample,
+        json.loads(scores) if scores else None,
+        error,
+        created,
+    )
+
+
+class Workspace:
+    """A studio workspace stored in one DuckDB file."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._con = duckdb.connect(str(self.path))
+        except (duckdb.Error, OSError) as err:
+            first = str(err).splitlines()[0]
+            raise WorkspaceError(f"Cannot open workspace {self.path}: {first}") from err
+        self._lock = threading.Lock()
+        self._migrate()
+
+    def close(self) -> None:
+        self._con.close()
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A private cursor for one operation; safe to use from any thread."""
+        with self._lock:  # creating cursors from the root connection is not thread-safe
+            cur = self._con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor inside a transaction: committed on success, rolled back on any error."""
+        with self.cursor() as cur:
+            cur.begin()
+            try:
+                yield cur
+            except BaseException:
+                cur.rollback()
+                raise
+            cur.commit()
+
+    def schema_version(self) -> int:
+        with self.cursor() as cur:
+            return cur.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+
+    def _migrate(self) -> None:
+        with self.transaction() as cur:
+            cur.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            current = cur.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+            if current > SCHEMA_VERSION:
+                raise WorkspaceError(
+                    f"Workspace {self.path} was written by a newer Synth Studio "
+                    f"(schema {current}); upgrade the studio to open it."
+                )
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[version]:
+                    cur.execute(statement)
+                cur.execute("INSERT INTO schema_version VALUES (?)", [version])
+
+    # Datasets -------------------------------------------------------------------------------
+
+    def add_dataset(
+        self,
+        *,
+        name: str,
+        source: str,
+        fingerprint: str,
+        relation_sql: str | None = None,
+        relation_params: list[Any] | None = None,
+        frame: pd.DataFrame | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> DatasetInfo:
+        """Store a table and its dataset row in one transaction.
+
+        Pass either ``frame`` (a DataFrame) or ``relation_sql``, a fixed SELECT from
+        :mod:`core.ingest` whose user values (the file path) travel in ``relation_params``.
+        An empty table is refused and nothing is written.
+        """
+        with self.transaction() as cur:
+            (dataset_id,) = cur.execute("SELECT nextval('dataset_ids')").fetchone()
+            table = real_table(dataset_id)
+            if frame is not None:
+                cur.register("incoming", frame)
+                cur.execute(f"CREATE TABLE {table} AS SELECT * FROM incoming")
+                cur.unregister("incoming")
+            else:
+                cur.execute(f"CREATE TABLE {table} AS {relation_sql}", relation_params or [])
+            n_rows = cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            n_cols = len(cur.execute(f"SELECT * FROM {table} LIMIT 0").description)
+            if n_rows == 0 or n_cols == 0:
+                raise EmptyTableError(
+                    f"'{source}' has no data rows; choose a file with a header and rows."
+                )
+            cur.execute(
+                f"INSERT INTO datasets ({_DATASET_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    dataset_id,
+                    name,
+                    source,
+                    fingerprint,
+                    n_rows,
+                    n_cols,
+                    json.dumps(metadata) if metadata else None,
+                    datetime.now(),
+                ],
+            )
+        return self.get_dataset(dataset_id)
+
+    def list_datasets(self) -> list[DatasetInfo]:
+        with self.cursor() as cur:
+            rows = cur.execute(f"SELECT {_DATASET_COLS} FROM datasets ORDER BY id").fetchall()
+        return [_dataset(r) for r in rows]
+
+    def get_dataset(self, dataset_id: int) -> DatasetInfo:
+        with self.cursor() as cur:
+            row = cur.execute(
+                f"SELECT {_DATASET_COLS} FROM datasets WHERE id = ?", [dataset_id]
+            ).fetchone()
+        if row is None:
+            raise NotFoundError(f"Dataset {dataset_id} is not in this workspace.")
+        return _dataset(row)
+
+    def find_dataset(self, fingerprint: str) -> DatasetInfo | None:
+        """The newest dataset with this fingerprint, so re-uploading a file does not copy it."""
+        with self.cursor() as cur:
+            row = cur.execute(
+                f"SELECT {_DATASET_COLS} FROM datasets WHERE fingerprint = ? "
+                "ORDER BY id DESC LIMIT 1",
+                [fingerprint],
+            ).fetchone()
+        return _dataset(row) if row else None
+
+    def set_metadata(self, dataset_id: int, metadata: dict[str, Any]) -> None:
+        self.get_dataset(dataset_id)
+        with self.cursor() as cur:
+            cur.execute(
+                "UPDATE datasets SET metadata_json = ? WHERE id = ?",
+                [json.dumps(metadata), dataset_id],
+            )
+
+    def read_real(self, dataset_id: int, limit: int | None = None) -> pd.DataFrame:
+        return self._read(real_table(self.get_dataset(dataset_id).id), limit)
+
+    def column_types(self, dataset_id: int) -> pd.DataFrame:
+        """Column name and DuckDB type of a dataset's table."""
+        table = real_table(self.get_dataset(dataset_id).id)
+        with self.cursor() as cur:
+            described = cur.execute(f"DESCRIBE {table}").fetchall()
+        return pd.DataFrame([(r[0], r[1]) for r in described], columns=["column", "type"])
+
+    # Runs -----------------------------------------------------------------------------------
+
+    def start_run(
+        self,
+        *,
+        dataset_id: int,
+        synthesizer: str,
+        params: dict[str, Any],
+        seed: int,
+        n_rows: int,
+    ) -> int:
+        """Record a run as ``running``; finish it with :meth:`finish_run` or :meth:`fail_run`."""
+        self.get_dataset(dataset_id)
+        with self.transaction() as cur:
+            (run_id,) = cur.execute("SELECT nextval('run_ids')").fetchone()
+            cur.execute(
+                f"INSERT INTO runs ({_RUN_COLS}) VALUES (?, ?, ?, ?, ?, ?, 'running',"
+                " NULL, NULL, NULL, NULL, ?)",
+                [run_id, dataset_id, synthesizer, json.dumps(params), seed, n_rows, datetime.now()],
+            )
+        return run_id
+
+    def finish_run(
+        self,
+        run_id: int,
+        *,
+        synthetic: pd.DataFrame,
+        fit_seconds: float,
+        sample_seconds: float,
+        scores: dict[str, Any] | None = None,
+    ) -> RunInfo:
+        """Store the synthetic table and mark the run done, all or nothing."""
+        table = synth_table(run_id)
+        with self.transaction() as cur:
+            cur.register("incoming", synthetic)
+            cur.execute(f"CREATE TABLE {table} AS SELECT * FROM incoming")
+            cur.unregister("incoming")
+            cur.execute(
+                "UPDATE runs SET status = 'done', fit_seconds = ?, sample_seconds = ?,"
+                " scores_json = ?, n_rows = ? WHERE id = ?",
+                [
+                    fit_seconds,
+                    sample_seconds,
+                    json.dumps(scores) if scores else None,
+                    len(synthetic),
+                    run_id,
+                ],
+            )
+        return self.get_run(run_id)
+
+    def set_scores(self, run_id: int, scores: dict[str, Any]) -> None:
+        with self.cursor() as cur:
+            cur.execute(
+                "UPDATE runs SET scores_json = ? WHERE id = ?", [json.dumps(scores), run_id]
+            )
+
+    def fail_run(self, run_id: int, error: str) -> None:
+        with self.cursor() as cur:
+            cur.execute(
+                "UPDATE runs SET status = 'failed', error = ? WHERE id = ?", [error, run_id]
+            )
+
+    def get_run(self, run_id: int) -> RunInfo:
+        with self.cursor() as cur:
+            row = cur.execute(f"SELECT {_RUN_COLS} FROM runs WHERE id = ?", [run_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"Run {run_id} is not in this workspace.")
+        return _run(row)
+
+    def list_runs(self, dataset_id: int | None = None) -> list[RunInfo]:
+        sql = f"SELECT {_RUN_COLS} FROM runs"
+        params: list[Any] = []
+        if dataset_id is not None:
+            sql += " WHERE dataset_id = ?"
+            params.append(dataset_id)
+        with self.cursor() as cur:
+            rows = cur.execute(sql + " ORDER BY id", params).fetchall()
+        return [_run(r) for r in rows]
+
+    def read_synthetic(self, run_id: int, limit: int | None = None) -> pd.DataFrame:
+        run = self.get_run(run_id)
+        if run.status != "done":
+            raise NotFoundError(f"Run {run_id} has no synthetic table (status: {run.status}).")
+        return self._read(synth_table(run_id), limit)
+
+    def _read(self, table: str, limit: int | None) -> pd.DataFrame:
+        sql = f"SELECT * FROM {table}"
+        with self.cursor() as cur:
+            if limit is not None:
+                return cur.execute(sql + " LIMIT ?", [int(limit)]).df()
+            return cur.execute(sql).df()

@@ -1,0 +1,78 @@
+"""Step 1, Data: bring a table (upload or demo) or reopen one from the workspace."""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from components.state import get_state
+from components.workspace import get_workspace
+from core.config import get_settings
+from core.demo import DEMOS, load_demo
+from core.errors import StudioError
+from core.ingest import accepted_extensions, ingest_file
+
+state = get_state()
+workspace = get_workspace()
+settings = get_settings()
+
+st.title("Data")
+source = st.radio(
+    "Where is your table?",
+    ["Demo dataset", "Upload a file", "Workspace"],
+    horizontal=True,
+    key="data.source",
+)
+
+try:
+    if source == "Demo dataset":
+        key = st.selectbox(
+            "Demo dataset", list(DEMOS), format_func=lambda k: DEMOS[k].label, key="data.demo"
+        )
+        st.caption(DEMOS[key].description)
+        if st.button("Use this dataset", type="primary", key="data.use_demo"):
+            state.select_dataset(load_demo(workspace, key).id)
+    elif source == "Upload a file":
+        upload = st.file_uploader(
+            f"CSV, TSV, Excel, Parquet or JSON, up to {settings.max_upload_mb} MB",
+            type=accepted_extensions(),
+            key="data.upload",
+        )
+        if upload is not None and st.button("Load file", type="primary", key="data.load"):
+            with tempfile.TemporaryDirectory() as tmp, st.spinner("Reading the file…"):
+                path = Path(tmp) / "upload.bin"
+                path.write_bytes(upload.getbuffer())
+                dataset = ingest_file(workspace, path, display_name=upload.name)
+            state.select_dataset(dataset.id)
+    else:
+        datasets = workspace.list_datasets()
+        if not datasets:
+            st.info("The workspace has no datasets yet: load a demo or upload a file.")
+        else:
+            by_id = {d.id: d for d in datasets}
+            chosen = st.selectbox(
+                "Dataset",
+                list(by_id),
+                index=len(datasets) - 1,
+                key="data.existing",
+                format_func=lambda i: f"#{i} {by_id[i].name} ({by_id[i].source})",
+            )
+            if st.button("Open", type="primary", key="data.open"):
+                state.select_dataset(chosen)
+except StudioError as err:
+    st.error(str(err))
+
+if state.dataset_id is None:
+    st.info("Choose a table above to begin.")
+    st.stop()
+
+dataset = workspace.get_dataset(state.dataset_id)
+st.subheader(dataset.name)
+rows, columns, source_col = st.columns(3)
+rows.metric("Rows", f"{dataset.n_rows:,}")
+columns.metric("Columns", dataset.n_columns)
+source_col.metric("Source", dataset.source)
+preview, types = st.columns([3, 1])
+preview.dataframe(workspace.read_real(dataset.id, limit=settings.preview_rows), height=320)
+types.dataframe(workspace.column_types(dataset.id), hide_index=True, height=320)
+st.page_link("pages/2_metadata.py", label="Next: check the metadata", icon="➡️")

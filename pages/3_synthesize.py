@@ -1,0 +1,81 @@
+"""Step 3, Synthesize: pick a synthesizer and its settings, fit, sample and store a run."""
+
+import streamlit as st
+
+from components.param_form import param_inputs
+from components.progress import StreamlitProgress
+from components.state import get_state
+from components.workspace import get_workspace
+from core.config import get_settings
+from core.errors import StudioError
+from core.pipeline import synthesize
+from core.synthesizers import REGISTRY
+
+state = get_state()
+workspace = get_workspace()
+settings = get_settings()
+
+st.title("Synthesize")
+if state.dataset_id is None:
+    st.info("Choose a dataset on the Data page first.")
+    st.page_link("pages/1_data.py", label="Go to Data", icon="📂")
+    st.stop()
+
+dataset = workspace.get_dataset(state.dataset_id)
+key = st.selectbox(
+    "Synthesizer",
+    list(REGISTRY),
+    format_func=lambda k: REGISTRY[k].label,
+    key="synthesize.synthesizer",
+)
+spec = REGISTRY[key]
+st.caption(f"{spec.description} Speed: {spec.speed}.")
+
+with st.form("synthesize.form"):
+    params = param_inputs(spec, key="synthesize.param")
+    rows_col, seed_col = st.columns(2)
+    rows = rows_col.number_input(
+        "Rows to generate",
+        min_value=1,
+        max_value=settings.max_rows,
+        value=min(settings.default_rows, settings.max_rows),
+        step=100,
+        key="synthesize.rows",
+    )
+    seed = seed_col.number_input(
+        "Seed",
+        min_value=0,
+        max_value=2**31 - 1,
+        value=settings.seed,
+        help="The same seed and settings give the same rows.",
+        key="synthesize.seed",
+    )
+    go = st.form_submit_button(f"Generate from {dataset.name}", type="primary")
+
+if go:
+    progress = StreamlitProgress()
+    try:
+        result = synthesize(
+            workspace,
+            dataset_id=dataset.id,
+            key=key,
+            rows=int(rows),
+            seed=int(seed),
+            params=params,
+            progress=progress,
+        )
+    except StudioError as err:
+        progress.done("Stopped.")
+        st.error(str(err))
+    else:
+        state.run_id = result.run.id
+        progress.done(f"Done: {len(result.synthetic):,} rows.")
+        run = result.run
+        st.success(
+            f"Run #{run.id}: {len(result.synthetic):,} rows in "
+            f"{run.fit_seconds + run.sample_seconds:.1f} s; "
+            f"quality {result.quality.overall.value:.1%}."
+        )
+
+if state.run_id is not None:
+    st.page_link("pages/4_compare.py", label="Next: compare real and synthetic", icon="➡️")

@@ -1,0 +1,39 @@
+"""Step 5, Export: download the run's synthetic table."""
+
+import streamlit as st
+
+from components.state import get_state
+from components.workspace import get_workspace, synthetic_table
+from core.export import EXPORT_FORMATS, export_bytes
+
+state = get_state()
+workspace = get_workspace()
+
+st.title("Export")
+if state.run_id is None:
+    st.info("Generate synthetic data on the Synthesize page first.")
+    st.page_link("pages/3_synthesize.py", label="Go to Synthesize", icon="⚙️")
+    st.stop()
+
+run = workspace.get_run(state.run_id)
+dataset = workspace.get_dataset(run.dataset_id)
+synthetic = synthetic_table(str(workspace.path), run.id)
+st.caption(f"Run #{run.id} on **{dataset.name}**: {len(synthetic):,} rows × {synthetic.shape[1]}.")
+st.dataframe(synthetic.head(20), hide_index=True)
+
+key = st.radio(
+    "Format",
+    list(EXPORT_FORMATS),
+    format_func=lambda k: EXPORT_FORMATS[k].label,
+    horizontal=True,
+    key="export.format",
+)
+fmt = EXPORT_FORMATS[key]
+st.download_button(
+    f"Download {fmt.label}",
+    data=lambda: export_bytes(synthetic, key),
+    file_name=f"{dataset.name}_synthetic_run{run.id}{fmt.extension}",
+    mime=fmt.mime,
+    type="primary",
+    key="export.download",
+)
