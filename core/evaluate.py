@@ -42,7 +42,7 @@ class QualityResult:
     column_shapes: Score
     column_pair_trends: Score
     per_column: pd.DataFrame
-    per_pair: pd.DataFrame
+    per_pair: pd.DataFrame  # score is NaN where SDMetrics skips a weakly associated pair
     sample_rows: int
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,6 +111,7 @@ def evaluate_quality(
     except Exception as err:  # SDMetrics raises many types; all mean "could not score"
         text = " ".join(str(err).split())[:300] or type(err).__name__
         raise StudioError(f"Quality evaluation failed: {text}") from err
+    _raise_column_errors(shapes)
     return QualityResult(
         overall=Score(
             name="Quality score",
@@ -140,6 +141,22 @@ def evaluate_quality(
             {"Column 1": "column_1", "Column 2": "column_2", "Metric": "metric", "Score": "score"},
         ),
         sample_rows=max(len(real_used), len(synthetic_used)),
+    )
+
+
+def _raise_column_errors(shapes: pd.DataFrame) -> None:
+    # A metric that fails on one column is reported as NaN and left out of the average, so
+    # the overall score would look fine while hiding a column of the wrong type.
+    if "Error" not in shapes.columns:
+        return
+    failed = shapes[shapes["Error"].notna()]
+    if failed.empty:
+        return
+    columns = ", ".join(str(c) for c in failed["Column"])
+    first = " ".join(str(failed["Error"].iloc[0]).split())[:200]
+    raise StudioError(
+        f"Quality evaluation failed: could not score column(s) {columns} ({first}); "
+        "check that the synthetic columns have the same types as the real ones."
     )
 
 

@@ -48,7 +48,7 @@ FORMATS: dict[str, FormatSpec] = {
         "parquet", "Parquet", (".parquet", ".pq"), "SELECT * FROM read_parquet(?)"
     ),
     "json": FormatSpec(
-        "json", "JSON / JSON lines", (".json", ".jsonl", ".ndjson"), "SELECT * FROM read_json(?)"
+        "json", "JSON / JSON lines", (".json", ".jsonl", ".ndjson"), "SELECT * FROM read_json(?, records = true)"
     ),
     "excel": FormatSpec("excel", "Excel", (".xlsx",), frame_reader=_read_excel),
 }
@@ -149,6 +149,11 @@ def ingest_file(
         raise
     except (duckdb.Error, ValueError, OSError, KeyError) as err:
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        if "non-record JSON" in reason:
+            raise UnreadableTableError(
+                f"'{shown}' is JSON but not a table: use an array of objects, or JSON lines "
+                "with one object per line."
+            ) from err
         raise UnreadableTableError(f"Could not read '{shown}' as {spec.label}: {reason}") from err
     except Exception as err:  # openpyxl and zipfile raise their own types on broken files
         raise UnreadableTableError(

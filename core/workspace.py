@@ -161,12 +161,12 @@ class Workspace:
 
     def schema_version(self) -> int:
         with self.cursor() as cur:
-            return cur.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+            return cur.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] or 0
 
     def _migrate(self) -> None:
         with self.transaction() as cur:
             cur.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            current = cur.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+            current = cur.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] or 0
             if current > SCHEMA_VERSION:
                 raise WorkspaceError(
                     f"Workspace {self.path} was written by a newer Synth Studio "
@@ -197,7 +197,7 @@ class Workspace:
         An empty table is refused and nothing is written.
         """
         with self.transaction() as cur:
-            (dataset_id,) = cur.execute("SELECT nextval('dataset_ids')").fetchone()
+            ((dataset_id,),) = cur.execute("SELECT nextval('dataset_ids')").fetchall()
             table = real_table(dataset_id)
             if frame is not None:
                 cur.register("incoming", frame)
@@ -205,7 +205,7 @@ class Workspace:
                 cur.unregister("incoming")
             else:
                 cur.execute(f"CREATE TABLE {table} AS {relation_sql}", relation_params or [])
-            n_rows = cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            n_rows = cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
             n_cols = len(cur.execute(f"SELECT * FROM {table} LIMIT 0").description)
             if n_rows == 0 or n_cols == 0:
                 raise EmptyTableError(
@@ -235,10 +235,10 @@ class Workspace:
         with self.cursor() as cur:
             row = cur.execute(
                 f"SELECT {_DATASET_COLS} FROM datasets WHERE id = ?", [dataset_id]
-            ).fetchone()
-        if row is None:
+            ).fetchall()
+        if not row:
             raise NotFoundError(f"Dataset {dataset_id} is not in this workspace.")
-        return _dataset(row)
+        return _dataset(row[0])
 
     def find_dataset(self, fingerprint: str) -> DatasetInfo | None:
         """The newest dataset with this fingerprint, so re-uploading a file does not copy it."""
@@ -247,8 +247,8 @@ class Workspace:
                 f"SELECT {_DATASET_COLS} FROM datasets WHERE fingerprint = ? "
                 "ORDER BY id DESC LIMIT 1",
                 [fingerprint],
-            ).fetchone()
-        return _dataset(row) if row else None
+            ).fetchall()
+        return _dataset(row[0]) if row else None
 
     def set_metadata(self, dataset_id: int, metadata: dict[str, Any]) -> None:
         self.get_dataset(dataset_id)
@@ -282,7 +282,7 @@ class Workspace:
         """Record a run as ``running``; finish it with :meth:`finish_run` or :meth:`fail_run`."""
         self.get_dataset(dataset_id)
         with self.transaction() as cur:
-            (run_id,) = cur.execute("SELECT nextval('run_ids')").fetchone()
+            ((run_id,),) = cur.execute("SELECT nextval('run_ids')").fetchall()
             cur.execute(
                 f"INSERT INTO runs ({_RUN_COLS}) VALUES (?, ?, ?, ?, ?, ?, 'running',"
                 " NULL, NULL, NULL, NULL, ?)",
@@ -332,10 +332,10 @@ class Workspace:
 
     def get_run(self, run_id: int) -> RunInfo:
         with self.cursor() as cur:
-            row = cur.execute(f"SELECT {_RUN_COLS} FROM runs WHERE id = ?", [run_id]).fetchone()
-        if row is None:
+            row = cur.execute(f"SELECT {_RUN_COLS} FROM runs WHERE id = ?", [run_id]).fetchall()
+        if not row:
             raise NotFoundError(f"Run {run_id} is not in this workspace.")
-        return _run(row)
+        return _run(row[0])
 
     def list_runs(self, dataset_id: int | None = None) -> list[RunInfo]:
         sql = f"SELECT {_RUN_COLS} FROM runs"

@@ -1,0 +1,45 @@
+"""Shared fixtures: small real tables and a fresh workspace per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.demo import DEMOS
+from core.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    ws = Workspace(tmp_path / "workspace.duckdb")
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def tips() -> pd.DataFrame:
+    return pd.read_csv(DEMOS["tips"].path)
+
+
+@pytest.fixture
+def mixed_csv(tmp_path: Path) -> Path:
+    """300 rows of numbers, categories, dates and a few nulls."""
+    rng = np.random.default_rng(0)
+    n = 300
+    df = pd.DataFrame(
+        {
+            "amount": rng.gamma(2.0, 30.0, n).round(2),
+            "age": rng.integers(18, 80, n),
+            "city": rng.choice(["Lyon", "Oslo", "Lima", "Pune"], n),
+            "joined": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, n), "D"),
+        }
+    )
+    df.loc[::25, "amount"] = np.nan
+    path = tmp_path / "mixed.csv"
+    df.to_csv(path, index=False)
+    return path

@@ -1,0 +1,112 @@
+import threading
+
+import pandas as pd
+import pytest
+
+from core.errors import EmptyTableError, NotFoundError, WorkspaceError
+from core.workspace import SCHEMA_VERSION, Workspace
+
+
+def _add(ws: Workspace, df: pd.DataFrame, name: str = "t"):
+    return ws.add_dataset(name=name, source=f"{name}.csv", fingerprint=name, frame=df)
+
+
+def test_new_workspace_is_migrated_to_current_schema(workspace):
+    # Run
+    version = workspace.schema_version()
+    # Assert
+    assert version == SCHEMA_VERSION
+    assert workspace.list_datasets() == []
+
+
+def test_dataset_and_run_survive_reopening(tmp_path, tips):
+    # Setup
+    path = tmp_path / "ws.duckdb"
+    ws = Workspace(path)
+    dataset = _add(ws, tips, "tips")
+    run_id = ws.start_run(
+        dataset_id=dataset.id, synthesizer="gaussian_copula", params={}, seed=1, n_rows=5
+    )
+    ws.finish_run(run_id, synthetic=tips.head(5), fit_seconds=1.0, sample_seconds=0.5)
+    ws.close()
+    # Run
+    reopened = Workspace(path)
+    # Assert
+    assert [d.name for d in reopened.list_datasets()] == ["tips"]
+    assert reopened.get_dataset(dataset.id).n_rows == len(tips)
+    run = reopened.get_run(run_id)
+    assert (run.status, run.n_rows, run.fit_seconds) == ("done", 5, 1.0)
+    pd.testing.assert_frame_equal(reopened.read_synthetic(run_id), tips.head(5))
+    assert reopened.schema_version() == SCHEMA_VERSION
+    reopened.close()
+
+
+def test_empty_table_is_refused_and_nothing_is_written(workspace):
+    # Setup
+    empty = pd.DataFrame({"a": pd.Series([], dtype="float64")})
+    # Run / Assert
+    with pytest.raises(EmptyTableError):
+        _add(workspace, empty)
+    assert workspace.list_datasets() == []
+
+
+def test_failed_run_is_marked_and_has_no_table(workspace, tips):
+    # Setup
+    dataset = _add(workspace, tips)
+    run_id = workspace.start_run(
+        dataset_id=dataset.id, synthesizer="ctgan", params={}, seed=0, n_rows=10
+    )
+    # Run
+    workspace.fail_run(run_id, "boom")
+    # Assert
+    run = workspace.get_run(run_id)
+    assert (run.status, run.error) == ("failed", "boom")
+    with pytest.raises(NotFoundError):
+        workspace.read_synthetic(run_id)
+
+
+def test_unknown_ids_raise_not_found(workspace):
+    with pytest.raises(NotFoundError):
+        workspace.get_dataset(99)
+    with pytest.raises(NotFoundError):
+        workspace.get_run(99)
+
+
+def test_metadata_round_trips(workspace, tips):
+    # Setup
+    dataset = _add(workspace, tips)
+    # Run
+    workspace.set_metadata(dataset.id, {"sdv": {"x": 1}, "reasons": {"tip": "why"}})
+    # Assert
+    assert workspace.get_dataset(dataset.id).metadata["reasons"] == {"tip": "why"}
+
+
+def test_threads_write_to_one_workspace_without_errors(workspace, tips):
+    # Setup
+    errors: list[BaseException] = []
+
+    def work(i: int) -> None:
+        try:
+            dataset = _add(workspace, tips.sample(50, random_state=i), f"t{i}")
+            assert len(workspace.read_real(dataset.id)) == 50
+        except BaseException as err:  # collected and asserted below
+            errors.append(err)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    # Run
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # Assert
+    assert errors == []
+    assert len(workspace.list_datasets()) == 8
+
+
+def test_second_process_handle_gets_a_clear_message(tmp_path):
+    # Setup: DuckDB allows one writer process; a file that is not a database stands in
+    bad = tmp_path / "not_a_db.duckdb"
+    bad.write_text("hello")
+    # Run / Assert
+    with pytest.raises(WorkspaceError, match="Cannot open workspace"):
+        Workspace(bad)
