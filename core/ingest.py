@@ -48,7 +48,10 @@ FORMATS: dict[str, FormatSpec] = {
         "parquet", "Parquet", (".parquet", ".pq"), "SELECT * FROM read_parquet(?)"
     ),
     "json": FormatSpec(
-        "json", "JSON / JSON lines", (".json", ".jsonl", ".ndjson"), "SELECT * FROM read_json(?, records = true)"
+        "json",
+        "JSON / JSON lines",
+        (".json", ".jsonl", ".ndjson"),
+        "SELECT * FROM read_json(?, records = true)",
     ),
     "excel": FormatSpec("excel", "Excel", (".xlsx",), frame_reader=_read_excel),
 }

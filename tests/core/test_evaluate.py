@@ -1,0 +1,188 @@
+"""Quality evaluation on plotly's tips data with real SDMetrics."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly
+import pytest
+from sdv.metadata import Metadata
+
+from core.errors import StudioError
+from core.evaluate import QualityResult, Score, evaluate_quality
+from core.metadata import detect_metadata, to_sdv
+
+TIPS = Path(plotly.__file__).parent / "package_data/datasets/tips.csv.gz"
+
+
+@pytest.fixture
+def tips() -> pd.DataFrame:
+    return pd.read_csv(TIPS)
+
+
+@pytest.fixture
+def tips_metadata(tips: pd.DataFrame) -> Metadata:
+    return to_sdv(detect_metadata(tips))
+
+
+@pytest.fixture
+def shuffled_tips(tips: pd.DataFrame) -> pd.DataFrame:
+    return tips.sample(frac=1, random_state=1).reset_index(drop=True)
+
+
+@pytest.fixture
+def independent_tips(tips: pd.DataFrame) -> pd.DataFrame:
+    """Each column shuffled on its own: same shapes, pair trends destroyed."""
+    rng = np.random.default_rng(7)
+    return pd.DataFrame({c: rng.permutation(tips[c].to_numpy()) for c in tips.columns})
+
+
+def _scores(result: QualityResult) -> list[Score]:
+    return [result.overall, result.column_shapes, result.column_pair_trends]
+
+
+def test_shuffled_copy_scores_high(
+    tips: pd.DataFrame, shuffled_tips: pd.DataFrame, tips_metadata: Metadata
+) -> None:
+    # Setup: a row-shuffled copy has exactly the real distributions
+
+    # Run
+    result = evaluate_quality(real=tips, synthetic=shuffled_tips, metadata=tips_metadata)
+
+    # Assert
+    assert result.overall.value >= 0.9
+    assert result.column_shapes.value >= 0.99
+    assert result.sample_rows == len(tips)
+
+
+def test_independent_columns_lose_pair_trends(
+    tips: pd.DataFrame,
+    shuffled_tips: pd.DataFrame,
+    independent_tips: pd.DataFrame,
+    tips_metadata: Metadata,
+) -> None:
+    # Setup
+    copy = evaluate_quality(real=tips, synthetic=shuffled_tips, metadata=tips_metadata)
+
+    # Run
+    independent = evaluate_quality(real=tips, synthetic=independent_tips, metadata=tips_metadata)
+
+    # Assert
+    assert independent.column_pair_trends.value < copy.column_pair_trends.value - 0.1
+    assert independent.column_shapes.value >= 0.99
+
+
+def test_uniform_noise_lowers_column_shapes(
+    tips: pd.DataFrame, shuffled_tips: pd.DataFrame, tips_metadata: Metadata
+) -> None:
+    # Setup
+    noisy = shuffled_tips.copy()
+    noisy["total_bill"] = np.random.default_rng(3).uniform(0, 200, len(noisy)).round(2)
+    copy = evaluate_quality(real=tips, synthetic=shuffled_tips, metadata=tips_metadata)
+
+    # Run
+    result = evaluate_quality(real=tips, synthetic=noisy, metadata=tips_metadata)
+
+    # Assert
+    assert result.column_shapes.value < copy.column_shapes.value - 0.05
+    row = result.per_column.set_index("column").loc["total_bill"]
+    assert row["metric"] == "KSComplement"
+    assert row["score"] < 0.5
+
+
+def test_scores_and_details_lie_in_their_range(
+    tips: pd.DataFrame, independent_tips: pd.DataFrame, tips_metadata: Metadata
+) -> None:
+    # Setup: a mediocre synthetic table, so the scores are not all 1.0
+
+    # Run
+    result = evaluate_quality(real=tips, synthetic=independent_tips, metadata=tips_metadata)
+
+    # Assert
+    for score in _scores(result):
+        assert (score.low, score.high) == (0.0, 1.0)
+        assert score.low <= score.value <= score.high, score
+        assert score.description
+    assert list(result.per_column.columns) == ["column", "metric", "score"]
+    assert list(result.per_pair.columns) == ["column_1", "column_2", "metric", "score"]
+    assert sorted(result.per_column["column"]) == sorted(tips.columns)
+    assert len(result.per_pair) == 7 * 6 / 2
+    # SDMetrics leaves weakly associated category pairs unscored (NaN) by design.
+    scored = result.per_pair["score"].dropna()
+    assert len(scored) >= 3
+    assert scored.between(0, 1).all()
+
+
+def test_large_tables_are_subsampled_deterministically(
+    tips: pd.DataFrame, shuffled_tips: pd.DataFrame, tips_metadata: Metadata
+) -> None:
+    # Setup
+    max_rows = 100
+
+    # Run
+    first = evaluate_quality(
+        real=tips, synthetic=shuffled_tips, metadata=tips_metadata, max_rows=max_rows, seed=5
+    )
+    again = evaluate_quality(
+        real=tips, synthetic=shuffled_tips, metadata=tips_metadata, max_rows=max_rows, seed=5
+    )
+
+    # Assert
+    assert first.sample_rows == max_rows
+    assert first.to_dict() == again.to_dict()
+    # Independent subsamples of the same data no longer match row for row.
+    assert first.column_shapes.value < 1.0
+
+
+def test_to_dict_is_json_and_single_column_has_no_pair_score(tips: pd.DataFrame) -> None:
+    # Setup: one column has no pairs, so the pair trends score is NaN
+    one = tips[["total_bill"]]
+    metadata = to_sdv(detect_metadata(one))
+
+    # Run
+    result = evaluate_quality(real=one, synthetic=one.iloc[::-1], metadata=metadata)
+    summary = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+
+    # Assert
+    assert math.isnan(result.column_pair_trends.value)
+    assert result.per_pair.empty
+    assert summary["column_pair_trends"] is None
+    assert summary["quality_score"] == pytest.approx(1.0)
+    assert summary["per_column"] == [
+        {"column": "total_bill", "metric": "KSComplement", "score": 1.0}
+    ]
+    assert set(summary) == {
+        "quality_score",
+        "column_shapes",
+        "column_pair_trends",
+        "sample_rows",
+        "per_column",
+    }
+
+
+@pytest.mark.parametrize(
+    ("synthetic", "message"),
+    [
+        (lambda df: df.iloc[:0], "no rows"),
+        (lambda df: df.drop(columns=["tip"]), "tip"),
+        (lambda df: df.assign(total_bill="not a number"), "could not score column(s) total_bill"),
+    ],
+    ids=["empty", "missing-column", "wrong-type"],
+)
+def test_bad_synthetic_tables_raise_one_line_studio_error(
+    tips: pd.DataFrame, tips_metadata: Metadata, synthetic, message: str
+) -> None:
+    # Setup
+    bad = synthetic(tips)
+
+    # Run
+    with pytest.raises(StudioError) as caught:
+        evaluate_quality(real=tips, synthetic=bad, metadata=tips_metadata)
+
+    # Assert
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)

@@ -1,0 +1,126 @@
+"""The CLI end to end, as a subprocess, for every synthesizer and for bad input."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from core.demo import DEMOS
+from core.synthesizers import REGISTRY
+from tests.conftest import ROOT
+from tests.core.test_synthesizers import CHEAP
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "core.cli", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def tips_csv(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "tips.csv"
+    pd.read_csv(DEMOS["tips"].path).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("key", list(REGISTRY))
+def test_synthesize_writes_output_and_report(tmp_path, tips_csv, key):
+    # Setup
+    out, report = tmp_path / "out.parquet", tmp_path / "report.json"
+    epochs = ["--epochs", CHEAP[key]["epochs"]] if "epochs" in CHEAP[key] else []
+    # Run
+    done = _cli(
+        "synthesize",
+        tips_csv,
+        "--synthesizer",
+        key,
+        "--rows",
+        120,
+        "--seed",
+        5,
+        *epochs,
+        "--output",
+        out,
+        "--report",
+        report,
+    )
+    # Assert
+    assert done.returncode == 0, done.stderr
+    data = json.loads(report.read_text())
+    assert pd.read_parquet(out).shape == (120, 7)
+    assert (data["rows"], data["columns"], data["synthesizer"], data["seed"]) == (120, 7, key, 5)
+    for score in ("quality_score", "column_shapes", "column_pair_trends"):
+        assert 0.0 <= data[score] <= 1.0
+    assert data["fit_seconds"] > 0 and data["sample_seconds"] > 0
+    assert "wrote 120 rows" in done.stdout
+
+
+def test_same_seed_gives_same_csv_and_workspace_keeps_the_run(tmp_path, tips_csv):
+    # Setup
+    ws = tmp_path / "ws.duckdb"
+    args = ["synthesize", tips_csv, "--synthesizer", "gaussian_copula", "--rows", 80]
+    # Run
+    first = _cli(*args, "--seed", 1, "--output", tmp_path / "a.csv", "--workspace", ws)
+    second = _cli(*args, "--seed", 1, "--output", tmp_path / "b.csv")
+    # Assert
+    assert first.returncode == second.returncode == 0
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    from core.workspace import Workspace
+
+    workspace = Workspace(ws)
+    assert [r.status for r in workspace.list_runs()] == ["done"]
+    workspace.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.csv", "--synthesizer", "gaussian_copula", "--rows", "5"], "File not found"),
+        (["{bad}", "--synthesizer", "gaussian_copula", "--rows", "5"], "Could not read"),
+        (["{csv}", "--synthesizer", "magic", "--rows", "5"], "Unknown synthesizer"),
+        (["{csv}", "--synthesizer", "gaussian_copula", "--rows", "0"], "--rows must be"),
+        (["{csv}", "--synthesizer", "gaussian_copula", "--rows", "-3"], "--rows must be"),
+        (["{csv}", "--synthesizer", "gaussian_copula", "--rows", "x"], "invalid int value"),
+        (
+            ["{csv}", "--synthesizer", "gaussian_copula", "--rows", "5", "--epochs", "2"],
+            "does not apply",
+        ),
+    ],
+)
+def test_bad_input_exits_nonzero_with_one_line(tmp_path, tips_csv, args, message):
+    # Setup
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"PAR1 this is not parquet")
+    args = [a.format(csv=tips_csv, bad=bad) for a in args]
+    out = tmp_path / "out.csv"
+    # Run
+    done = _cli("synthesize", *args, "--output", out)
+    # Assert
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert message in lines[0]
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_unknown_output_format_fails_before_fitting(tmp_path, tips_csv):
+    done = _cli(
+        "synthesize",
+        tips_csv,
+        "--synthesizer",
+        "gaussian_copula",
+        "--rows",
+        5,
+        "--output",
+        tmp_path / "out.xls",
+    )
+    assert done.returncode == 1
+    assert "use one of .csv, .parquet" in done.stderr
