@@ -83,17 +83,17 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
         finally:
             workspace.close()
     write_table(result.synthetic, args.output)
-    quality = result.quality
+    quality = result.quality.to_dict()
     report = {
         "rows": len(result.synthetic),
         "columns": result.synthetic.shape[1],
         "synthesizer": spec.key,
         "parameters": result.run.params,
         "seed": args.seed,
-        "quality_score": quality.to_dict()["quality_score"],
-        "column_shapes": quality.to_dict()["column_shapes"],
-        "column_pair_trends": quality.to_dict()["column_pair_trends"],
-        "evaluation_sample_rows": quality.sample_rows,
+        "quality_score": quality["quality_score"],
+        "column_shapes": quality["column_shapes"],
+        "column_pair_trends": quality["column_pair_trends"],
+        "evaluation_sample_rows": quality["sample_rows"],
         "fit_seconds": round(result.run.fit_seconds or 0.0, 3),
         "sample_seconds": round(result.run.sample_seconds or 0.0, 3),
         "output": str(args.output),
@@ -116,10 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    print(
-        f"wrote {report['rows']:,} rows to {report['output']} "
-        f"(quality {report['quality_score']:.3f})"
-    )
+    score = report["quality_score"]
+    shown = "n/a" if score is None else f"{score:.3f}"
+    print(f"wrote {report['rows']:,} rows to {report['output']} (quality {shown})")
     return 0
 
 
