@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import platform
 import time
 from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from sdv.single_table.base import BaseSingleTableSynthesizer
 
 from core.config import Settings, get_settings
 from core.errors import InvalidParameterError, StudioError
@@ -17,6 +21,14 @@ from core.synthesizers import fit_synthesizer, get_spec, resolve_params, sample_
 from core.workspace import DatasetInfo, RunInfo, Workspace
 
 
+_VERSIONED = ("sdv", "sdmetrics", "rdt", "copulas", "ctgan", "pandas", "numpy", "torch")
+
+
+def library_versions() -> dict[str, str]:
+    """Versions that decide a run's rows, recorded with every run for reproduction."""
+    return {"python": platform.python_version(), **{name: version(name) for name in _VERSIONED}}
+
+
 def ensure_metadata(workspace: Workspace, dataset: DatasetInfo) -> dict[str, Any]:
     """The dataset's stored metadata, detecting and storing it on first use."""
     if dataset.metadata is not None:
@@ -24,6 +36,18 @@ def ensure_metadata(workspace: Workspace, dataset: DatasetInfo) -> dict[str, Any
     metadata = detect_metadata(workspace.read_real(dataset.id))
     workspace.set_metadata(dataset.id, metadata)
     return metadata
+
+
+def save_model(synth: BaseSingleTableSynthesizer, path: Path) -> Path:
+    """Save a fitted model beside the workspace (SDV's cloudpickle: studio files only).
+
+    Only models the studio wrote itself are ever loaded again; nothing a user uploads is.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    synth.save(str(partial))
+    partial.replace(path)
+    return path
 
 
 @dataclass(frozen=True)
@@ -60,7 +84,12 @@ def synthesize(
     metadata = ensure_metadata(workspace, dataset)
     real = workspace.read_real(dataset_id)
     run_id = workspace.start_run(
-        dataset_id=dataset_id, synthesizer=spec.key, params=values, seed=seed, n_rows=rows
+        dataset_id=dataset_id,
+        synthesizer=spec.key,
+        params=values,
+        seed=seed,
+        n_rows=rows,
+        versions=library_versions(),
     )
     try:
         sdv_metadata = to_sdv(metadata)
@@ -83,12 +112,14 @@ def synthesize(
             seed=seed,
         )
         progress("evaluate", 1, 1)
+        model_path = save_model(synth, workspace.models_dir / f"run_{run_id}.pkl")
         run = workspace.finish_run(
             run_id,
             synthetic=synthetic,
             fit_seconds=fit_seconds,
             sample_seconds=sample_seconds,
             scores=quality.to_dict(),
+            model_path=model_path,
         )
     except StudioError as err:
         workspace.fail_run(run_id, str(err))

@@ -21,7 +21,7 @@ import pandas as pd
 
 from core.errors import EmptyTableError, NotFoundError, WorkspaceError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each migration takes the schema from version N-1 to N. Append only; never edit a shipped one.
 MIGRATIONS: dict[int, list[str]] = {
@@ -39,7 +39,14 @@ MIGRATIONS: dict[int, list[str]] = {
             scores_json VARCHAR, error VARCHAR,
             created TIMESTAMP NOT NULL DEFAULT current_timestamp)""",
     ],
+    2: [
+        "ALTER TABLE runs ADD COLUMN versions_json VARCHAR",
+        "ALTER TABLE runs ADD COLUMN model_path VARCHAR",
+    ],
 }
+
+# A run left 'running' when its process died (kill, crash, power loss) is marked with this.
+INTERRUPTED = "interrupted: the studio stopped before this run finished"
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,8 @@ class RunInfo:
     scores: dict[str, Any] | None
     error: str | None
     created: datetime
+    versions: dict[str, str] | None = None
+    model_path: str | None = None
 
     @property
     def table(self) -> str:
@@ -93,7 +102,7 @@ def synth_table(run_id: int) -> str:
 _DATASET_COLS = "id, name, source, fingerprint, n_rows, n_columns, metadata_json, created"
 _RUN_COLS = (
     "id, dataset_id, synthesizer, params_json, seed, n_rows, status, fit_seconds,"
-    " sample_seconds, scores_json, error, created"
+    " sample_seconds, scores_json, error, created, versions_json, model_path"
 )
 
 
@@ -103,20 +112,23 @@ def _dataset(row: tuple) -> DatasetInfo:
 
 
 def _run(row: tuple) -> RunInfo:
-    rid, did, synth, params, seed, n, status, fit, sample, scores, error, created = row
+    rid, did, synth, params, seed, n, status, fit, sample, scores, error, created, *rest = row
+    versions, model_path = rest
     return RunInfo(
-        rid,
-        did,
-        synth,
-        json.loads(params),
-        seed,
-        n,
-        status,
-        fit,
-        sample,
-        json.loads(scores) if scores else None,
-        error,
-        created,
+        id=rid,
+        dataset_id=did,
+        synthesizer=synth,
+        params=json.loads(params),
+        seed=seed,
+        n_rows=n,
+        status=status,
+        fit_seconds=fit,
+        sample_seconds=sample,
+        scores=json.loads(scores) if scores else None,
+        error=error,
+        created=created,
+        versions=json.loads(versions) if versions else None,
+        model_path=model_path,
     )
 
 
@@ -130,9 +142,28 @@ class Workspace:
             self._con = duckdb.connect(str(self.path))
         except (duckdb.Error, OSError) as err:
             first = str(err).splitlines()[0]
+            if "Conflicting lock" in first:
+                raise WorkspaceError(
+                    f"Workspace {self.path} is open in another Synth Studio process; close it "
+                    "or set SYNTH_STUDIO_WORKSPACE (or --workspace) to another file."
+                ) from err
             raise WorkspaceError(f"Cannot open workspace {self.path}: {first}") from err
         self._lock = threading.Lock()
         self._migrate()
+        self._recover_interrupted_runs()
+
+    @property
+    def models_dir(self) -> Path:
+        """Fitted models are files beside the workspace, referenced by their run."""
+        return self.path.with_name(self.path.stem + ".models")
+
+    def _recover_interrupted_runs(self) -> None:
+        # DuckDB lets one process open the file, so at open time no run can still be going.
+        with self.cursor() as cur:
+            cur.execute(
+                "UPDATE runs SET status = 'failed', error = ? WHERE status = 'running'",
+                [INTERRUPTED],
+            )
 
     def close(self) -> None:
         self._con.close()
@@ -278,6 +309,7 @@ class Workspace:
         params: dict[str, Any],
         seed: int,
         n_rows: int,
+        versions: dict[str, str] | None = None,
     ) -> int:
         """Record a run as ``running``; finish it with :meth:`finish_run` or :meth:`fail_run`."""
         self.get_dataset(dataset_id)
@@ -285,8 +317,17 @@ class Workspace:
             ((run_id,),) = cur.execute("SELECT nextval('run_ids')").fetchall()
             cur.execute(
                 f"INSERT INTO runs ({_RUN_COLS}) VALUES (?, ?, ?, ?, ?, ?, 'running',"
-                " NULL, NULL, NULL, NULL, ?)",
-                [run_id, dataset_id, synthesizer, json.dumps(params), seed, n_rows, datetime.now()],
+                " NULL, NULL, NULL, NULL, ?, ?, NULL)",
+                [
+                    run_id,
+                    dataset_id,
+                    synthesizer,
+                    json.dumps(params),
+                    seed,
+                    n_rows,
+                    datetime.now(),
+                    json.dumps(versions) if versions else None,
+                ],
             )
         return run_id
 
@@ -298,6 +339,7 @@ class Workspace:
         fit_seconds: float,
         sample_seconds: float,
         scores: dict[str, Any] | None = None,
+        model_path: Path | None = None,
     ) -> RunInfo:
         """Store the synthetic table and mark the run done, all or nothing."""
         table = synth_table(run_id)
@@ -307,12 +349,13 @@ class Workspace:
             cur.unregister("incoming")
             cur.execute(
                 "UPDATE runs SET status = 'done', fit_seconds = ?, sample_seconds = ?,"
-                " scores_json = ?, n_rows = ? WHERE id = ?",
+                " scores_json = ?, n_rows = ?, model_path = ? WHERE id = ?",
                 [
                     fit_seconds,
                     sample_seconds,
                     json.dumps(scores) if scores else None,
                     len(synthetic),
+                    str(model_path) if model_path else None,
                     run_id,
                 ],
             )

@@ -59,3 +59,17 @@ def test_a_fit_that_fails_is_recorded_as_failed(workspace):
     (run,) = workspace.list_runs()
     assert run.status == "failed"
     assert run.error
+
+
+def test_run_records_versions_and_a_loadable_model(workspace):
+    # Setup
+    from sdv.utils.utils import load_synthesizer
+
+    dataset = load_demo(workspace, "tips")
+    # Run
+    result = synthesize(workspace, dataset_id=dataset.id, key="gaussian_copula", rows=50, seed=2)
+    # Assert
+    run = workspace.get_run(result.run.id)
+    assert run.versions["sdv"] == "2.0.0"
+    model = load_synthesizer(run.model_path)
+    assert model.sample(num_rows=5)["data"].shape == (5, 7)

@@ -103,10 +103,91 @@ def test_threads_write_to_one_workspace_without_errors(workspace, tips):
     assert len(workspace.list_datasets()) == 8
 
 
-def test_second_process_handle_gets_a_clear_message(tmp_path):
-    # Setup: DuckDB allows one writer process; a file that is not a database stands in
+def test_file_that_is_not_a_workspace_gets_a_clear_message(tmp_path):
+    # Setup
     bad = tmp_path / "not_a_db.duckdb"
     bad.write_text("hello")
     # Run / Assert
     with pytest.raises(WorkspaceError, match="Cannot open workspace"):
         Workspace(bad)
+
+
+def test_v1_workspace_is_migrated_and_keeps_its_data(tmp_path, tips):
+    # Setup: build a schema-1 file exactly as the first release wrote it
+    import duckdb
+
+    from core.workspace import MIGRATIONS
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    for statement in MIGRATIONS[1]:
+        con.execute(statement)
+    con.execute("INSERT INTO schema_version VALUES (1)")
+    con.execute("INSERT INTO datasets VALUES (1, 'old', 'old.csv', 'f', 3, 1, NULL, now())")
+    con.execute("CREATE TABLE real_1 AS SELECT 1 AS a UNION ALL SELECT 2 UNION ALL SELECT 3")
+    con.execute(
+        "INSERT INTO runs VALUES (1, 1, 'gaussian_copula', '{}', 0, 3, 'done', 1, 1, NULL,"
+        " NULL, now())"
+    )
+    con.close()
+    # Run
+    ws = Workspace(path)
+    # Assert
+    assert ws.schema_version() == SCHEMA_VERSION
+    assert ws.get_dataset(1).name == "old"
+    run = ws.get_run(1)
+    assert (run.status, run.versions, run.model_path) == ("done", None, None)
+    ws.close()
+
+
+def test_newer_schema_is_refused(tmp_path):
+    import duckdb
+
+    path = tmp_path / "future.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    con.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION + 1])
+    con.close()
+    with pytest.raises(WorkspaceError, match="newer Synth Studio"):
+        Workspace(path)
+
+
+def test_run_left_running_by_a_dead_process_is_marked_failed_on_open(tmp_path, tips):
+    # Setup
+    path = tmp_path / "ws.duckdb"
+    ws = Workspace(path)
+    dataset = _add(ws, tips)
+    run_id = ws.start_run(dataset_id=dataset.id, synthesizer="ctgan", params={}, seed=0, n_rows=1)
+    ws.close()
+    # Run
+    reopened = Workspace(path)
+    # Assert
+    run = reopened.get_run(run_id)
+    assert run.status == "failed"
+    assert "interrupted" in run.error
+    reopened.close()
+
+
+def test_second_process_gets_a_clear_message(tmp_path):
+    # Setup
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    path = tmp_path / "ws.duckdb"
+    ws = Workspace(path)
+    code = (
+        "from core.workspace import Workspace\n"
+        "from core.errors import WorkspaceError\n"
+        f"try:\n    Workspace({str(path)!r})\n"
+        "except WorkspaceError as err:\n    print(err)\n"
+    )
+    # Run
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    # Assert
+    assert "open in another Synth Studio process" in done.stdout
+    ws.close()
