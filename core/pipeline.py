@@ -20,7 +20,6 @@ from core.progress import Progress, no_progress
 from core.synthesizers import fit_synthesizer, get_spec, resolve_params, sample_rows
 from core.workspace import DatasetInfo, RunInfo, Workspace
 
-
 _VERSIONED = ("sdv", "sdmetrics", "rdt", "copulas", "ctgan", "pandas", "numpy", "torch")
 
 
