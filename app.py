@@ -14,6 +14,7 @@ PAGES = [
     st.Page("pages/3_synthesize.py", title="Synthesize", icon="⚙️"),
     st.Page("pages/4_compare.py", title="Compare", icon="📊"),
     st.Page("pages/5_export.py", title="Export", icon="📦"),
+    st.Page("pages/6_runs.py", title="Runs", icon="🗂️"),
 ]
 page = st.navigation(PAGES)
 
@@ -25,6 +26,7 @@ with st.sidebar:
         st.error(str(err))
         st.stop()
     state = get_state()
+    state.drop_missing(workspace)
     if state.dataset_id is not None:
         dataset = workspace.get_dataset(state.dataset_id)
         st.caption(f"Dataset: **{dataset.name}** ({dataset.n_rows:,} × {dataset.n_columns})")

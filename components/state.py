@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from core.errors import NotFoundError
+from core.workspace import Workspace
+
 _KEY = "studio.state"
 
 
@@ -15,6 +18,24 @@ class StudioState:
 
     dataset_id: int | None = None
     run_id: int | None = None
+    flash: str | None = None  # a message to show once after a rerun
+
+    def drop_missing(self, workspace: Workspace) -> None:
+        """Forget ids whose dataset or run was deleted (in this or another session)."""
+        try:
+            if self.dataset_id is not None:
+                workspace.get_dataset(self.dataset_id)
+        except NotFoundError:
+            self.dataset_id, self.run_id = None, None
+        try:
+            if self.run_id is not None and workspace.get_run(self.run_id).status != "done":
+                self.run_id = None
+        except NotFoundError:
+            self.run_id = None
+
+    def pop_flash(self) -> str | None:
+        message, self.flash = self.flash, None
+        return message
 
     def select_dataset(self, dataset_id: int) -> None:
         if dataset_id != self.dataset_id:

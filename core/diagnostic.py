@@ -41,8 +41,9 @@ class DiagnosticResult:
             "data_structure": _json_float(self.data_structure.value),
             "per_column": [
                 {"column": str(column), "metric": str(metric), "score": _json_float(score)}
-                for column, metric, score in self.per_column[list(_PER_COLUMN.values())]
-                .itertuples(index=False, name=None)
+                for column, metric, score in self.per_column[list(_PER_COLUMN.values())].itertuples(
+                    index=False, name=None
+                )
             ],
         }
 

@@ -55,7 +55,5 @@ def split_holdout(df: pd.DataFrame, *, holdout_share: float = 0.2, seed: int = 0
             f"{rows - holdout_rows} training rows; at least {MIN_HOLDOUT_ROWS} and "
             f"{MIN_TRAIN_ROWS} are needed, so use a larger table or a different share."
         )
-    train, holdout = train_test_split(
-        df, test_size=holdout_rows, random_state=seed, shuffle=True
-    )
+    train, holdout = train_test_split(df, test_size=holdout_rows, random_state=seed, shuffle=True)
     return Split(train=train.reset_index(drop=True), holdout=holdout.reset_index(drop=True))

@@ -390,6 +390,50 @@ class Workspace:
             rows = cur.execute(sql + " ORDER BY id", params).fetchall()
         return [_run(r) for r in rows]
 
+    def delete_run(self, run_id: int) -> int:
+        """Delete a run, its synthetic table and its model file; returns bytes freed on disk."""
+        run = self.get_run(run_id)
+        with self.transaction() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {synth_table(run_id)}")
+            cur.execute("DELETE FROM runs WHERE id = ?", [run_id])
+        return self._remove_model(run) + self._checkpoint()
+
+    def delete_dataset(self, dataset_id: int) -> int:
+        """Delete a dataset with all its runs; returns bytes freed on disk."""
+        self.get_dataset(dataset_id)
+        runs = self.list_runs(dataset_id)
+        with self.transaction() as cur:
+            for run in runs:
+                cur.execute(f"DROP TABLE IF EXISTS {synth_table(run.id)}")
+            cur.execute("DELETE FROM runs WHERE dataset_id = ?", [dataset_id])
+            cur.execute(f"DROP TABLE IF EXISTS {real_table(dataset_id)}")
+            cur.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
+        return sum(self._remove_model(run) for run in runs) + self._checkpoint()
+
+    def size_bytes(self) -> int:
+        """Disk used by the workspace file, its write-ahead log and its models."""
+        files = [self.path, self.path.with_name(self.path.name + ".wal")]
+        if self.models_dir.is_dir():
+            files += list(self.models_dir.iterdir())
+        return sum(f.stat().st_size for f in files if f.is_file())
+
+    def _remove_model(self, run: RunInfo) -> int:
+        if not run.model_path:
+            return 0
+        model = Path(run.model_path)
+        size = model.stat().st_size if model.is_file() else 0
+        model.unlink(missing_ok=True)
+        return size
+
+    def _checkpoint(self) -> int:
+        # DuckDB reuses freed blocks but only returns them to the OS on checkpoint; report what
+        # the file shrank by (often 0 until enough blocks are free at its end).
+        before = self.path.stat().st_size if self.path.exists() else 0
+        with self.cursor() as cur:
+            cur.execute("CHECKPOINT")
+        after = self.path.stat().st_size if self.path.exists() else 0
+        return max(before - after, 0)
+
     def read_synthetic(self, run_id: int, limit: int | None = None) -> pd.DataFrame:
         run = self.get_run(run_id)
         if run.status != "done":

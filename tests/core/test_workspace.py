@@ -191,3 +191,37 @@ def test_second_process_gets_a_clear_message(tmp_path):
     # Assert
     assert "open in another Synth Studio process" in done.stdout
     ws.close()
+
+
+def test_deleting_a_dataset_removes_its_runs_tables_and_models(tmp_path, tips):
+    # Setup
+    ws = Workspace(tmp_path / "ws.duckdb")
+    keep = _add(ws, tips, "keep")
+    drop = _add(ws, tips, "drop")
+    model = tmp_path / "model.pkl"
+    model.write_bytes(b"x" * 1000)
+    run_id = ws.start_run(dataset_id=drop.id, synthesizer="ctgan", params={}, seed=0, n_rows=5)
+    ws.finish_run(run_id, synthetic=tips.head(5), fit_seconds=1, sample_seconds=1, model_path=model)
+    # Run
+    freed = ws.delete_dataset(drop.id)
+    # Assert
+    assert freed >= 1000
+    assert not model.exists()
+    assert [d.id for d in ws.list_datasets()] == [keep.id]
+    assert ws.list_runs() == []
+    with ws.cursor() as cur:
+        tables = {r[0] for r in cur.execute("SHOW TABLES").fetchall()}
+    assert f"real_{drop.id}" not in tables and f"synth_{run_id}" not in tables
+    assert f"real_{keep.id}" in tables
+    ws.close()
+
+
+def test_deleting_a_run_keeps_its_dataset(workspace, tips):
+    dataset = _add(workspace, tips)
+    run_id = workspace.start_run(
+        dataset_id=dataset.id, synthesizer="x", params={}, seed=0, n_rows=5
+    )
+    workspace.finish_run(run_id, synthetic=tips.head(5), fit_seconds=1, sample_seconds=1)
+    workspace.delete_run(run_id)
+    assert workspace.list_runs() == []
+    assert workspace.get_dataset(dataset.id).n_rows == len(tips)
