@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components.state import get_state
+from components.state import get_state, sync_url
 from components.workspace import get_workspace
 from core.errors import StudioError
 
@@ -27,6 +27,7 @@ with st.sidebar:
         st.stop()
     state = get_state()
     state.drop_missing(workspace)
+    sync_url(state)  # page switches clear the URL; st.stop() below drops later updates
     if state.dataset_id is not None:
         dataset = workspace.get_dataset(state.dataset_id)
         st.caption(f"Dataset: **{dataset.name}** ({dataset.n_rows:,} × {dataset.n_columns})")
@@ -34,4 +35,7 @@ with st.sidebar:
         st.caption(f"Run: **#{state.run_id}**")
     st.caption(f"Workspace: `{workspace.path}`")
 
-page.run()
+try:
+    page.run()
+finally:  # the page may have selected a dataset or run
+    sync_url(state)

@@ -44,6 +44,29 @@ class StudioState:
 
 
 def get_state() -> StudioState:
+    """This session's state; a new session (a reload) starts from the ids in the URL."""
     if _KEY not in st.session_state:
-        st.session_state[_KEY] = StudioState()
+        st.session_state[_KEY] = StudioState(
+            dataset_id=_int_param("dataset"), run_id=_int_param("run")
+        )
     return st.session_state[_KEY]
+
+
+def sync_url(state: StudioState) -> None:
+    """Mirror the selected ids into the URL so a reload or restart picks up where it was.
+
+    The frame calls this on every run because switching pages clears the query string.
+    """
+    wanted = {
+        name: str(value)
+        for name, value in (("dataset", state.dataset_id), ("run", state.run_id))
+        if value is not None
+    }
+    if dict(st.query_params) != wanted:
+        st.query_params.clear()
+        st.query_params.update(wanted)
+
+
+def _int_param(name: str) -> int | None:
+    value = st.query_params.get(name)
+    return int(value) if value and value.isdigit() else None
