@@ -6,15 +6,15 @@ from components.state import get_state, sync_url
 from components.workspace import get_workspace
 from core.errors import StudioError
 
-st.set_page_config(page_title="Synth Studio", page_icon="🧪", layout="wide")
+st.set_page_config(page_title="Synth Studio", page_icon=":material/science:", layout="wide")
 
 PAGES = [
-    st.Page("pages/1_data.py", title="Data", icon="📂", default=True),
-    st.Page("pages/2_metadata.py", title="Metadata", icon="🏷️"),
-    st.Page("pages/3_synthesize.py", title="Synthesize", icon="⚙️"),
-    st.Page("pages/4_compare.py", title="Compare", icon="📊"),
-    st.Page("pages/5_export.py", title="Export", icon="📦"),
-    st.Page("pages/6_runs.py", title="Runs", icon="🗂️"),
+    st.Page("pages/1_data.py", title="Data", icon=":material/table_view:", default=True),
+    st.Page("pages/2_metadata.py", title="Metadata", icon=":material/label:"),
+    st.Page("pages/3_synthesize.py", title="Synthesize", icon=":material/auto_awesome:"),
+    st.Page("pages/4_compare.py", title="Compare", icon=":material/compare:"),
+    st.Page("pages/5_export.py", title="Export", icon=":material/download:"),
+    st.Page("pages/6_runs.py", title="Runs", icon=":material/history:"),
 ]
 page = st.navigation(PAGES)
 

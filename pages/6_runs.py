@@ -15,7 +15,7 @@ if message := state.pop_flash():
 table = runs_table(workspace)
 if table.empty:
     st.info("No runs yet: generate synthetic data on the Synthesize page.")
-    st.page_link("pages/3_synthesize.py", label="Go to Synthesize", icon="⚙️")
+    st.page_link("pages/3_synthesize.py", label="Go to Synthesize", icon=":material/auto_awesome:")
     st.stop()
 
 st.dataframe(
