@@ -27,6 +27,13 @@ class Settings:
     max_upload_mb: int = field(
         default=200, metadata={"help": "Largest file accepted for upload, in MB."}
     )
+    max_expanded_mb: int = field(
+        default=1000,
+        metadata={"help": "Largest size a compressed upload (.xlsx) may expand to, in MB."},
+    )
+    max_zip_ratio: int = field(
+        default=200, metadata={"help": "Highest expansion ratio accepted for an .xlsx upload."}
+    )
     preview_rows: int = field(default=20, metadata={"help": "Rows shown in table previews."})
     default_rows: int = field(default=1000, metadata={"help": "Default synthetic row count."})
     max_rows: int = field(

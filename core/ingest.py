@@ -7,6 +7,9 @@ for Excel, the pandas reader) that reads it. Nothing a user uploads is ever unpi
 from __future__ import annotations
 
 import hashlib
+import json
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,26 +35,86 @@ class FormatSpec:
     key: str
     label: str
     extensions: tuple[str, ...]
-    # DuckDB SQL with one ``?`` for the path; None when ``frame_reader`` is used instead.
-    sql: str | None = None
-    frame_reader: Callable[[Path], pd.DataFrame] | None = None
+    # Builds DuckDB SQL with one ``?`` for the path; every option in it is a literal chosen here
+    # from the file's first bytes, never text from the file. None when ``frame_reader`` is used.
+    sql: Callable[[bytes], str] | None = None
+    frame_reader: Callable[[Path, Settings], pd.DataFrame] | None = None
 
 
-def _read_excel(path: Path) -> pd.DataFrame:
+_SAMPLE_BYTES = 1 << 16
+_DECIMAL_COMMA = re.compile(rb"(^|[;\t|])-?\d+,\d+($|[;\t|\r\n])", re.MULTILINE)
+
+
+def _csv_sql(sample: bytes, delim: str | None = None) -> str:
+    """read_csv with options for what the sample shows: encoding and decimal commas.
+
+    Short rows are padded with missing values rather than refused or, worse, skipped; DuckDB
+    pads correctly next to quoted newlines only in its single-threaded reader.
+    """
+    options = ["null_padding = true", "parallel = false"]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        options.append("encoding = 'utf-16'")
+    elif not _is_utf8(sample):
+        options.append("encoding = 'latin-1'")
+    if delim:
+        options.append(f"delim = '{delim}'")
+    text_delims = (b";", b"\t") if delim is None else (delim.encode(),)
+    first_line = sample.split(b"\n", 1)[0]
+    if any(d in first_line for d in text_delims) and _DECIMAL_COMMA.search(sample):
+        options.append("decimal_separator = ','")
+    return f"SELECT * FROM read_csv(?, {', '.join(options)})"
+
+
+def _is_single_object(sample: bytes) -> bool:
+    """True for a file that is one JSON object (JSON lines hold several, one per line)."""
+    if len(sample) >= _SAMPLE_BYTES or not sample.lstrip().startswith(b"{"):
+        return False
+    try:
+        return isinstance(json.loads(sample), dict)
+    except ValueError:
+        return False
+
+
+def _is_utf8(sample: bytes) -> bool:
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return err.start > len(sample) - 4  # a character cut by the sample's end is fine
+    return True
+
+
+def _read_excel(path: Path, settings: Settings) -> pd.DataFrame:
+    _check_zip(path, settings)
     return pd.read_excel(path, engine="openpyxl")
 
 
+def _check_zip(path: Path, settings: Settings) -> None:
+    """Refuse an .xlsx whose parts would expand past the cap, before anything is expanded."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile as err:
+        raise UnreadableTableError(f"'{path.name}' is not a valid Excel file.") from err
+    expanded = sum(info.file_size for info in infos)
+    packed = max(sum(info.compress_size for info in infos), 1)
+    if expanded > settings.max_expanded_mb * 1e6 or expanded / packed > settings.max_zip_ratio:
+        raise FileTooLargeError(
+            f"'{path.name}' would expand to {expanded / 1e6:,.0f} MB "
+            f"({expanded / packed:,.0f}x its size); save it as CSV or Parquet instead."
+        )
+
+
 FORMATS: dict[str, FormatSpec] = {
-    "csv": FormatSpec("csv", "CSV", (".csv", ".csv.gz", ".txt"), "SELECT * FROM read_csv(?)"),
-    "tsv": FormatSpec("tsv", "TSV", (".tsv", ".tab"), "SELECT * FROM read_csv(?, delim = '\t')"),
+    "csv": FormatSpec("csv", "CSV", (".csv", ".csv.gz", ".txt"), _csv_sql),
+    "tsv": FormatSpec("tsv", "TSV", (".tsv", ".tab"), lambda sample: _csv_sql(sample, "\t")),
     "parquet": FormatSpec(
-        "parquet", "Parquet", (".parquet", ".pq"), "SELECT * FROM read_parquet(?)"
+        "parquet", "Parquet", (".parquet", ".pq"), lambda _: "SELECT * FROM read_parquet(?)"
     ),
     "json": FormatSpec(
         "json",
         "JSON / JSON lines",
         (".json", ".jsonl", ".ndjson"),
-        "SELECT * FROM read_json(?, records = true)",
+        lambda _: "SELECT * FROM read_json(?, records = true)",
     ),
     "excel": FormatSpec("excel", "Excel", (".xlsx",), frame_reader=_read_excel),
 }
@@ -129,15 +192,21 @@ def ingest_file(
             f"'{shown}' is {size_mb:.0f} MB; the limit is {settings.max_upload_mb} MB."
         )
     with path.open("rb") as handle:
-        head = handle.read(8)
+        sample = handle.read(_SAMPLE_BYTES)
+    head = sample[:8]
     spec = detect_format(shown, head)
     if not head:
         raise EmptyTableError(f"'{shown}' is empty; choose a file with a header and rows.")
+    if spec.key == "json" and _is_single_object(sample):
+        raise UnreadableTableError(
+            f"'{shown}' is one JSON object, not a table: use an array of objects, or JSON lines "
+            "with one object per line."
+        )
     dataset_name = name or shown.split(".")[0] or "dataset"
     fingerprint = fingerprint_file(path)
     try:
         if spec.frame_reader is not None:
-            frame = spec.frame_reader(path)
+            frame = spec.frame_reader(path, settings)
             return workspace.add_dataset(
                 name=dataset_name, source=shown, fingerprint=fingerprint, frame=frame
             )
@@ -145,13 +214,14 @@ def ingest_file(
             name=dataset_name,
             source=shown,
             fingerprint=fingerprint,
-            relation_sql=spec.sql,
+            relation_sql=spec.sql(sample),
             relation_params=[str(path)],
         )
     except StudioError:
         raise
     except (duckdb.Error, ValueError, OSError, KeyError) as err:
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        reason = reason.replace(str(path), shown)  # uploads sit under a temporary name
         if "non-record JSON" in reason:
             raise UnreadableTableError(
                 f"'{shown}' is JSON but not a table: use an array of objects, or JSON lines "

@@ -132,6 +132,22 @@ def _run(row: tuple) -> RunInfo:
     )
 
 
+def quote_identifier(name: str) -> str:
+    """A column name from user data as a safe SQL identifier."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _flatten_nested(cur: duckdb.DuckDBPyConnection, table: str) -> None:
+    # Synthesizers take flat columns: nested JSON values (structs, lists, maps) become JSON text.
+    for name, dtype, *_ in cur.execute(f"DESCRIBE {table}").fetchall():
+        if dtype.startswith(("STRUCT", "MAP", "UNION")) or dtype.endswith("]"):
+            column = quote_identifier(name)
+            cur.execute(
+                f"ALTER TABLE {table} ALTER {column} TYPE VARCHAR USING CAST(to_json({column}) "
+                "AS VARCHAR)"
+            )
+
+
 class Workspace:
     """A studio workspace stored in one DuckDB file."""
 
@@ -236,6 +252,7 @@ class Workspace:
                 cur.unregister("incoming")
             else:
                 cur.execute(f"CREATE TABLE {table} AS {relation_sql}", relation_params or [])
+            _flatten_nested(cur, table)
             n_rows = cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
             n_cols = len(cur.execute(f"SELECT * FROM {table} LIMIT 0").description)
             if n_rows == 0 or n_cols == 0:

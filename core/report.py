@@ -1,0 +1,453 @@
+"""A self-contained HTML evaluation report: one file that opens offline and can be shared.
+
+plotly.js is embedded inline exactly once; every other figure reuses it. Every string that
+comes from the user (title, column names, parameters, figure names) is HTML-escaped; figure
+data is JSON-encoded by plotly, which escapes ``<`` and ``>``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from core.evaluate import Score
+
+Better = Literal["higher", "lower", "one", "reference", "ratio", "ceiling"]
+
+SECTIONS: dict[str, str] = {
+    "dataset": "Dataset",
+    "synthesizer": "Synthesizer and parameters",
+    "scores": "Scores",
+    "holdout": "Holdout ceiling",
+    "readings": "Readings",
+    "plots": "Plots",
+    "limits": "What these numbers do not show",
+}
+HOLDOUT_KEY = "holdout_quality_score"
+
+
+@dataclass(frozen=True)
+class ScoreInfo:
+    """How to show and read one named score; ``None`` bounds are unbounded."""
+
+    label: str
+    low: float | None
+    high: float | None
+    better: Better
+    meaning: str
+
+
+SCORES: dict[str, ScoreInfo] = {
+    "quality_score": ScoreInfo(
+        "Quality score", 0, 1, "higher", "how closely columns and column pairs follow the real"
+    ),
+    "column_shapes": ScoreInfo(
+        "Column Shapes", 0, 1, "higher", "how closely each column's distribution is matched"
+    ),
+    "column_pair_trends": ScoreInfo(
+        "Column Pair Trends", 0, 1, "higher", "how well relationships between columns are kept"
+    ),
+    HOLDOUT_KEY: ScoreInfo(
+        "Holdout quality score",
+        0,
+        1,
+        "ceiling",
+        "the quality score of real rows kept aside, scored against the training rows",
+    ),
+    "diagnostic_score": ScoreInfo(
+        "Diagnostic score", 0, 1, "one", "whether synthetic rows are well formed"
+    ),
+    "data_validity": ScoreInfo(
+        "Data Validity", 0, 1, "one", "values inside real ranges and known categories"
+    ),
+    "data_structure": ScoreInfo(
+        "Data Structure", 0, 1, "one", "the same columns as the real table"
+    ),
+    "real_score": ScoreInfo(
+        "Model trained on real rows",
+        None,
+        1,
+        "reference",
+        "score on the holdout of a model trained on real rows (macro F1 or R²)",
+    ),
+    "synthetic_score": ScoreInfo(
+        "Model trained on synthetic rows",
+        None,
+        1,
+        "reference",
+        "score on the holdout of the same model trained on synthetic rows",
+    ),
+    "ratio": ScoreInfo(
+        "Utility ratio",
+        0,
+        None,
+        "ratio",
+        "synthetic-trained score divided by real-trained score",
+    ),
+    "category_coverage": ScoreInfo(
+        "Category coverage", 0, 1, "higher", "share of real categories present"
+    ),
+    "range_coverage": ScoreInfo(
+        "Range coverage", 0, 1, "higher", "share of the real numeric ranges spanned"
+    ),
+    "missing_value_similarity": ScoreInfo(
+        "Missing values", 0, 1, "higher", "agreement of missing-value rates"
+    ),
+    "rare_category_coverage": ScoreInfo(
+        "Rare category coverage", 0, 1, "higher", "share of rare real categories present"
+    ),
+    "duplicate_share": ScoreInfo(
+        "Duplicate rows", 0, 1, "lower", "share of synthetic rows repeating another"
+    ),
+    "exact_copy_share": ScoreInfo(
+        "Exact copies", 0, 1, "lower", "share of synthetic rows identical to a real row"
+    ),
+    "near_duplicate_share": ScoreInfo(
+        "Near-duplicates",
+        0,
+        1,
+        "lower",
+        "share of synthetic rows unusually close to a real row (a fresh real sample gives ~5%)",
+    ),
+}
+
+_BANDS = (
+    (0.9, "excellent", "very close to the real data on this measure"),
+    (0.8, "good", "close to the real data, with small differences"),
+    (0.7, "fair", "noticeable differences; check the plots"),
+    (0.5, "poor", "large differences from the real data"),
+    (-math.inf, "very poor", "little resemblance to the real data on this measure"),
+)
+_NEAR_EXPECTED = 0.075  # a fresh real sample gives 5% by construction; allow sampling noise
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1a1a1a;
+background:#fafafa;line-height:1.45}
+main{max-width:1100px;margin:0 auto;padding:1.5rem 2rem 3rem;background:#fff}
+h1{margin-bottom:.2rem}h2{border-bottom:2px solid #0072B2;padding-bottom:.2rem;margin-top:2rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}
+th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}
+th{background:#f0f4f8}td.num{font-variant-numeric:tabular-nums;white-space:nowrap}
+.note{color:#555;font-size:.92rem}.figure{margin:1rem 0 2rem}
+"""
+
+
+def read_score(name: str, value: float | None) -> str:
+    """A plain-language reading of one score, e.g. ``"good: close to the real data ..."``.
+
+    Args:
+        name: A key of :data:`SCORES` (``"quality_score"``, ``"ratio"``, ...) or a score's
+            display name (``"Column Shapes"``); other names get the generic 0-1 reading.
+        value: The score; ``None`` or NaN reads as "not available".
+    """
+    info = SCORES.get(name) or _BY_LABEL.get(_key(name))
+    return _read(info, value)
+
+
+def _read(info: ScoreInfo | None, value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "not available: the score does not apply to this table"
+    better = info.better if info else "higher"
+    if better == "one":
+        if value >= 0.9999:
+            return "as expected: every synthetic value is well formed"
+        if value >= 0.99:
+            return "almost all synthetic values are well formed; a few break the real ranges"
+        return (
+            "some synthetic values break the real ranges, categories or columns; "
+            "add constraints or check the metadata"
+        )
+    if better == "ratio":
+        return _read_ratio(value)
+    if better == "reference" and info:
+        return f"{info.meaning}; the utility ratio compares the two"
+    if better == "ceiling":
+        return (
+            "what a fresh sample of real rows reaches: the practical ceiling for the "
+            "synthetic quality score"
+        )
+    if better == "lower" and info:
+        return _read_share(info, value)
+    for floor, band, text in _BANDS:
+        if value >= floor:
+            return f"{band}: {text}"
+    return ""  # unreachable: the last band has no floor
+
+
+def render_report(
+    *,
+    title: str,
+    dataset_summary: dict[str, Any],
+    synthesizer: str,
+    params: dict[str, Any],
+    scores: dict[str, Any],
+    figures: dict[str, go.Figure],
+    readings: list[str] | None = None,
+) -> str:
+    """Render an evaluation as one self-contained HTML page.
+
+    Args:
+        title: Page title.
+        dataset_summary: Facts about the real table (rows, columns, ...), shown as a table.
+        synthesizer: The synthesizer's name.
+        params: Its parameters.
+        scores: Named scores. A value is a number (or ``None``), a :class:`Score`, or a dict
+            such as a result's ``to_dict()``, whose known scores become rows of a group.
+            ``holdout_quality_score`` fills the holdout ceiling section.
+        figures: Named plotly figures, shown in order.
+        readings: Extra sentences about the result, shown as a list.
+
+    Returns:
+        The HTML text: no external scripts, stylesheets or fonts.
+    """
+    holdout = _find(scores, HOLDOUT_KEY)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body><main>",
+        f"<h1>{_e(title)}</h1>",
+        '<p class="note">Synthetic data evaluation report, made with Synth Studio.</p>',
+        _section("dataset", _key_value_table(dataset_summary)),
+        _section(
+            "synthesizer",
+            f"<p>Synthesizer: <strong>{_e(synthesizer)}</strong></p>"
+            + (_key_value_table(params) if params else "<p>Default parameters.</p>"),
+        ),
+        _section("scores", _scores_html(scores)),
+    ]
+    if holdout is not None:
+        parts.append(_section("holdout", _holdout_html(holdout, _find(scores, "quality_score"))))
+    if readings:
+        items = "".join(f"<li>{_e(r)}</li>" for r in readings)
+        parts.append(_section("readings", f"<ul>{items}</ul>"))
+    parts.append(_section("plots", _figures_html(figures)))
+    parts.append(
+        _section(
+            "limits",
+            "<p>These scores measure how similar the synthetic rows are to the real ones and "
+            "how often they copy them. They are not a privacy guarantee: synthetic rows can "
+            "still disclose facts about real people or records, especially rare ones. Review "
+            "the copying scores and the data itself before sharing.</p>",
+        )
+    )
+    parts.append("</main></body></html>")
+    return "\n".join(parts)
+
+
+def _read_ratio(value: float) -> str:
+    if value > 1.1:
+        return (
+            "suspicious: the synthetic-trained model beats the real-trained one; check that "
+            "holdout rows did not leak into training and that the holdout is not tiny"
+        )
+    if value >= 0.9:
+        return (
+            "excellent: a model trained on synthetic rows predicts the holdout about as well "
+            "as one trained on real rows"
+        )
+    if value >= 0.8:
+        return "good: the synthetic data keeps most of the real data's predictive value"
+    if value >= 0.6:
+        return "fair: the synthetic data loses a noticeable part of the predictive value"
+    return "poor: the synthetic data loses most of the real data's predictive value"
+
+
+def _read_share(info: ScoreInfo, value: float) -> str:
+    if info is SCORES["near_duplicate_share"]:
+        if value <= _NEAR_EXPECTED:
+            return "about what a fresh real sample gives (~5%): no sign of memorised rows"
+        if value <= 0.2:
+            return "more than a fresh real sample gives: some rows sit very close to real ones"
+        return "far more than a fresh real sample gives: the synthesizer likely memorised rows"
+    if info is SCORES["exact_copy_share"]:
+        if value == 0:
+            return "no synthetic row is an exact copy of a real row"
+        return (
+            f"{value:.1%} of synthetic rows are exact copies of real rows; they reveal those "
+            "records unless the table has only a few possible combinations"
+        )
+    if info is SCORES["duplicate_share"]:
+        if value == 0:
+            return "no synthetic row is repeated"
+        if value <= 0.01:
+            return "a few repeated rows"
+        return f"{value:.1%} of rows repeat another; check whether the real table does too"
+    if value == 0:
+        return "none"
+    return f"{value:.1%}; lower is better"
+
+
+def _scores_html(scores: dict[str, Any]) -> str:
+    if not scores:
+        return "<p>No scores were computed.</p>"
+    rows: list[str] = []
+    details: list[str] = []
+    for key, value in scores.items():
+        if isinstance(value, dict):
+            # Keys of a result's to_dict(): known scores become rows, other scalars facts.
+            group = [(k, v) for k, v in value.items() if k in SCORES and _is_number(v)]
+            facts = {
+                k: v
+                for k, v in value.items()
+                if k not in SCORES and _is_scalar(v) and not isinstance(v, bool)
+            }
+            rows.append(f'<tr><th colspan="4">{_e(_pretty(key))}</th></tr>')
+            rows.extend(
+                _score_row(k, v, SCORES[k], bounds=_metric_range(value, k)) for k, v in group
+            )
+            if facts:
+                details.append(f"<h3>{_e(_pretty(key))}</h3>{_key_value_table(facts)}")
+        elif isinstance(value, Score):
+            info = _BY_LABEL.get(_key(value.name))
+            rows.append(_score_row(value.name, value.value, info, bounds=(value.low, value.high)))
+        elif _is_number(value):
+            rows.append(_score_row(key, value, SCORES.get(key)))
+    head = "<tr><th>Score</th><th>Value</th><th>Range</th><th>Reading</th></tr>"
+    return f"<table>{head}{''.join(rows)}</table>{''.join(details)}"
+
+
+def _score_row(
+    name: str,
+    value: Any,
+    info: ScoreInfo | None,
+    *,
+    bounds: tuple[float | None, float | None] | None = None,
+) -> str:
+    number = None if value is None else float(value)
+    if bounds is None and info is not None:
+        bounds = (info.low, info.high)
+    label = info.label if info else _pretty(name)
+    shown = "n/a" if number is None or math.isnan(number) else f"{number:.3f}"
+    stated = "not stated" if bounds is None else _range(*bounds)
+    return (
+        f"<tr><td>{_e(label)}</td><td class=num>{shown}</td><td class=num>{_e(stated)}</td>"
+        f"<td>{_e(_read(info, number))}</td></tr>"
+    )
+
+
+def _metric_range(group: dict[str, Any], key: str) -> tuple[float | None, float | None] | None:
+    # A utility result states its metric's range: macro F1 is 0 to 1, R² has no floor.
+    stated = group.get("metric_range")
+    if key in ("real_score", "synthetic_score") and isinstance(stated, list) and len(stated) == 2:
+        return stated[0], stated[1]
+    return None
+
+
+def _holdout_html(holdout: Any, quality: Any) -> str:
+    ceiling = _number(holdout)
+    text = (
+        "<p>Real rows were kept aside before fitting. Scored against the training rows they "
+        f"reach a quality score of <strong>{_fmt(ceiling)}</strong> (range 0 to 1): even "
+        "perfect synthetic data would score about this, because a fresh sample differs from "
+        "the training rows too.</p>"
+    )
+    achieved = _number(quality)
+    if ceiling and achieved is not None and not math.isnan(achieved):
+        text += (
+            f"<p>The synthetic data scores {_fmt(achieved)}, that is {achieved / ceiling:.0%} "
+            "of this ceiling.</p>"
+        )
+    return text
+
+
+def _figures_html(figures: dict[str, go.Figure]) -> str:
+    if not figures:
+        return "<p>No plots were included.</p>"
+    blocks = []
+    for index, (name, fig) in enumerate(figures.items()):
+        div = pio.to_html(
+            fig,
+            full_html=False,
+            # The first figure carries the whole library inline; the others reuse it.
+            include_plotlyjs=index == 0,
+            include_mathjax=False,
+            div_id=f"figure-{index}",
+            default_height="480px",
+            config={"displaylogo": False, "responsive": True},
+        )
+        blocks.append(f'<div class="figure"><h3>{_e(name)}</h3>{div}</div>')
+    return "".join(blocks)
+
+
+def _key_value_table(values: dict[str, Any]) -> str:
+    if not values:
+        return "<p>Nothing recorded.</p>"
+    rows = "".join(
+        f"<tr><th>{_e(_pretty(k))}</th><td>{_e(_text(v))}</td></tr>" for k, v in values.items()
+    )
+    return f"<table>{rows}</table>"
+
+
+def _section(key: str, body: str) -> str:
+    return f'<section id="{key}"><h2>{SECTIONS[key]}</h2>{body}</section>'
+
+
+def _find(scores: dict[str, Any], key: str) -> Any:
+    if key in scores:
+        return scores[key]
+    for value in scores.values():
+        if isinstance(value, dict) and key in value:
+            return value[key]
+    return None
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_")
+
+
+def _pretty(name: Any) -> str:
+    text = str(name)
+    return text.replace("_", " ").capitalize() if re.fullmatch(r"[a-z0-9_]+", text) else text
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float):
+        return "n/a" if math.isnan(value) else f"{value:.4g}"
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    return "n/a" if value is None else str(value)
+
+
+def _range(low: float | None, high: float | None) -> str:
+    return f"{_bound(low, '−∞')} to {_bound(high, '∞')}"
+
+
+def _bound(value: float | None, unbounded: str) -> str:
+    if value is None or math.isinf(value):
+        return unbounded
+    return f"{value:g}"
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float))
+
+
+def _is_number(value: Any) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, Score):
+        return value.value
+    return None if value is None else float(value)
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None or math.isnan(value) else f"{value:.3f}"
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+# Score objects carry display names ("Column Shapes"); map those back to their entries.
+_BY_LABEL: dict[str, ScoreInfo] = {_key(info.label): info for info in SCORES.values()}
