@@ -2,40 +2,49 @@
 
 import streamlit as st
 
-from components.state import get_state, sync_url
+from components.state import StudioState, get_state, sync_url
 from components.workspace import get_workspace
 from core.errors import StudioError
+from core.workspace import Workspace
 
 st.set_page_config(page_title="Synth Studio", page_icon=":material/science:", layout="wide")
 
 PAGES = [
-    st.Page("pages/1_data.py", title="Data", icon=":material/table_view:", default=True),
-    st.Page("pages/2_metadata.py", title="Metadata", icon=":material/label:"),
-    st.Page("pages/3_synthesize.py", title="Synthesize", icon=":material/auto_awesome:"),
-    st.Page("pages/4_compare.py", title="Compare", icon=":material/compare:"),
-    st.Page("pages/5_export.py", title="Export", icon=":material/download:"),
-    st.Page("pages/6_runs.py", title="Runs", icon=":material/history:"),
+    st.Page("app_pages/1_data.py", title="Data", icon=":material/table_view:", default=True),
+    st.Page("app_pages/2_metadata.py", title="Metadata", icon=":material/label:"),
+    st.Page("app_pages/3_synthesize.py", title="Synthesize", icon=":material/auto_awesome:"),
+    st.Page("app_pages/4_compare.py", title="Compare", icon=":material/compare:"),
+    st.Page("app_pages/5_export.py", title="Export", icon=":material/download:"),
+    st.Page("app_pages/6_runs.py", title="Runs", icon=":material/history:"),
 ]
 page = st.navigation(PAGES)
+
+
+def show_selection(slot: st.delta_generator.DeltaGenerator, state: StudioState) -> None:
+    with slot.container():
+        if state.dataset_id is not None:
+            dataset = workspace.get_dataset(state.dataset_id)
+            st.caption(f"Dataset: **{dataset.name}** ({dataset.n_rows:,} × {dataset.n_columns})")
+        if state.run_id is not None:
+            st.caption(f"Run: **#{state.run_id}**")
+
 
 with st.sidebar:
     st.markdown("**Synth Studio**: real table in, checked synthetic table out.")
     try:
-        workspace = get_workspace()
+        workspace: Workspace = get_workspace()
     except StudioError as err:
         st.error(str(err))
         st.stop()
     state = get_state()
     state.drop_missing(workspace)
     sync_url(state)  # page switches clear the URL; st.stop() below drops later updates
-    if state.dataset_id is not None:
-        dataset = workspace.get_dataset(state.dataset_id)
-        st.caption(f"Dataset: **{dataset.name}** ({dataset.n_rows:,} × {dataset.n_columns})")
-    if state.run_id is not None:
-        st.caption(f"Run: **#{state.run_id}**")
+    selection = st.empty()
+    show_selection(selection, state)
     st.caption(f"Workspace: `{workspace.path}`")
 
 try:
     page.run()
-finally:  # the page may have selected a dataset or run
+finally:  # the page may have selected a dataset or run: show it now, not one click later
+    show_selection(selection, state)
     sync_url(state)

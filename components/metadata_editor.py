@@ -7,7 +7,7 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from core.metadata import SDTYPES, ColumnMeta
+from core.metadata import ColumnMeta, sdtype_options
 
 
 def metadata_editor(columns: list[ColumnMeta], *, key: str) -> list[ColumnMeta]:
@@ -25,7 +25,7 @@ def metadata_editor(columns: list[ColumnMeta], *, key: str) -> list[ColumnMeta]:
             "name": st.column_config.TextColumn("Column"),
             "sdtype": st.column_config.SelectboxColumn(
                 "Type",
-                options=list(SDTYPES),
+                options=sdtype_options(columns),
                 required=True,
                 help="How the synthesizer treats the column.",
             ),

@@ -46,6 +46,13 @@ class Settings:
         default=20_000,
         metadata={"help": "Evaluation subsamples each table above this many rows."},
     )
+    eval_max_columns: int = field(
+        default=60,
+        metadata={
+            "help": "Evaluation scores a seeded sample of this many columns of wider "
+            "tables (pair trends grow with the square of the column count)."
+        },
+    )
     plot_max_categories: int = field(
         default=20, metadata={"help": "Categories shown per bar chart; the rest grouped."}
     )

@@ -16,6 +16,7 @@ from sdv.evaluation import evaluate_quality as sdv_evaluate_quality
 from sdv.metadata import Metadata
 
 from core.errors import StudioError
+from core.metadata import TABLE
 
 _SHAPES = "Column Shapes"
 _PAIRS = "Column Pair Trends"
@@ -44,6 +45,9 @@ class QualityResult:
     per_column: pd.DataFrame
     per_pair: pd.DataFrame  # score is NaN where SDMetrics skips a weakly associated pair
     sample_rows: int
+    skipped_columns: tuple[str, ...] = ()  # empty in the real data: nothing to compare
+    columns_used: int = 0  # columns scored (a sample of wide tables) ...
+    columns_total: int = 0  # ... out of this many non-empty ones
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe summary for the workspace: NaN scores become ``None``."""
@@ -52,6 +56,9 @@ class QualityResult:
             "column_shapes": _json_float(self.column_shapes.value),
             "column_pair_trends": _json_float(self.column_pair_trends.value),
             "sample_rows": int(self.sample_rows),
+            "skipped_columns": list(self.skipped_columns),
+            "columns_used": int(self.columns_used),
+            "columns_total": int(self.columns_total),
             "per_column": [
                 {"column": str(column), "metric": str(metric), "score": _json_float(score)}
                 for column, metric, score in self.per_column[_PER_COLUMN].itertuples(
@@ -67,6 +74,7 @@ def evaluate_quality(
     synthetic: pd.DataFrame,
     metadata: Metadata,
     max_rows: int = 20_000,
+    max_columns: int = 60,
     seed: int = 0,
 ) -> QualityResult:
     """Run the SDMetrics quality report on (a seeded subsample of) both tables.
@@ -76,6 +84,8 @@ def evaluate_quality(
         synthetic: The synthetic table, with the same columns as ``real``.
         metadata: SDV metadata of the single studio table.
         max_rows: Each table is randomly cut to at most this many rows before scoring.
+        max_columns: Wider tables are scored on a seeded sample of this many columns: pair
+            trends grow with the square of the column count.
         seed: Seed of that subsample, so repeated evaluations give identical scores.
 
     Returns:
@@ -97,6 +107,22 @@ def evaluate_quality(
         raise StudioError(
             f"The synthetic table lacks column(s) {', '.join(missing)}; sample it again."
         )
+    skipped = tuple(str(c) for c in real.columns if real[c].isna().all())
+    if skipped:
+        metadata = Metadata.load_from_dict(metadata.to_dict())
+        for column in skipped:
+            metadata.remove_column(column, table_name=TABLE)
+        real = real.drop(columns=list(skipped))
+    if real.shape[1] == 0:
+        raise StudioError("Every column is empty in the real data; there is nothing to compare.")
+    columns_total = real.shape[1]
+    if columns_total > max_columns:
+        kept = set(real.columns.to_series().sample(n=max_columns, random_state=seed))
+        dropped = [c for c in real.columns if c not in kept]
+        metadata = Metadata.load_from_dict(metadata.to_dict())
+        for column in dropped:
+            metadata.remove_column(column, table_name=TABLE)
+        real = real[[c for c in real.columns if c in kept]]
     real_used = _subsample(real, max_rows=max_rows, seed=seed)
     synthetic_used = _subsample(synthetic[list(real.columns)], max_rows=max_rows, seed=seed)
     try:
@@ -141,6 +167,9 @@ def evaluate_quality(
             {"Column 1": "column_1", "Column 2": "column_2", "Metric": "metric", "Score": "score"},
         ),
         sample_rows=max(len(real_used), len(synthetic_used)),
+        skipped_columns=skipped,
+        columns_used=real.shape[1],
+        columns_total=columns_total,
     )
 
 

@@ -35,8 +35,13 @@ PII_SDTYPES = (
 )
 SDTYPES = BASIC_SDTYPES + PII_SDTYPES
 
+# Place sdtypes SDV infers from a column's name. With few distinct values such a column is a
+# category an analyst wants learned (its share of rows), not replaced by fake places.
+_PLACE_SDTYPES = ("city", "country", "country_code", "state", "state_abbr", "administrative_unit")
+
 # A unique numeric column is only a key when its name says so; otherwise it is a measurement
 # that happens to be unique (population, amounts with many decimals).
+_CATEGORY_SHARE = 0.5
 _ID_NAME = re.compile(r"(^|_|\b)(id|key|uuid|guid|code|number|no)$|id$", re.IGNORECASE)
 
 
@@ -75,6 +80,14 @@ def detect_metadata(df: pd.DataFrame) -> dict[str, Any]:
             reasons[name] = (
                 "every value is unique, but the name does not look like a key, so it is "
                 "treated as a number"
+            )
+            continue
+        distinct = df[name].nunique(dropna=True)
+        if sdtype in _PLACE_SDTYPES and distinct <= _CATEGORY_SHARE * len(df):
+            _replace_column(metadata, name, {"sdtype": "categorical"})
+            reasons[name] = (
+                f"the name suggests {sdtype.replace('_', ' ')}, but its {distinct} values repeat:"
+                " learned as categories (tick PII to replace them with fake ones)"
             )
             continue
         reasons[name] = _reason(df[name], sdtype, is_key=table.primary_key == name)
@@ -137,17 +150,22 @@ def apply_edits(
         )
     reasons = dict(studio_meta["reasons"])
     for edit in edits:
-        if edit.sdtype not in SDTYPES:
-            raise InvalidMetadataError(f"Column '{edit.name}': unknown type '{edit.sdtype}'.")
+        if not edit.sdtype:
+            raise InvalidMetadataError(f"Column '{edit.name}': choose a type.")
         before = current[edit.name]
         sdtype = (
             "id" if edit.primary_key and edit.sdtype not in PII_SDTYPES + ("id",) else (edit.sdtype)
         )
+        if edit.pii and not before.pii and sdtype in BASIC_SDTYPES:
+            raise InvalidMetadataError(
+                f"Column '{edit.name}': to replace its values with fake ones, also choose a "
+                "personal-data type (name, email, address, unknown…)."
+            )
         if (sdtype, edit.pii) != (before.sdtype, before.pii):
             kwargs: dict[str, Any] = {"sdtype": sdtype}
-            if sdtype in PII_SDTYPES or edit.pii:
+            if sdtype not in BASIC_SDTYPES:  # SDV takes the PII flag only on personal types
                 kwargs["pii"] = edit.pii
-            _update(metadata, edit.name, kwargs)
+            _replace_column(metadata, edit.name, kwargs)
             reasons[edit.name] = "set by you"
     table = metadata.tables[TABLE]
     if table.primary_key and table.primary_key not in keys:
@@ -166,12 +184,17 @@ def to_sdv(studio_meta: dict[str, Any]) -> Metadata:
         return Metadata.load_from_dict(studio_meta["sdv"])
 
 
-def _update(metadata: Metadata, column: str, kwargs: dict[str, Any]) -> None:
+def _replace_column(metadata: Metadata, column: str, kwargs: dict[str, Any]) -> None:
     # Replace the column's entry whole: stale keys (range_values of a former category)
     # would otherwise make SDV reject the new type.
     table = metadata.tables[TABLE]
     table.columns[column] = {"sdtype": kwargs["sdtype"]}
     _guard(lambda: metadata.update_column(column_name=column, table_name=TABLE, **kwargs))
+
+
+def sdtype_options(columns: list[ColumnMeta]) -> list[str]:
+    """Types the editor offers: the studio's list plus any other type SDV detected here."""
+    return list(SDTYPES) + sorted({c.sdtype for c in columns} - set(SDTYPES))
 
 
 def _guard(action: Any) -> None:

@@ -108,6 +108,7 @@ def synthesize(
             synthetic=synthetic,
             metadata=sdv_metadata,
             max_rows=settings.eval_max_rows,
+            max_columns=settings.eval_max_columns,
             seed=seed,
         )
         progress("evaluate", 1, 1)

@@ -349,7 +349,7 @@ def _holdout_html(holdout: Any, quality: Any) -> str:
         "the training rows too.</p>"
     )
     achieved = _number(quality)
-    if ceiling and achieved is not None and not math.isnan(achieved):
+    if _present(ceiling) and ceiling > 0 and _present(achieved):
         text += (
             f"<p>The synthetic data scores {_fmt(achieved)}, that is {achieved / ceiling:.0%} "
             "of this ceiling.</p>"
@@ -442,7 +442,11 @@ def _number(value: Any) -> float | None:
 
 
 def _fmt(value: float | None) -> str:
-    return "n/a" if value is None or math.isnan(value) else f"{value:.3f}"
+    return f"{value:.3f}" if _present(value) else "n/a"
+
+
+def _present(value: float | None) -> bool:
+    return value is not None and not math.isnan(value)
 
 
 def _e(text: Any) -> str:

@@ -285,7 +285,8 @@ def set_seed(synth: BaseSingleTableSynthesizer, seed: int) -> None:
     alone and covered by a test that fails loudly if an upgrade breaks it.
     """
     synth.reset_sampling()
-    synth._set_random_state(int(seed))
+    if getattr(synth, "_model", None) is not None:  # None when no column is modelled
+        synth._set_random_state(int(seed))
 
 
 def sample_rows(

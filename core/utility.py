@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -23,6 +24,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.metrics import f1_score, r2_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from threadpoolctl import threadpool_limits
 
 from core.errors import InvalidParameterError, StudioError
 
@@ -32,6 +34,9 @@ Kind = Literal["numeric", "datetime", "categorical"]
 MAX_CLASSES_AS_INTEGERS = 20
 MAX_ONE_HOT_CATEGORIES = 20
 MIN_ROWS = 10
+# Below this many training rows one thread is as fast, and OpenMP threads spin-waiting on a
+# busy machine made a 0.5 s fit take 20 s.
+SINGLE_THREAD_ROWS = 50_000
 MISSING_LABEL = "(missing)"
 
 _KIND_OF_SDTYPE: dict[str, Kind] = {
@@ -145,22 +150,17 @@ def compute_utility(
     labels = {label: _target_values(frame[target], task) for label, frame in frames.items()}
     _check_target(labels, task=task, target=target)
     kinds = kinds_from_dtypes(real_train[features])
-    models = {}
-    for label in ("real training", "synthetic"):
-        model = _make_model(task, kinds, seed=seed)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                model.fit(prepare_features(frames[label], kinds), labels[label])
-            except ValueError as err:
-                text = " ".join(str(err).split())[:200]
-                raise StudioError(f"Could not train on the {label} rows: {text}") from err
-        models[label] = model
-    x_test = prepare_features(frames["holdout"], kinds)
-    real_score, synthetic_score = (
-        _score(task, labels["holdout"], models[label].predict(x_test))
-        for label in ("real training", "synthetic")
-    )
+    rows = max(len(frames["real training"]), len(frames["synthetic"]))
+    with _threads(rows):
+        models = {
+            label: _fit(task, kinds, frames[label], labels[label], label=label, seed=seed)
+            for label in ("real training", "synthetic")
+        }
+        x_test = prepare_features(frames["holdout"], kinds)
+        real_score, synthetic_score = (
+            _score(task, labels["holdout"], models[label].predict(x_test))
+            for label in ("real training", "synthetic")
+        )
     ratio, note = _ratio(task, real_score, synthetic_score)
     return UtilityResult(
         task=task,
@@ -313,6 +313,31 @@ def _check_target(labels: dict[str, np.ndarray], *, task: Task, target: str) -> 
             f"Class(es) {', '.join(unseen[:5])} of '{target}' occur only in the holdout; "
             "use a different split seed or merge rare classes."
         )
+
+
+def _threads(rows: int) -> AbstractContextManager[Any]:
+    if rows < SINGLE_THREAD_ROWS:
+        return threadpool_limits(limits=1, user_api="openmp")
+    return nullcontext()
+
+
+def _fit(
+    task: Task,
+    kinds: dict[str, Kind],
+    frame: pd.DataFrame,
+    labels: np.ndarray,
+    *,
+    label: str,
+    seed: int,
+) -> Pipeline:
+    model = _make_model(task, kinds, seed=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return model.fit(prepare_features(frame, kinds), labels)
+        except ValueError as err:
+            text = " ".join(str(err).split())[:200]
+            raise StudioError(f"Could not train on the {label} rows: {text}") from err
 
 
 def _make_model(task: Task, kinds: dict[str, Kind], *, seed: int) -> Pipeline:

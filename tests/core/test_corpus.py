@@ -113,3 +113,25 @@ def test_xlsx_zip_bomb_is_refused_before_expanding(workspace, tmp_path):
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
     assert grown_mb < 200
     assert workspace.list_datasets() == []
+
+
+@pytest.mark.parametrize("name", sorted(LOADS))
+def test_every_loadable_file_synthesizes_or_says_why(workspace, name):
+    # Setup
+    from core.errors import StudioError
+    from core.pipeline import synthesize
+
+    dataset = ingest_file(workspace, CORPUS / name)
+    # Run
+    try:
+        result = synthesize(
+            workspace, dataset_id=dataset.id, key="gaussian_copula", rows=40, seed=1
+        )
+    except StudioError as err:
+        # Assert (refused): one line, and the run is recorded as failed
+        assert "\n" not in str(err)
+        assert workspace.list_runs()[-1].status == "failed"
+        return
+    # Assert (generated)
+    assert result.synthetic.shape == (40, dataset.n_columns)
+    assert workspace.get_run(result.run.id).status == "done"

@@ -93,3 +93,46 @@ def test_unique_column_can_become_the_key(tips):
     table = edited["sdv"]["tables"][TABLE]
     assert table["primary_key"] == "row_number"
     assert table["columns"]["row_number"]["sdtype"] == "id"
+
+
+def test_repeating_place_names_are_learned_as_categories():
+    # Setup
+    df = pd.DataFrame({"city": ["Lyon", "Oslo", "Lima", "Pune"] * 25, "x": range(100)})
+    # Run
+    cols = {c.name: c for c in columns_of(detect_metadata(df))}
+    # Assert
+    assert cols["city"].sdtype == "categorical"
+    assert not cols["city"].pii
+    assert "learned as categories" in cols["city"].reason
+
+
+def test_sdtype_detected_by_sdv_outside_the_list_saves_unchanged():
+    # Setup: unique city names stay SDV's personal-data type "city"
+    from core.metadata import SDTYPES, sdtype_options
+
+    df = pd.DataFrame({"city": [f"Town {i}" for i in range(60)], "x": range(60)})
+    meta = detect_metadata(df)
+    cols = columns_of(meta)
+    # Run
+    saved = apply_edits(meta, cols, df)
+    # Assert
+    assert {c.name: c.sdtype for c in columns_of(saved)} == {c.name: c.sdtype for c in cols}
+    assert set(SDTYPES) <= set(sdtype_options(cols))
+    assert {c.sdtype for c in cols} <= set(sdtype_options(cols))
+
+
+def test_personal_type_changed_to_category_drops_the_pii_flag():
+    # Setup
+    df = pd.DataFrame({"email": [f"u{i}@example.com" for i in range(40)], "x": range(40)})
+    meta = detect_metadata(df)
+    # Run
+    edited = apply_edits(meta, _edit(meta, "email", sdtype="categorical"), df)
+    # Assert
+    email = {c.name: c for c in columns_of(edited)}["email"]
+    assert (email.sdtype, email.pii) == ("categorical", False)
+
+
+def test_pii_on_a_plain_category_asks_for_a_personal_type(tips):
+    meta = detect_metadata(tips)
+    with pytest.raises(InvalidMetadataError, match="personal-data type"):
+        apply_edits(meta, _edit(meta, "day", pii=True), tips)

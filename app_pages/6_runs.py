@@ -15,7 +15,9 @@ if message := state.pop_flash():
 table = runs_table(workspace)
 if table.empty:
     st.info("No runs yet: generate synthetic data on the Synthesize page.")
-    st.page_link("pages/3_synthesize.py", label="Go to Synthesize", icon=":material/auto_awesome:")
+    st.page_link(
+        "app_pages/3_synthesize.py", label="Go to Synthesize", icon=":material/auto_awesome:"
+    )
     st.stop()
 
 st.dataframe(
@@ -37,7 +39,7 @@ with open_col:
         run = workspace.get_run(int(chosen))
         state.select_dataset(run.dataset_id)
         state.run_id = run.id
-        st.switch_page("pages/4_compare.py")
+        st.switch_page("app_pages/4_compare.py")
 with compare_col:
     st.subheader("Compare two runs")
     pair = st.multiselect(

@@ -14,7 +14,9 @@ workspace = get_workspace()
 st.title("Compare")
 if state.run_id is None:
     st.info("Generate synthetic data on the Synthesize page first.")
-    st.page_link("pages/3_synthesize.py", label="Go to Synthesize", icon=":material/auto_awesome:")
+    st.page_link(
+        "app_pages/3_synthesize.py", label="Go to Synthesize", icon=":material/auto_awesome:"
+    )
     st.stop()
 
 run = workspace.get_run(state.run_id)
@@ -78,4 +80,4 @@ with correlations_tab:
 with details_tab:
     st.dataframe(pd.DataFrame(scores.get("per_column", [])), hide_index=True)
 
-st.page_link("pages/5_export.py", label="Next: export", icon=":material/arrow_forward:")
+st.page_link("app_pages/5_export.py", label="Next: export", icon=":material/arrow_forward:")

@@ -75,4 +75,6 @@ source_col.metric("Source", dataset.source)
 preview, types = st.columns([3, 1])
 preview.dataframe(workspace.read_real(dataset.id, limit=settings.preview_rows), height=320)
 types.dataframe(workspace.column_types(dataset.id), hide_index=True, height=320)
-st.page_link("pages/2_metadata.py", label="Next: check the metadata", icon=":material/arrow_forward:")
+st.page_link(
+    "app_pages/2_metadata.py", label="Next: check the metadata", icon=":material/arrow_forward:"
+)

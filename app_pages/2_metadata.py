@@ -15,7 +15,7 @@ workspace = get_workspace()
 st.title("Metadata")
 if state.dataset_id is None:
     st.info("Choose a dataset on the Data page first.")
-    st.page_link("pages/1_data.py", label="Go to Data", icon=":material/table_view:")
+    st.page_link("app_pages/1_data.py", label="Go to Data", icon=":material/table_view:")
     st.stop()
 
 dataset = workspace.get_dataset(state.dataset_id)
@@ -38,4 +38,4 @@ if saved:
     except StudioError as err:
         st.error(str(err))
 
-st.page_link("pages/3_synthesize.py", label="Next: synthesize", icon=":material/arrow_forward:")
+st.page_link("app_pages/3_synthesize.py", label="Next: synthesize", icon=":material/arrow_forward:")

@@ -18,7 +18,7 @@ settings = get_settings()
 st.title("Synthesize")
 if state.dataset_id is None:
     st.info("Choose a dataset on the Data page first.")
-    st.page_link("pages/1_data.py", label="Go to Data", icon=":material/table_view:")
+    st.page_link("app_pages/1_data.py", label="Go to Data", icon=":material/table_view:")
     st.stop()
 
 dataset = workspace.get_dataset(state.dataset_id)
@@ -78,4 +78,8 @@ if go:
         )
 
 if state.run_id is not None:
-    st.page_link("pages/4_compare.py", label="Next: compare real and synthetic", icon=":material/arrow_forward:")
+    st.page_link(
+        "app_pages/4_compare.py",
+        label="Next: compare real and synthetic",
+        icon=":material/arrow_forward:",
+    )

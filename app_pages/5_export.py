@@ -12,7 +12,9 @@ workspace = get_workspace()
 st.title("Export")
 if state.run_id is None:
     st.info("Generate synthetic data on the Synthesize page first.")
-    st.page_link("pages/3_synthesize.py", label="Go to Synthesize", icon=":material/auto_awesome:")
+    st.page_link(
+        "app_pages/3_synthesize.py", label="Go to Synthesize", icon=":material/auto_awesome:"
+    )
     st.stop()
 
 run = workspace.get_run(state.run_id)

@@ -1,0 +1,188 @@
+"""Self-contained HTML report built from real results on plotly's tips data."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from plotly.offline import get_plotlyjs
+
+from core.coverage import compute_coverage
+from core.demo import DEMOS
+from core.metadata import detect_metadata
+from core.projection import compute_projection, plot_correlation_difference, plot_projection
+from core.report import HOLDOUT_KEY, SECTIONS, read_score, render_report
+
+EVIL = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def _outside_scripts(page: str) -> str:
+    """The page without the bodies of its script tags (plotly.js itself contains URLs)."""
+    return re.sub(r"(<script\b[^>]*>).*?(</script>)", r"\1\2", page, flags=re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    tips = pd.read_csv(DEMOS["tips"].path).rename(columns={"tip": EVIL})
+    columns = detect_metadata(tips)["sdv"]["tables"]["data"]["columns"]
+    sdtypes = {name: col["sdtype"] for name, col in columns.items()}
+    synthetic = tips.sample(n=150, random_state=1).reset_index(drop=True)
+    coverage = compute_coverage(real=tips, synthetic=synthetic, sdtypes=sdtypes)
+    return render_report(
+        title=f"Tips {EVIL}",
+        dataset_summary={"rows": len(tips), "columns": list(tips.columns)},
+        synthesizer="GaussianCopulaSynthesizer",
+        params={"default_distribution": "beta", EVIL: EVIL},
+        scores={
+            "quality_score": 0.84,
+            HOLDOUT_KEY: 0.91,
+            "coverage": coverage.to_dict(),
+            "utility": {
+                "task": "regression",
+                "metric": "R²",
+                "real_score": 0.45,
+                "synthetic_score": 0.40,
+                "ratio": 0.89,
+                "metric_range": [None, 1.0],
+            },
+        },
+        figures={
+            "Projection": plot_projection(compute_projection(tips, synthetic, sdtypes=sdtypes)),
+            f"Correlations {EVIL}": plot_correlation_difference(tips, synthetic, sdtypes),
+        },
+        readings=[f"Column {EVIL} looks fine."],
+    )
+
+
+def test_report_has_every_section(page: str) -> None:
+    # Setup
+    headings = re.findall(r"<h2>(.*?)</h2>", page)
+
+    # Run / Assert
+    assert headings == list(SECTIONS.values())
+
+
+def test_user_strings_are_escaped(page: str) -> None:
+    # Setup: the column name appears in the summary, parameters, readings and figures
+
+    # Run
+    visible = _outside_scripts(page)
+
+    # Assert
+    assert EVIL not in page
+    assert "alert(1)" in page
+    assert ESCAPED in visible
+    assert visible.count(ESCAPED) >= 4
+
+
+def test_report_is_self_contained(page: str) -> None:
+    # Setup
+    visible = _outside_scripts(page)
+
+    # Run
+    script_tags = re.findall(r"<script\b[^>]*>", page)
+
+    # Assert
+    assert 'src="http' not in visible and "src='http" not in visible
+    assert 'href="http' not in visible and "href='http" not in visible
+    assert all("src=" not in tag for tag in script_tags)
+    assert "<link" not in visible
+    assert "@import" not in visible
+    assert len(page) > 1_000_000
+
+
+def test_plotly_js_is_embedded_once(page: str) -> None:
+    # Setup
+    library_start = get_plotlyjs()[:300]
+
+    # Run
+    copies = page.count(library_start)
+
+    # Assert
+    assert copies == 1
+    assert page.count('class="plotly-graph-div"') == 2
+
+
+def test_report_reads_the_scores(page: str) -> None:
+    # Setup
+    visible = _outside_scripts(page)
+
+    # Run / Assert
+    assert "good: close to the real data" in visible  # quality 0.84
+    assert "0 to 1" in visible
+    assert "−∞ to 1" in visible  # R² has no floor
+    assert "practical ceiling" in visible
+    assert "92% of this ceiling" in visible  # 0.84 / 0.91
+    assert "anonymous" not in visible.lower()
+
+
+def test_report_without_holdout_or_figures_skips_them() -> None:
+    # Setup
+    scores = {"quality_score": 0.7}
+
+    # Run
+    page = render_report(
+        title="Small",
+        dataset_summary={"rows": 10},
+        synthesizer="GaussianCopulaSynthesizer",
+        params={},
+        scores=scores,
+        figures={},
+    )
+
+    # Assert
+    assert SECTIONS["holdout"] not in page
+    assert SECTIONS["readings"] not in page
+    assert "No plots were included." in page
+    assert "<script" not in page
+
+
+def test_a_figure_object_is_enough() -> None:
+    # Setup
+    fig = go.Figure(go.Bar(x=["a"], y=[1]))
+
+    # Run
+    page = render_report(
+        title="One figure",
+        dataset_summary={},
+        synthesizer="CTGAN",
+        params={"epochs": 2},
+        scores={},
+        figures={"Bars": fig},
+    )
+
+    # Assert
+    assert page.count(get_plotlyjs()[:300]) == 1
+    assert "No scores were computed." in page
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reading"),
+    [
+        ("quality_score", 0.95, "excellent"),
+        ("Column Shapes", 0.85, "good"),
+        ("column_pair_trends", 0.75, "fair"),
+        ("range_coverage", 0.6, "poor"),
+        ("category_coverage", 0.2, "very poor"),
+        ("ratio", 0.95, "excellent"),
+        ("ratio", 0.5, "poor"),
+        ("ratio", 1.5, "suspicious"),
+        ("exact_copy_share", 0.0, "no synthetic row is an exact copy"),
+        ("exact_copy_share", 0.1, "10.0% of synthetic rows are exact copies"),
+        ("near_duplicate_share", 0.05, "no sign of memorised rows"),
+        ("near_duplicate_share", 0.5, "memorised"),
+        ("diagnostic_score", 1.0, "as expected"),
+        ("data_validity", 0.9, "break the real ranges"),
+        ("quality_score", None, "not available"),
+        ("quality_score", float("nan"), "not available"),
+    ],
+)
+def test_read_score(name: str, value: float | None, reading: str) -> None:
+    # Setup / Run
+    text = read_score(name, value)
+
+    # Assert
+    assert text.startswith(reading) or reading in text

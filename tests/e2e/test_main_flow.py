@@ -1,0 +1,215 @@
+"""The main flow as a user clicks it: upload -> metadata -> synthesize -> compare -> export."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from playwright.sync_api import Locator, Page, expect
+
+N_REAL = 300
+N_SYNTHETIC = 500
+UI_TIMEOUT_MS = 30_000
+FIT_TIMEOUT_MS = 120_000
+# Columns of the metadata editor grid (see components/metadata_editor.py).
+TYPE_COL, PII_COL = 1, 3
+
+
+def _write_upload(path: Path) -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    df = pd.DataFrame(
+        {
+            "amount": rng.gamma(2.0, 50.0, N_REAL).round(2),
+            "age": rng.integers(18, 80, N_REAL),
+            "city": rng.choice(["Lisbon", "Oslo", "Turin", "Ghent"], N_REAL),
+            "segment": rng.choice(["retail", "business", "premium"], N_REAL, p=[0.6, 0.3, 0.1]),
+        }
+    )
+    df.to_csv(path, index=False)
+    return df
+
+
+def _main(page: Page) -> Locator:
+    return page.locator('[data-testid="stMain"]')
+
+
+def _settle(page: Page) -> None:
+    """Wait until Streamlit has finished the current rerun (no running status widget)."""
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=FIT_TIMEOUT_MS)
+
+
+def _assert_no_errors(page: Page) -> None:
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    expect(page.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
+
+
+def _cell(editor: Locator, row: int, col: int) -> Locator:
+    # Glide's canvas grid mirrors its cells in an accessible table, one id per cell.
+    return editor.locator(f'[data-testid="glide-cell-{col}-{row}"]')
+
+
+def _grid_column(editor: Locator, col: int) -> Locator:
+    return editor.locator(f'td[data-testid^="glide-cell-{col}-"]')
+
+
+def _select_cell(page: Page, editor: Locator, row: int, col: int) -> None:
+    """Select a cell the way a keyboard user does: click the first cell, then arrow keys."""
+    canvas = editor.locator('[data-testid="data-grid-canvas"]')
+    box = canvas.bounding_box()
+    assert box is not None
+    header_and_half_row = 35 + 17
+    page.mouse.click(box["x"] + 10, box["y"] + header_and_half_row)
+    expect(_cell(editor, 0, 0)).to_have_attribute("aria-selected", "true")
+    for _ in range(row):
+        page.keyboard.press("ArrowDown")
+    for _ in range(col):
+        page.keyboard.press("ArrowRight")
+    expect(_cell(editor, row, col)).to_have_attribute("aria-selected", "true")
+
+
+def _choose(page: Page, editor: Locator, row: int, col: int, value: str) -> None:
+    """Open a selectbox cell's dropdown, type to filter, pick ``value``."""
+    _select_cell(page, editor, row, col)
+    page.keyboard.press("Enter")
+    dropdown = page.locator('[id^="gdg-overlay-"] .glide-select')
+    expect(dropdown).to_be_visible()
+    page.keyboard.type(value)
+    option = page.get_by_role("option", name=value, exact=True)
+    expect(option).to_be_visible()
+    option.click()
+    expect(dropdown).to_have_count(0)
+    expect(_cell(editor, row, col)).to_have_text(value)
+
+
+def _go_to(page: Page, title: str) -> None:
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=title).click()
+    expect(_main(page).get_by_role("heading", name=title, level=1)).to_be_visible(
+        timeout=UI_TIMEOUT_MS
+    )
+    _settle(page)
+
+
+def _upload(page: Page, app_url: str, path: Path, screenshot) -> None:
+    """Data page: upload ``path`` through the file input and load it."""
+    main = _main(page)
+    page.goto(app_url)
+    expect(main.get_by_text("Where is your table?")).to_be_visible(timeout=UI_TIMEOUT_MS)
+    _assert_no_errors(page)
+    screenshot("data_start")
+    main.get_by_text("Upload a file", exact=True).click()
+    file_input = main.locator('[data-testid="stFileUploader"] input[type="file"]')
+    expect(file_input).to_be_attached(timeout=UI_TIMEOUT_MS)
+    file_input.set_input_files(path)
+    expect(main.get_by_text(path.name)).to_be_visible(timeout=UI_TIMEOUT_MS)
+    main.get_by_role("button", name="Load file").click()
+    rows_metric = main.locator('[data-testid="stMetric"]', has_text="Rows")
+    expect(rows_metric.locator('[data-testid="stMetricValue"]')).to_have_text(
+        str(N_REAL), timeout=UI_TIMEOUT_MS
+    )
+    _settle(page)
+    _assert_no_errors(page)
+    screenshot("data_loaded")
+
+
+def test_upload_to_export(page: Page, app_url: str, tmp_path: Path, screenshot) -> None:
+    # Setup
+    upload = tmp_path / "customers.csv"
+    real = _write_upload(upload)
+    main = _main(page)
+
+    # Run + Assert: Data
+    _upload(page, app_url, upload, screenshot)
+
+    # Run + Assert: Metadata
+    _go_to(page, "Metadata")
+    editor = main.locator('[data-testid="stDataFrame"]')
+    expect(editor).to_be_visible(timeout=UI_TIMEOUT_MS)
+    names = _grid_column(editor, 0)
+    expect(names).to_have_text(list(real.columns))
+    age_row = names.all_text_contents().index("age")
+    city_row = names.all_text_contents().index("city")
+    # Four repeating city names are detected as categories, not as personal data to fake.
+    expect(_cell(editor, city_row, TYPE_COL)).to_have_text("categorical")
+    expect(_cell(editor, city_row, PII_COL)).to_have_text("false")
+    _choose(page, editor, age_row, TYPE_COL, "categorical")
+    screenshot("metadata_edited")
+    main.get_by_role("button", name="Save metadata").click()
+    expect(main.get_by_text("Metadata saved.")).to_be_visible(timeout=UI_TIMEOUT_MS)
+    _settle(page)
+    _assert_no_errors(page)
+    screenshot("metadata_saved")
+
+    # Run + Assert: Synthesize
+    _go_to(page, "Synthesize")
+    expect(main.get_by_role("combobox", name="Synthesizer")).to_have_value("Gaussian copula")
+    rows_input = main.get_by_label("Rows to generate")
+    rows_input.fill(str(N_SYNTHETIC))
+    rows_input.press("Tab")
+    expect(rows_input).to_have_value(str(N_SYNTHETIC))
+    main.get_by_role("button", name=re.compile(r"^Generate from ")).click()
+    expect(main.get_by_text(re.compile(rf"^Run #\d+: {N_SYNTHETIC} rows"))).to_be_visible(
+        timeout=FIT_TIMEOUT_MS
+    )
+    _settle(page)
+    _assert_no_errors(page)
+    screenshot("synthesize_done")
+
+    # Run + Assert: Compare
+    _go_to(page, "Compare")
+    quality = main.locator('[data-testid="stMetric"]', has_text="Quality score")
+    expect(quality).to_be_visible(timeout=UI_TIMEOUT_MS)
+    expect(quality.locator('[data-testid="stMetricValue"]')).to_have_text(re.compile(r"\d+\.\d%"))
+    expect(main.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first).to_be_visible(
+        timeout=UI_TIMEOUT_MS
+    )
+    _assert_no_errors(page)
+    screenshot("compare")
+
+    # Run + Assert: Export
+    _go_to(page, "Export")
+    main.locator('[data-testid="stRadio"]').get_by_text("CSV", exact=True).click()
+    expect(main.get_by_role("radio", name="CSV")).to_be_checked()
+    _settle(page)
+    button = main.get_by_role("button", name="Download CSV")
+    expect(button).to_be_visible(timeout=UI_TIMEOUT_MS)
+    _assert_no_errors(page)
+    screenshot("export")
+    with page.expect_download(timeout=UI_TIMEOUT_MS) as download_info:
+        button.click()
+    download = download_info.value
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    synthetic = pd.read_csv(saved)
+    assert len(synthetic) == N_SYNTHETIC
+    assert list(synthetic.columns) == list(real.columns)
+    # The metadata edits reached the model: categorical columns only reuse real values
+    # (a faked "city" would invent new names, a numerical "age" new numbers).
+    assert set(synthetic["city"]) <= set(real["city"])
+    assert set(synthetic["age"]) <= set(real["age"])
+    assert saved.suffix == ".csv"
+
+
+def test_save_detected_metadata_unchanged(
+    page: Page, app_url: str, tmp_path: Path, screenshot
+) -> None:
+    # Setup
+    upload = tmp_path / "customers.csv"
+    _write_upload(upload)
+    _upload(page, app_url, upload, screenshot)
+
+    # Run
+    _go_to(page, "Metadata")
+    main = _main(page)
+    expect(main.locator('[data-testid="stDataFrame"]')).to_be_visible(timeout=UI_TIMEOUT_MS)
+    main.get_by_role("button", name="Save metadata").click()
+    saved_or_error = main.get_by_text("Metadata saved.").or_(
+        main.locator('[data-testid="stAlertContentError"]')
+    )
+    expect(saved_or_error).to_be_visible(timeout=UI_TIMEOUT_MS)
+    screenshot("metadata_saved_unchanged")
+
+    # Assert (no waiting: the save has already answered one way or the other)
+    assert main.get_by_text("Metadata saved.").is_visible()
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0

@@ -1,0 +1,109 @@
+"""Step 4, Compare: the guard, the three quality metrics, per-column and correlation charts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from streamlit.testing.v1 import AppTest
+
+from core.workspace import DatasetInfo, RunInfo, Workspace
+
+PAGE = "app_pages/4_compare.py"
+PERCENT = re.compile(r"^\d{1,3}\.\d%$")
+
+
+def _columns(workspace: Workspace, dataset_id: int) -> list[str]:
+    metadata = workspace.get_dataset(dataset_id).metadata
+    return list(metadata["sdv"]["tables"]["data"]["columns"])
+
+
+def test_guard_without_run(studio: Callable[..., AppTest], tips: DatasetInfo) -> None:
+    # Setup
+    at = studio(dataset_id=tips.id).switch_page(PAGE)
+
+    # Run
+    at.run()
+
+    # Assert
+    assert not at.exception
+    assert at.title[0].value == "Compare"
+    assert at.info[0].value == "Generate synthetic data on the Synthesize page first."
+    assert not at.metric
+
+
+def test_metrics_show_the_run_scores_as_percentages(
+    studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+) -> None:
+    # Setup
+    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
+
+    # Run
+    at.run()
+
+    # Assert
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert list(metrics) == ["Quality score", "Column shapes", "Column pair trends"]
+    assert all(PERCENT.match(value) for value in metrics.values()), metrics
+    assert metrics["Quality score"] == f"{tips_run.scores['quality_score']:.1%}"
+    assert at.caption[0].value.startswith(f"Run #{tips_run.id} on **tips**: gaussian_copula")
+
+
+def test_columns_tab_draws_one_chart_per_selected_column(
+    studio: Callable[..., AppTest],
+    workspace: Workspace,
+    tips: DatasetInfo,
+    tips_run: RunInfo,
+) -> None:
+    # Setup
+    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
+
+    # Run
+    at.run()
+
+    # Assert
+    assert not at.exception
+    columns_tab = at.tabs[0]
+    assert columns_tab.label == "Columns"
+    selected = at.multiselect(key="compare.columns").value
+    assert selected == _columns(workspace, tips.id)[:12]
+    assert len(columns_tab.get("plotly_chart")) == len(selected) == tips.n_columns
+
+
+def test_narrowing_the_selection_removes_charts(
+    studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+) -> None:
+    # Setup
+    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
+    at.run()
+
+    # Run
+    at.multiselect(key="compare.columns").set_value(["tip", "day"]).run()
+
+    # Assert
+    assert not at.exception
+    charts = at.tabs[0].get("plotly_chart")
+    assert [c.key for c in charts] == ["compare.col.tip", "compare.col.day"]
+
+
+def test_correlations_and_scores_tabs(
+    studio: Callable[..., AppTest],
+    workspace: Workspace,
+    tips: DatasetInfo,
+    tips_run: RunInfo,
+) -> None:
+    # Setup
+    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
+
+    # Run
+    at.run()
+
+    # Assert
+    assert not at.exception
+    _, correlations_tab, scores_tab = at.tabs
+    assert correlations_tab.label == "Correlations"
+    [chart] = correlations_tab.get("plotly_chart")
+    assert chart.key == "compare.corr"
+    per_column = scores_tab.dataframe[0].value
+    assert list(per_column["column"]) == _columns(workspace, tips.id)

@@ -1,0 +1,159 @@
+"""Step 1, Data: the guard, loading a demo, reopening from the workspace, uploading a file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.config import get_settings
+from core.demo import DEMOS, load_demo
+from core.workspace import Workspace
+
+PAGE = "app_pages/1_data.py"
+
+
+def test_guard_without_dataset(studio: Callable[..., AppTest]) -> None:
+    # Setup
+    at = studio().switch_page(PAGE)
+
+    # Run
+    at.run()
+
+    # Assert
+    assert not at.exception
+    assert at.title[0].value == "Data"
+    assert at.info[0].value == "Choose a table above to begin."
+    assert not at.metric
+
+
+@pytest.mark.parametrize("key", list(DEMOS))
+def test_use_demo_shows_its_size(
+    studio: Callable[..., AppTest], workspace: Workspace, key: str
+) -> None:
+    # Setup
+    demo = DEMOS[key]
+    expected = pd.read_csv(demo.path)
+    at = studio().switch_page(PAGE)
+    at.run()
+    at.selectbox(key="data.demo").set_value(key)
+
+    # Run
+    at.button(key="data.use_demo").click().run()
+
+    # Assert
+    assert not at.exception
+    [dataset] = workspace.list_datasets()
+    assert at.session_state["studio.state"].dataset_id == dataset.id
+    assert at.subheader[0].value == key
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {
+        "Rows": f"{len(expected):,}",
+        "Columns": str(expected.shape[1]),
+        "Source": demo.path.name,
+    }
+    preview, types = at.dataframe
+    assert len(preview.value) == min(get_settings().preview_rows, len(expected))
+    assert list(types.value["column"]) == list(expected.columns)
+
+
+def test_using_a_demo_twice_reuses_it(studio: Callable[..., AppTest], workspace: Workspace) -> None:
+    # Setup
+    at = studio().switch_page(PAGE)
+    at.run()
+    at.button(key="data.use_demo").click().run()
+
+    # Run
+    at.button(key="data.use_demo").click().run()
+
+    # Assert
+    assert not at.exception
+    assert len(workspace.list_datasets()) == 1
+
+
+def test_workspace_option_on_empty_workspace(
+    studio: Callable[..., AppTest], workspace: Workspace
+) -> None:
+    # Setup
+    at = studio().switch_page(PAGE)
+    at.run()
+
+    # Run
+    at.radio(key="data.source").set_value("Workspace").run()
+
+    # Assert
+    assert not at.exception
+    assert at.info[0].value == "The workspace has no datasets yet: load a demo or upload a file."
+    assert not at.selectbox
+
+
+def test_workspace_option_lists_and_opens_existing_datasets(
+    studio: Callable[..., AppTest], workspace: Workspace
+) -> None:
+    # Setup
+    tips = load_demo(workspace, "tips")
+    iris = load_demo(workspace, "iris")
+    at = studio().switch_page(PAGE)
+    at.run()
+    at.radio(key="data.source").set_value("Workspace").run()
+    existing = at.selectbox(key="data.existing")
+    listed, preselected = existing.options, existing.value
+    existing.set_value(tips.id)
+
+    # Run
+    at.button(key="data.open").click().run()
+
+    # Assert
+    assert not at.exception
+    assert listed == [
+        f"#{tips.id} tips (tips.csv.gz)",
+        f"#{iris.id} iris (iris.csv.gz)",
+    ]
+    assert preselected == iris.id  # the newest
+    assert at.session_state["studio.state"].dataset_id == tips.id
+    assert at.subheader[0].value == "tips"
+    assert {m.label: m.value for m in at.metric}["Rows"] == "244"
+
+
+def test_upload_a_csv(studio: Callable[..., AppTest], workspace: Workspace) -> None:
+    # Setup
+    at = studio().switch_page(PAGE)
+    at.run()
+    at.radio(key="data.source").set_value("Upload a file").run()
+    at.file_uploader(key="data.upload").set_value(
+        ("people.csv", b"age,city\n31,Oslo\n42,Lima\n27,Pune\n", "text/csv")
+    ).run()
+
+    # Run
+    at.button(key="data.load").click().run()
+
+    # Assert
+    assert not at.exception
+    assert not at.error
+    [dataset] = workspace.list_datasets()
+    assert at.session_state["studio.state"].dataset_id == dataset.id
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Rows": "3", "Columns": "2", "Source": "people.csv"}
+
+
+def test_upload_an_empty_file_shows_one_line_error(
+    studio: Callable[..., AppTest], workspace: Workspace
+) -> None:
+    # Setup
+    at = studio().switch_page(PAGE)
+    at.run()
+    at.radio(key="data.source").set_value("Upload a file").run()
+    at.file_uploader(key="data.upload").set_value(("empty.csv", b"", "text/csv")).run()
+
+    # Run
+    at.button(key="data.load").click().run()
+
+    # Assert
+    assert not at.exception
+    [error] = at.error
+    assert "empty.csv" in error.value
+    assert "\n" not in error.value
+    assert workspace.list_datasets() == []
+    assert at.info[0].value == "Choose a table above to begin."

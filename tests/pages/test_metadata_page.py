@@ -1,0 +1,144 @@
+"""Step 2, Metadata: the guard, the editor's rows, and saving valid and invalid edits.
+
+AppTest cannot type into ``st.data_editor``; a keyed editor is driven by assigning its edit state
+(``edited_rows`` by row position) on ``at.session_state`` before the form is submitted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+from core.workspace import DatasetInfo, Workspace
+
+PAGE = "app_pages/2_metadata.py"
+TIPS_COLUMNS = ["total_bill", "tip", "sex", "smoker", "day", "time", "size"]
+
+
+def _edits(edited_rows: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    return {"edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
+
+
+def _sdtype(workspace: Workspace, dataset_id: int, column: str) -> str:
+    metadata = workspace.get_dataset(dataset_id).metadata
+    return metadata["sdv"]["tables"]["data"]["columns"][column]["sdtype"]
+
+
+def test_guard_without_dataset(studio: Callable[..., AppTest]) -> None:
+    # Setup
+    at = studio().switch_page(PAGE)
+
+    # Run
+    at.run()
+
+    # Assert
+    assert not at.exception
+    assert at.title[0].value == "Metadata"
+    assert at.info[0].value == "Choose a dataset on the Data page first."
+    assert not at.data_editor
+
+
+def test_editor_shows_one_row_per_column(
+    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+) -> None:
+    # Setup
+    at = studio(dataset_id=tips.id).switch_page(PAGE)
+
+    # Run
+    at.run()
+
+    # Assert
+    assert not at.exception
+    [editor] = at.data_editor
+    assert editor.editing_mode == "fixed"
+    rows = editor.value
+    assert list(rows["name"]) == TIPS_COLUMNS
+    assert dict(zip(rows["name"], rows["sdtype"], strict=True))["sex"] == "categorical"
+    assert not rows["primary_key"].any()
+    assert workspace.get_dataset(tips.id).metadata is not None  # detected and stored on first view
+    assert "**tips**" in at.caption[0].value
+
+
+def test_valid_edit_is_saved(
+    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+) -> None:
+    # Setup
+    at = studio(dataset_id=tips.id).switch_page(PAGE)
+    at.run()
+    editor = at.data_editor[0]
+    size_row = list(editor.value["name"]).index("size")
+    at.session_state[editor.key] = _edits({size_row: {"sdtype": "numerical"}})
+
+    # Run
+    at.form_submit_button[0].click().run()
+
+    # Assert
+    assert not at.exception
+    assert not at.error
+    assert at.success[0].value == "Metadata saved."
+    assert _sdtype(workspace, tips.id, "size") == "numerical"
+    assert workspace.get_dataset(tips.id).metadata["reasons"]["size"] == "set by you"
+
+
+def test_save_without_change_keeps_metadata(
+    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+) -> None:
+    # Setup
+    at = studio(dataset_id=tips.id).switch_page(PAGE)
+    at.run()
+    before = workspace.get_dataset(tips.id).metadata
+
+    # Run
+    at.form_submit_button[0].click().run()
+
+    # Assert
+    assert not at.exception
+    assert at.success[0].value == "Metadata saved."
+    assert workspace.get_dataset(tips.id).metadata == before
+
+
+def test_primary_key_on_repeating_column_is_refused(
+    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+) -> None:
+    # Setup
+    at = studio(dataset_id=tips.id).switch_page(PAGE)
+    at.run()
+    before = workspace.get_dataset(tips.id).metadata
+    editor = at.data_editor[0]
+    sex_row = list(editor.value["name"]).index("sex")
+    at.session_state[editor.key] = _edits({sex_row: {"primary_key": True}})
+
+    # Run
+    at.form_submit_button[0].click().run()
+
+    # Assert
+    assert not at.exception
+    assert not at.success
+    [error] = at.error
+    assert "sex" in error.value
+    assert "repeating values" in error.value
+    assert "\n" not in error.value
+    assert workspace.get_dataset(tips.id).metadata == before
+
+
+def test_two_primary_keys_are_refused(
+    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+) -> None:
+    # Setup
+    at = studio(dataset_id=tips.id).switch_page(PAGE)
+    at.run()
+    before = workspace.get_dataset(tips.id).metadata
+    at.session_state[at.data_editor[0].key] = _edits(
+        {0: {"primary_key": True}, 1: {"primary_key": True}}
+    )
+
+    # Run
+    at.form_submit_button[0].click().run()
+
+    # Assert
+    assert not at.exception
+    [error] = at.error
+    assert error.value == "Only one primary key is allowed; total_bill, tip are all ticked."
+    assert workspace.get_dataset(tips.id).metadata == before

@@ -1,0 +1,140 @@
+"""Step 3, Synthesize: the guard, the registry-built form and its bounds, a run and a refusal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.config import get_settings
+from core.synthesizers import REGISTRY
+from core.workspace import DatasetInfo, Workspace
+
+PAGE = "app_pages/3_synthesize.py"
+
+
+def test_guard_without_dataset(studio: Callable[..., AppTest]) -> None:
+    # Setup
+    at = studio().switch_page(PAGE)
+
+    # Run
+    at.run()
+
+    # Assert
+    assert not at.exception
+    assert at.title[0].value == "Synthesize"
+    assert at.info[0].value == "Choose a dataset on the Data page first."
+    assert not at.form_submit_button
+
+
+def test_synthesizer_choice_lists_the_registry(
+    studio: Callable[..., AppTest], tips: DatasetInfo
+) -> None:
+    # Setup
+    at = studio(dataset_id=tips.id).switch_page(PAGE)
+
+    # Run
+    at.run()
+
+    # Assert
+    assert not at.exception
+    choice = at.selectbox(key="synthesize.synthesizer")
+    assert choice.options == [spec.label for spec in REGISTRY.values()]
+    assert choice.value == "gaussian_copula"
+    assert at.caption[0].value.startswith(REGISTRY["gaussian_copula"].description)
+    assert "Epochs" not in [n.label for n in at.number_input]
+    assert at.form_submit_button[0].label == "Generate from tips"
+
+
+@pytest.mark.parametrize("key", list(REGISTRY))
+def test_form_follows_the_registry_entry(
+    studio: Callable[..., AppTest], tips: DatasetInfo, key: str
+) -> None:
+    # Setup
+    spec = REGISTRY[key]
+    settings = get_settings()
+    at = studio(dataset_id=tips.id).switch_page(PAGE)
+    at.run()
+
+    # Run
+    at.selectbox(key="synthesize.synthesizer").set_value(key).run()
+
+    # Assert
+    assert not at.exception
+    assert ("Epochs" in [n.label for n in at.number_input]) == spec.has_epochs
+    for param in spec.params:
+        widget_key = f"synthesize.param.{key}.{param.name}"
+        if param.kind == "choice":
+            widget = at.selectbox(key=widget_key)
+            assert widget.options == list(param.choices)
+        else:
+            widget = at.number_input(key=widget_key)
+            assert (widget.min, widget.max) == (param.low, param.high)
+        assert widget.label == param.label
+        assert widget.value == param.default
+    rows = at.number_input(key="synthesize.rows")
+    assert (rows.min, rows.max, rows.value) == (1, settings.max_rows, settings.default_rows)
+    seed = at.number_input(key="synthesize.seed")
+    assert (seed.min, seed.max, seed.value) == (0, 2**31 - 1, settings.seed)
+
+
+def test_generate_records_a_finished_run(
+    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+) -> None:
+    # Setup
+    at = studio(dataset_id=tips.id).switch_page(PAGE)
+    at.run()
+    at.number_input(key="synthesize.rows").set_value(200)
+
+    # Run
+    at.form_submit_button[0].click().run()
+
+    # Assert
+    assert not at.exception
+    assert not at.error
+    [run] = workspace.list_runs(tips.id)
+    assert (run.status, run.synthesizer, run.n_rows) == ("done", "gaussian_copula", 200)
+    [success] = at.success
+    assert success.value.startswith(f"Run #{run.id}: 200 rows in ")
+    assert "quality" in success.value
+    assert at.session_state["studio.state"].run_id == run.id
+    assert at.get("progress")[0].proto.text == "Done: 200 rows."
+    assert [link.proto.label for link in at.page_link] == ["Next: compare real and synthetic"]
+
+
+def test_out_of_range_rows_never_reach_the_pipeline(
+    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+) -> None:
+    # Setup: a browser cannot send 0; if a client does, Streamlit keeps a value in bounds
+    at = studio(dataset_id=tips.id).switch_page(PAGE)
+    at.run()
+    at.number_input(key="synthesize.rows").set_value(0)
+
+    # Run
+    at.form_submit_button[0].click().run()
+
+    # Assert
+    assert not at.exception
+    [run] = workspace.list_runs(tips.id)
+    assert 1 <= run.n_rows <= get_settings().max_rows
+
+
+def test_invalid_parameter_shows_one_line_error_and_records_nothing(
+    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+) -> None:
+    # Setup: the input's step suggests multiples of 10 but a user can type 15
+    at = studio(dataset_id=tips.id).switch_page(PAGE)
+    at.run()
+    at.selectbox(key="synthesize.synthesizer").set_value("ctgan").run()
+    at.number_input(key="synthesize.param.ctgan.batch_size").set_value(15)
+
+    # Run
+    at.form_submit_button[0].click().run()
+
+    # Assert
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Batch size must be a multiple of 10; got 15."]
+    assert not at.success
+    assert workspace.list_runs() == []
+    assert at.session_state["studio.state"].run_id is None
