@@ -53,6 +53,14 @@ class Settings:
             "tables (pair trends grow with the square of the column count)."
         },
     )
+    distance_max_rows: int = field(
+        default=2000,
+        metadata={"help": "Rows of each table used for nearest-neighbour (near-duplicate) checks."},
+    )
+    holdout_share: float = field(
+        default=0.2,
+        metadata={"help": "Share of real rows kept aside from fitting, as the yardstick."},
+    )
     plot_max_categories: int = field(
         default=20, metadata={"help": "Categories shown per bar chart; the rest grouped."}
     )

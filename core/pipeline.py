@@ -14,7 +14,8 @@ from sdv.single_table.base import BaseSingleTableSynthesizer
 
 from core.config import Settings, get_settings
 from core.errors import InvalidParameterError, StudioError
-from core.evaluate import QualityResult, evaluate_quality
+from core.evaluate import QualityResult
+from core.evaluation import Evaluation, evaluate, sdtypes_of, split_real
 from core.metadata import detect_metadata, to_sdv
 from core.progress import Progress, no_progress
 from core.synthesizers import fit_synthesizer, get_spec, resolve_params, sample_rows
@@ -53,7 +54,11 @@ def save_model(synth: BaseSingleTableSynthesizer, path: Path) -> Path:
 class RunResult:
     run: RunInfo
     synthetic: pd.DataFrame
-    quality: QualityResult
+    evaluation: Evaluation
+
+    @property
+    def quality(self) -> QualityResult:
+        return self.evaluation.quality
 
 
 def synthesize(
@@ -64,10 +69,13 @@ def synthesize(
     rows: int,
     seed: int,
     params: dict[str, Any] | None = None,
+    target: str | None = None,
     progress: Progress = no_progress,
     settings: Settings | None = None,
 ) -> RunResult:
-    """Fit, sample, store and score one run; the run is recorded as failed on any error.
+    """Fit on the training rows, sample, score against them and the holdout, store the run.
+
+    The run is recorded as failed on any error. ``target`` adds the utility check.
 
     Raises:
         StudioError: bad parameters or a fit the data does not allow, as one line.
@@ -81,7 +89,9 @@ def synthesize(
         )
     dataset = workspace.get_dataset(dataset_id)
     metadata = ensure_metadata(workspace, dataset)
-    real = workspace.read_real(dataset_id)
+    if target is not None and target not in sdtypes_of(metadata):
+        raise InvalidParameterError(f"Target column '{target}' is not in {dataset.name}.")
+    split = split_real(workspace.read_real(dataset_id), settings)
     run_id = workspace.start_run(
         dataset_id=dataset_id,
         synthesizer=spec.key,
@@ -94,7 +104,7 @@ def synthesize(
         sdv_metadata = to_sdv(metadata)
         started = time.perf_counter()
         synth = fit_synthesizer(
-            key=key, metadata=sdv_metadata, data=real, params=values, progress=progress
+            key=key, metadata=sdv_metadata, data=split.train, params=values, progress=progress
         )
         fit_seconds = time.perf_counter() - started
         started = time.perf_counter()
@@ -102,23 +112,23 @@ def synthesize(
             synth, rows=rows, seed=seed, batch_rows=settings.sample_batch_rows, progress=progress
         )
         sample_seconds = time.perf_counter() - started
-        progress("evaluate", 0, None)
-        quality = evaluate_quality(
-            real=real,
+        evaluation = evaluate(
+            real_train=split.train,
             synthetic=synthetic,
-            metadata=sdv_metadata,
-            max_rows=settings.eval_max_rows,
-            max_columns=settings.eval_max_columns,
+            metadata=metadata,
+            holdout=split.holdout,
+            target=target,
             seed=seed,
+            settings=settings,
+            progress=progress,
         )
-        progress("evaluate", 1, 1)
         model_path = save_model(synth, workspace.models_dir / f"run_{run_id}.pkl")
         run = workspace.finish_run(
             run_id,
             synthetic=synthetic,
             fit_seconds=fit_seconds,
             sample_seconds=sample_seconds,
-            scores=quality.to_dict(),
+            scores=evaluation.to_dict(),
             model_path=model_path,
         )
     except StudioError as err:
@@ -131,4 +141,4 @@ def synthesize(
     except BaseException:  # the page was left or rerun mid-fit, or Ctrl-C in the CLI
         workspace.fail_run(run_id, "interrupted before it finished")
         raise
-    return RunResult(run=run, synthetic=synthetic, quality=quality)
+    return RunResult(run=run, synthetic=synthetic, evaluation=evaluation)

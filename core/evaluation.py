@@ -1,0 +1,236 @@
+"""One evaluation of a synthetic table: fidelity, the holdout ceiling, coverage and copying,
+utility, and the stakeholder report. The pipeline, the Compare page and ``cli evaluate`` share
+it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from core.config import Settings, get_settings
+from core.coverage import CoverageResult, compute_coverage
+from core.diagnostic import DiagnosticResult, run_diagnostic
+from core.errors import InvalidParameterError
+from core.evaluate import QualityResult, evaluate_quality
+from core.holdout import split_holdout
+from core.metadata import TABLE, to_sdv
+from core.plots import plot_column, plot_correlations
+from core.progress import Progress, no_progress
+from core.projection import compute_projection, plot_correlation_difference, plot_projection
+from core.report import render_report
+from core.utility import UtilityResult, compute_utility
+
+# Columns plotted in the report: enough to show the shape of the data, few enough to read.
+REPORT_COLUMNS = 8
+
+
+@dataclass(frozen=True)
+class RealSplit:
+    """The real rows a synthesizer fits on, and those kept aside (None for tiny tables)."""
+
+    train: pd.DataFrame
+    holdout: pd.DataFrame | None
+    note: str = ""
+
+
+def split_real(real: pd.DataFrame, settings: Settings | None = None) -> RealSplit:
+    """The studio's seeded training / holdout split; every run of a dataset gets the same one."""
+    settings = settings or get_settings()
+    try:
+        split = split_holdout(real, holdout_share=settings.holdout_share, seed=settings.seed)
+    except InvalidParameterError as err:
+        return RealSplit(real, None, f"No holdout: {err}")
+    return RealSplit(split.train, split.holdout)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Every check of one synthetic table against the real training rows (and the holdout)."""
+
+    quality: QualityResult
+    holdout_quality: QualityResult | None  # the holdout scored like synthetic data: the ceiling
+    diagnostic: DiagnosticResult
+    coverage: CoverageResult
+    utility: UtilityResult | None
+    train_rows: int
+    holdout_rows: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe scores, the shape stored with a run and written to REPORT.json."""
+        scores = self.quality.to_dict()
+        ceiling = self.holdout_quality.to_dict() if self.holdout_quality else {}
+        coverage = self.coverage.to_dict()
+        scores.update(
+            {
+                "holdout_quality_score": ceiling.get("quality_score"),
+                "holdout_column_shapes": ceiling.get("column_shapes"),
+                "holdout_column_pair_trends": ceiling.get("column_pair_trends"),
+                "diagnostic_score": self.diagnostic.to_dict()["diagnostic_score"],
+                "diagnostic": self.diagnostic.to_dict(),
+                "coverage": coverage,
+                "duplicates": {
+                    "rows": coverage["duplicate_rows"],
+                    "share": coverage["duplicate_share"],
+                    "exact_copy_rows": coverage["exact_copy_rows"],
+                    "exact_copy_share": coverage["exact_copy_share"],
+                    "near_duplicate_share": coverage["near_duplicate_share"],
+                },
+                "holdout": {"train_rows": self.train_rows, "holdout_rows": self.holdout_rows},
+            }
+        )
+        if self.utility is not None:
+            scores["utility"] = self.utility.to_dict()
+        return scores
+
+
+def sdtypes_of(metadata: dict[str, Any]) -> dict[str, str]:
+    """Column name to sdtype, from the studio metadata dict."""
+    columns = metadata["sdv"]["tables"][TABLE]["columns"]
+    return {name: column["sdtype"] for name, column in columns.items()}
+
+
+def evaluate(
+    *,
+    real_train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    metadata: dict[str, Any],
+    holdout: pd.DataFrame | None = None,
+    target: str | None = None,
+    seed: int = 0,
+    settings: Settings | None = None,
+    progress: Progress = no_progress,
+) -> Evaluation:
+    """Score ``synthetic`` against the real rows it was made from.
+
+    Args:
+        real_train: The real rows the synthesizer was fitted on.
+        synthetic: The synthetic rows.
+        metadata: The studio metadata dict of the table.
+        holdout: Real rows the synthesizer never saw: the ceiling and the utility test set.
+        target: A column to predict for the utility check (needs ``holdout``).
+        seed: Seed of every subsample, so the same inputs give the same scores.
+        settings: Row caps (defaults to :func:`get_settings`).
+        progress: Called with stage ``"evaluate"`` after each check.
+
+    Raises:
+        StudioError: a check cannot run on these tables (one line).
+    """
+    settings = settings or get_settings()
+    sdv_metadata = to_sdv(metadata)
+    sdtypes = sdtypes_of(metadata)
+    steps = 5 if target else 4
+    caps = {"max_rows": settings.eval_max_rows, "seed": seed}
+
+    def quality_of(other: pd.DataFrame) -> QualityResult:
+        return evaluate_quality(
+            real=real_train,
+            synthetic=other,
+            metadata=sdv_metadata,
+            max_columns=settings.eval_max_columns,
+            **caps,
+        )
+
+    progress("evaluate", 0, steps)
+    quality = quality_of(synthetic)
+    progress("evaluate", 1, steps)
+    ceiling = quality_of(holdout) if holdout is not None else None
+    progress("evaluate", 2, steps)
+    diagnostic = run_diagnostic(real=real_train, synthetic=synthetic, metadata=sdv_metadata)
+    progress("evaluate", 3, steps)
+    coverage = compute_coverage(
+        real=real_train,
+        synthetic=synthetic,
+        sdtypes=sdtypes,
+        max_rows=settings.distance_max_rows,
+        seed=seed,
+    )
+    progress("evaluate", 4, steps)
+    utility = None
+    if target:
+        if holdout is None:
+            raise InvalidParameterError(
+                "The utility check needs holdout rows; this table is too small to keep any."
+            )
+        utility = compute_utility(
+            real_train=real_train, synthetic=synthetic, holdout=holdout, target=target, seed=seed
+        )
+        progress("evaluate", 5, steps)
+    return Evaluation(
+        quality=quality,
+        holdout_quality=ceiling,
+        diagnostic=diagnostic,
+        coverage=coverage,
+        utility=utility,
+        train_rows=len(real_train),
+        holdout_rows=0 if holdout is None else len(holdout),
+    )
+
+
+def report_figures(
+    real: pd.DataFrame, synthetic: pd.DataFrame, sdtypes: dict[str, str], *, seed: int = 0
+) -> dict[str, go.Figure]:
+    """The key plots of a report: a few columns, correlations and a 2-D projection."""
+    settings = get_settings()
+    figures: dict[str, go.Figure] = {
+        f"Column: {column}": plot_column(
+            real[column],
+            synthetic[column],
+            sdtype,
+            max_categories=settings.plot_max_categories,
+            max_rows=settings.plot_max_rows,
+        )
+        for column, sdtype in list(sdtypes.items())[:REPORT_COLUMNS]
+    }
+    figures["Correlations"] = plot_correlations(real, synthetic, sdtypes)
+    figures["Correlation difference"] = plot_correlation_difference(real, synthetic, sdtypes)
+    projection = compute_projection(real, synthetic, sdtypes=sdtypes, seed=seed)
+    if not projection.empty:
+        figures["2-D projection (PCA)"] = plot_projection(projection)
+    return figures
+
+
+def build_report(
+    *,
+    title: str,
+    dataset_summary: dict[str, Any],
+    synthesizer: str,
+    params: dict[str, Any],
+    evaluation_scores: dict[str, Any],
+    figures: dict[str, go.Figure],
+) -> str:
+    """The self-contained HTML report of one evaluation."""
+    scores = {k: v for k, v in evaluation_scores.items() if k not in ("per_column", "holdout")}
+    readings = []
+    holdout = evaluation_scores.get("holdout") or {}
+    if holdout.get("holdout_rows"):
+        readings.append(
+            f"Fitted on {holdout['train_rows']:,} real rows; {holdout['holdout_rows']:,} more "
+            "were kept aside and never shown to the synthesizer."
+        )
+    sample = evaluation_scores.get("sample_rows")
+    if sample:
+        readings.append(f"Fidelity scores use up to {sample:,} rows of each table.")
+    ceiling = evaluation_scores.get("holdout_quality_score")
+    quality = evaluation_scores.get("quality_score")
+    if _number(ceiling) and _number(quality):
+        readings.append(
+            f"The synthetic data reaches {quality / ceiling:.0%} of the quality that fresh real "
+            "rows (the holdout) reach."
+        )
+    return render_report(
+        title=title,
+        dataset_summary=dataset_summary,
+        synthesizer=synthesizer,
+        params=params,
+        scores=scores,
+        figures=figures,
+        readings=readings,
+    )
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not math.isnan(value) and value != 0
