@@ -1,7 +1,11 @@
 """Headless Synth Studio: the same pipeline as the pages, for scripted extracts.
 
-    python -m core.cli synthesize INPUT --synthesizer gaussian_copula --rows 1000 \
-        --output out.csv [--seed 42] [--epochs 10] [--report report.json] [--workspace W]
+    python -m core.cli synthesize INPUT --synthesizer gaussian_copula --rows 1000 \\
+        --output out.csv [--seed 42] [--epochs 10] [--target COL] [--report report.json] \\
+        [--html report.html] [--workspace W]
+    python -m core.cli evaluate REAL SYNTHETIC [--holdout H] [--target COL] \\
+        --report report.json [--html report.html]
+    python -m core.cli runs --workspace W [--json]
 
 Errors print one line on stderr and exit non-zero; no traceback.
 """
@@ -16,11 +20,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+import pandas as pd
+
 from core.config import get_settings
-from core.errors import InvalidParameterError, StudioError
+from core.errors import InvalidParameterError, NotFoundError, StudioError
+from core.evaluation import build_report, evaluate, report_figures, sdtypes_of
 from core.export import format_for_path, write_table
 from core.ingest import ingest_file
-from core.pipeline import synthesize
+from core.metadata import detect_metadata
+from core.pipeline import ensure_metadata, synthesize
+from core.runs import runs_table
 from core.synthesizers import REGISTRY, get_spec
 from core.workspace import Workspace
 
@@ -36,25 +45,71 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m core.cli", description="Synth Studio, headless.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    table_help = "CSV, TSV, Excel, Parquet or JSON table"
+
     syn = commands.add_parser("synthesize", help="fit a synthesizer on a table and sample rows")
-    syn.add_argument("input", type=Path, help="CSV, TSV, Excel, Parquet or JSON table")
+    syn.add_argument("input", type=Path, help=table_help)
     syn.add_argument("--synthesizer", required=True, help=f"one of: {', '.join(REGISTRY)}")
     syn.add_argument("--rows", type=int, required=True, help="synthetic rows to generate")
     syn.add_argument("--seed", type=int, default=get_settings().seed, help="random seed")
     syn.add_argument("--epochs", type=int, help="training epochs (neural synthesizers)")
     syn.add_argument("--output", type=Path, required=True, help="OUT.csv or OUT.parquet")
+    syn.add_argument("--target", help="column to predict for the utility check")
     syn.add_argument("--report", type=Path, help="write scores and timings as JSON here")
+    syn.add_argument("--html", type=Path, help="write the stakeholder HTML report here")
     syn.add_argument(
         "--workspace",
         type=Path,
         help="keep the dataset and run in this workspace (default: a temporary one)",
     )
+
+    ev = commands.add_parser("evaluate", help="score any synthetic table against a real one")
+    ev.add_argument("real", type=Path, help=f"the real table ({table_help})")
+    ev.add_argument("synthetic", type=Path, help="the synthetic table")
+    ev.add_argument("--holdout", type=Path, help="real rows the synthesizer never saw")
+    ev.add_argument("--target", help="column to predict for the utility check (needs --holdout)")
+    ev.add_argument("--report", type=Path, required=True, help="write the scores as JSON here")
+    ev.add_argument("--html", type=Path, help="write the stakeholder HTML report here")
+
+    runs = commands.add_parser("runs", help="list the runs of a workspace")
+    runs.add_argument("--workspace", type=Path, required=True, help="the workspace file")
+    runs.add_argument("--json", action="store_true", help="print JSON instead of a table")
     return parser
 
 
 def _progress(stage: str, done: float, total: float | None) -> None:
     if sys.stderr.isatty() and total:
-        print(f"\r{stage}: {done:.0f}/{total:.0f}", end="", file=sys.stderr, flush=True)
+        print(f"\r{stage}: {done:.0f}/{total:.0f}   ", end="", file=sys.stderr, flush=True)
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, allow_nan=False))
+
+
+def _write_html(
+    path: Path,
+    *,
+    title: str,
+    summary: dict[str, Any],
+    synthesizer: str,
+    params: dict[str, Any],
+    scores: dict[str, Any],
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    metadata: dict[str, Any],
+    seed: int,
+) -> None:
+    html = build_report(
+        title=title,
+        dataset_summary=summary,
+        synthesizer=synthesizer,
+        params=params,
+        evaluation_scores=scores,
+        figures=report_figures(real, synthetic, sdtypes_of(metadata), seed=seed),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
 
 
 def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
@@ -78,36 +133,130 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
                 rows=args.rows,
                 seed=args.seed,
                 params=params,
+                target=args.target,
                 progress=_progress,
             )
+            metadata = ensure_metadata(workspace, dataset)
+            real = workspace.read_real(dataset.id) if args.html else None
         finally:
             workspace.close()
     write_table(result.synthetic, args.output)
-    quality = result.quality.to_dict()
+    scores = result.evaluation.to_dict()
     report = {
         "rows": len(result.synthetic),
         "columns": result.synthetic.shape[1],
         "synthesizer": spec.key,
         "parameters": result.run.params,
         "seed": args.seed,
-        "quality_score": quality["quality_score"],
-        "column_shapes": quality["column_shapes"],
-        "column_pair_trends": quality["column_pair_trends"],
-        "evaluation_sample_rows": quality["sample_rows"],
+        **{k: v for k, v in scores.items() if k != "per_column"},
         "fit_seconds": round(result.run.fit_seconds or 0.0, 3),
         "sample_seconds": round(result.run.sample_seconds or 0.0, 3),
         "output": str(args.output),
     }
     if args.report:
-        args.report.parent.mkdir(parents=True, exist_ok=True)
-        args.report.write_text(json.dumps(report, indent=2))
+        _write_json(args.report, report)
+    if args.html:
+        _write_html(
+            args.html,
+            title=f"Synthetic {dataset.name}",
+            synthesizer=spec.label,
+            summary={
+                "name": dataset.name,
+                "source": dataset.source,
+                "rows": dataset.n_rows,
+                "columns": dataset.n_columns,
+            },
+            params={**result.run.params, "seed": args.seed},
+            scores=scores,
+            real=real,
+            synthetic=result.synthetic,
+            metadata=metadata,
+            seed=args.seed,
+        )
     return report
+
+
+def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
+    if args.target and not args.holdout:
+        raise InvalidParameterError("--target needs --holdout: utility is tested on real rows.")
+    with tempfile.TemporaryDirectory(prefix="synth-studio-") as tmp:
+        workspace = Workspace(Path(tmp) / "workspace.duckdb")
+        try:
+            tables = {
+                role: workspace.read_real(ingest_file(workspace, path).id)
+                for role, path in (
+                    ("real", args.real),
+                    ("synthetic", args.synthetic),
+                    ("holdout", args.holdout),
+                )
+                if path is not None
+            }
+        finally:
+            workspace.close()
+    real, synthetic = tables["real"], tables["synthetic"]
+    missing = [str(c) for c in real.columns if c not in synthetic.columns]
+    if missing:
+        raise InvalidParameterError(
+            f"The synthetic table lacks column(s) {', '.join(missing)} of the real one."
+        )
+    if args.target and args.target not in real.columns:
+        raise InvalidParameterError(f"--target '{args.target}' is not a column of the real table.")
+    metadata = detect_metadata(real)
+    scores = evaluate(
+        real_train=real,
+        synthetic=synthetic[list(real.columns)],
+        metadata=metadata,
+        holdout=tables.get("holdout"),
+        target=args.target,
+        progress=_progress,
+    ).to_dict()
+    report = {
+        "real": str(args.real),
+        "synthetic": str(args.synthetic),
+        "rows": len(synthetic),
+        "columns": real.shape[1],
+        **{k: v for k, v in scores.items() if k != "per_column"},
+    }
+    _write_json(args.report, report)
+    if args.html:
+        _write_html(
+            args.html,
+            title=f"Evaluation of {args.synthetic.name}",
+            synthesizer="(not fitted here)",
+            summary={"real": args.real.name, "rows": len(real), "columns": real.shape[1]},
+            params={},
+            scores=scores,
+            real=real,
+            synthetic=synthetic,
+            metadata=metadata,
+            seed=0,
+        )
+    return report
+
+
+def run_runs(args: argparse.Namespace) -> None:
+    if not args.workspace.is_file():
+        raise NotFoundError(f"No workspace at {args.workspace}.")
+    workspace = Workspace(args.workspace)
+    try:
+        table = runs_table(workspace)
+    finally:
+        workspace.close()
+    if args.json:
+        print(json.dumps(table.to_dict(orient="records"), indent=2, default=str))
+    elif table.empty:
+        print("no runs")
+    else:
+        print(table.drop(columns=["error"]).to_string(index=False))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        report = run_synthesize(args)
+        if args.command == "runs":
+            run_runs(args)
+            return 0
+        report = run_synthesize(args) if args.command == "synthesize" else run_evaluate(args)
     except StudioError as err:
         print(f"\nerror: {err}" if sys.stderr.isatty() else f"error: {err}", file=sys.stderr)
         return EXIT_ERROR
@@ -116,9 +265,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    score = report["quality_score"]
+    score = report.get("quality_score")
     shown = "n/a" if score is None else f"{score:.3f}"
-    print(f"wrote {report['rows']:,} rows to {report['output']} (quality {shown})")
+    if args.command == "synthesize":
+        print(f"wrote {report['rows']:,} rows to {report['output']} (quality {shown})")
+    else:
+        print(f"wrote {args.report} (quality {shown})")
     return 0
 
 

@@ -124,3 +124,107 @@ def test_unknown_output_format_fails_before_fitting(tmp_path, tips_csv):
     )
     assert done.returncode == 1
     assert "use one of .csv, .parquet" in done.stderr
+
+
+def test_synthesize_with_target_writes_evaluation_blocks_and_html(tmp_path, tips_csv):
+    # Setup
+    out, report, html = tmp_path / "o.csv", tmp_path / "r.json", tmp_path / "r.html"
+    # Run
+    done = _cli(
+        "synthesize",
+        tips_csv,
+        "--synthesizer",
+        "gaussian_copula",
+        "--rows",
+        200,
+        "--target",
+        "day",
+        "--output",
+        out,
+        "--report",
+        report,
+        "--html",
+        html,
+    )
+    # Assert
+    assert done.returncode == 0, done.stderr
+    data = json.loads(report.read_text())
+    assert 0.0 <= data["holdout_quality_score"] <= 1.0
+    assert 0.0 <= data["diagnostic_score"] <= 1.0
+    assert 0.0 <= data["coverage"]["category_coverage"] <= 1.0
+    assert data["duplicates"]["rows"] >= 0
+    assert set(data["utility"]) >= {"real_score", "synthetic_score", "ratio"}
+    assert data["holdout"]["train_rows"] + data["holdout"]["holdout_rows"] == 244
+    text = html.read_text()
+    assert "Holdout" in text and "<script src=" not in text
+
+
+def test_evaluate_scores_a_copy_above_noise(tmp_path, tips_csv):
+    # Setup: a copy of the real rows, and random numbers in the real columns
+    import numpy as np
+
+    real = pd.read_csv(tips_csv)
+    train, holdout = real.iloc[:190], real.iloc[190:]
+    rng = np.random.default_rng(0)
+    noise = train.apply(lambda col: rng.permutation(col.to_numpy()))
+    noise["total_bill"] = rng.uniform(0, 500, len(noise)).round(2)
+    paths = {}
+    for name, frame in {"train": train, "holdout": holdout, "copy": train, "noise": noise}.items():
+        paths[name] = tmp_path / f"{name}.csv"
+        frame.to_csv(paths[name], index=False)
+    # Run
+    reports = {}
+    for name in ("copy", "noise"):
+        report = tmp_path / f"{name}.json"
+        done = _cli(
+            "evaluate",
+            paths["train"],
+            paths[name],
+            "--holdout",
+            paths["holdout"],
+            "--target",
+            "time",
+            "--report",
+            report,
+        )
+        assert done.returncode == 0, done.stderr
+        reports[name] = json.loads(report.read_text())
+    # Assert
+    assert reports["copy"]["quality_score"] > reports["noise"]["quality_score"]
+    assert reports["copy"]["duplicates"]["exact_copy_share"] == 1.0
+    assert reports["copy"]["utility"]["ratio"] >= 0.9
+    assert reports["noise"]["utility"]["ratio"] < reports["copy"]["utility"]["ratio"]
+
+
+def test_evaluate_refuses_mismatched_tables(tmp_path, tips_csv):
+    other = tmp_path / "other.csv"
+    other.write_text("a,b\n1,2\n3,4\n")
+    done = _cli("evaluate", tips_csv, other, "--report", tmp_path / "r.json")
+    assert done.returncode == 1
+    assert "lacks column(s)" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_runs_lists_a_workspace(tmp_path, tips_csv):
+    # Setup
+    ws = tmp_path / "ws.duckdb"
+    _cli(
+        "synthesize",
+        tips_csv,
+        "--synthesizer",
+        "gaussian_copula",
+        "--rows",
+        30,
+        "--output",
+        tmp_path / "o.csv",
+        "--workspace",
+        ws,
+    )
+    # Run
+    listed = _cli("runs", "--workspace", ws, "--json")
+    missing = _cli("runs", "--workspace", tmp_path / "nope.duckdb")
+    # Assert
+    assert listed.returncode == 0, listed.stderr
+    (run,) = json.loads(listed.stdout)
+    assert (run["status"], run["rows"], run["synthesizer"]) == ("done", 30, "gaussian_copula")
+    assert missing.returncode == 1 and "No workspace" in missing.stderr
