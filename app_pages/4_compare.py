@@ -1,12 +1,14 @@
-"""Step 4, Compare: real vs synthetic per column, correlations, and the quality score."""
+"""Step 4, Compare: real (training rows) vs synthetic, every score with the holdout ceiling,
+and the stakeholder report."""
 
 import pandas as pd
 import streamlit as st
 
-from components.compare import column_figure, correlation_figure
+from components import compare
+from components.score_panel import coverage_panel, score_metrics, utility_panel
 from components.state import get_state
 from components.workspace import get_workspace
-from core.metadata import TABLE
+from core.evaluation import sdtypes_of
 
 state = get_state()
 workspace = get_workspace()
@@ -23,61 +25,56 @@ run = workspace.get_run(state.run_id)
 dataset = workspace.get_dataset(run.dataset_id)
 scores = run.scores or {}
 path = str(workspace.path)
+sdtypes = sdtypes_of(dataset.metadata)
+columns = list(sdtypes)
+holdout = scores.get("holdout") or {}
 st.caption(
     f"Run #{run.id} on **{dataset.name}**: {run.synthesizer}, seed {run.seed}, "
-    f"{run.n_rows:,} synthetic rows vs {dataset.n_rows:,} real."
+    f"{run.n_rows:,} synthetic rows vs the {holdout.get('train_rows', dataset.n_rows):,} real "
+    "rows it was fitted on."
 )
+score_metrics(scores)
 
-
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1%}"
-
-
-overall, shapes, pairs = st.columns(3)
-overall.metric(
-    "Quality score",
-    _pct(scores.get("quality_score")),
-    help="SDMetrics quality: mean of column shapes and pair trends (0 to 100%).",
+tabs = st.tabs(
+    ["Columns", "Correlations", "Pairs", "Projection", "Coverage", "Utility", "Per-column"]
 )
-shapes.metric(
-    "Column shapes",
-    _pct(scores.get("column_shapes")),
-    help="How closely each column's distribution matches (0 to 100%).",
-)
-pairs.metric(
-    "Column pair trends",
-    _pct(scores.get("column_pair_trends")),
-    help="How closely correlations between column pairs match (0 to 100%).",
-)
-if scores.get("sample_rows"):
-    st.caption(f"Scored on {scores['sample_rows']:,} rows per table.")
-
-sdtypes = {
-    name: col["sdtype"]
-    for name, col in (dataset.metadata or {})
-    .get("sdv", {})
-    .get("tables", {})
-    .get(TABLE, {})
-    .get("columns", {})
-    .items()
-}
-columns_tab, correlations_tab, details_tab = st.tabs(
-    ["Columns", "Correlations", "Per-column scores"]
-)
-with columns_tab:
-    chosen = st.multiselect(
-        "Columns", list(sdtypes), default=list(sdtypes)[:12], key="compare.columns"
-    )
+with tabs[0]:
+    chosen = st.multiselect("Columns", columns, default=columns[:12], key="compare.columns")
     grid = st.columns(2)
     for i, column in enumerate(chosen):
-        fig = column_figure(path, dataset.id, run.id, column, sdtypes[column])
-        grid[i % 2].plotly_chart(fig, key=f"compare.col.{column}")
-with correlations_tab:
-    st.plotly_chart(
-        correlation_figure(path, dataset.id, run.id, sdtypes),
-        key="compare.corr",
-    )
-with details_tab:
+        figure = compare.column_figure(path, dataset.id, run.id, column, sdtypes[column])
+        grid[i % 2].plotly_chart(figure, key=f"compare.col.{column}")
+with tabs[1]:
+    side_by_side, difference = compare.correlation_figures(path, dataset.id, run.id, sdtypes)
+    st.plotly_chart(side_by_side, key="compare.corr")
+    st.plotly_chart(difference, key="compare.corr_diff")
+with tabs[2]:
+    left, right = st.columns(2)
+    x = left.selectbox("X", columns, index=0, key="compare.pair_x")
+    y = right.selectbox("Y", columns, index=min(1, len(columns) - 1), key="compare.pair_y")
+    if x == y:
+        st.info("Pick two different columns.")
+    else:
+        figure = compare.pair_figure(path, dataset.id, run.id, x, y, sdtypes)
+        st.plotly_chart(figure, key="compare.pair")
+with tabs[3]:
+    projection = compare.projection_figure(path, dataset.id, run.id, sdtypes)
+    if projection is None:
+        st.info("A projection needs numeric columns.")
+    else:
+        st.plotly_chart(projection, key="compare.projection")
+with tabs[4]:
+    coverage_panel(scores)
+with tabs[5]:
+    utility_panel(path, dataset.id, run.id, columns, holdout_rows=holdout.get("holdout_rows", 0))
+with tabs[6]:
     st.dataframe(pd.DataFrame(scores.get("per_column", [])), hide_index=True)
 
+st.download_button(
+    "Download the HTML report",
+    data=lambda: compare.report_html(path, dataset.id, run.id, sdtypes),
+    file_name=f"{dataset.name}_run{run.id}_report.html",
+    mime="text/html",
+    key="compare.report",
+)
 st.page_link("app_pages/5_export.py", label="Next: export", icon=":material/arrow_forward:")

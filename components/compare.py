@@ -1,13 +1,36 @@
-"""Cached comparison figures for a run, keyed by workspace path and ids (not by frames)."""
+"""Cached comparison artefacts for a run, keyed by workspace path and ids (never by frames).
+
+The real side of every comparison is the training split: the rows the synthesizer saw.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.workspace import real_table, synthetic_table
+from components.workspace import open_workspace, real_table, synthetic_table
 from core.config import get_settings
+from core.evaluation import build_report, report_figures, split_real
 from core.plots import plot_column, plot_correlations
+from core.projection import (
+    compute_projection,
+    plot_correlation_difference,
+    plot_pair,
+    plot_projection,
+)
+from core.utility import compute_utility
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def split_tables(workspace_path: str, dataset_id: int) -> tuple[Any, Any]:
+    split = split_real(real_table(workspace_path, dataset_id))
+    return split.train, split.holdout
+
+
+def _pair(workspace_path: str, dataset_id: int, run_id: int) -> tuple[Any, Any]:
+    return split_tables(workspace_path, dataset_id)[0], synthetic_table(workspace_path, run_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -15,9 +38,10 @@ def column_figure(
     workspace_path: str, dataset_id: int, run_id: int, column: str, sdtype: str
 ) -> go.Figure:
     settings = get_settings()
+    real, synthetic = _pair(workspace_path, dataset_id, run_id)
     return plot_column(
-        real_table(workspace_path, dataset_id)[column],
-        synthetic_table(workspace_path, run_id)[column],
+        real[column],
+        synthetic[column],
         sdtype,
         max_categories=settings.plot_max_categories,
         max_rows=settings.plot_max_rows,
@@ -25,9 +49,61 @@ def column_figure(
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def correlation_figure(
+def correlation_figures(
     workspace_path: str, dataset_id: int, run_id: int, sdtypes: dict[str, str]
+) -> tuple[go.Figure, go.Figure]:
+    real, synthetic = _pair(workspace_path, dataset_id, run_id)
+    return (
+        plot_correlations(real, synthetic, sdtypes),
+        plot_correlation_difference(real, synthetic, sdtypes),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def pair_figure(
+    workspace_path: str, dataset_id: int, run_id: int, x: str, y: str, sdtypes: dict[str, str]
 ) -> go.Figure:
-    return plot_correlations(
-        real_table(workspace_path, dataset_id), synthetic_table(workspace_path, run_id), sdtypes
+    real, synthetic = _pair(workspace_path, dataset_id, run_id)
+    return plot_pair(real, synthetic, x, y, sdtypes)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def projection_figure(
+    workspace_path: str, dataset_id: int, run_id: int, sdtypes: dict[str, str]
+) -> go.Figure | None:
+    real, synthetic = _pair(workspace_path, dataset_id, run_id)
+    frame = compute_projection(real, synthetic, sdtypes=sdtypes)
+    return None if frame.empty else plot_projection(frame)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def utility_scores(
+    workspace_path: str, dataset_id: int, run_id: int, target: str
+) -> dict[str, Any]:
+    train, holdout = split_tables(workspace_path, dataset_id)
+    return compute_utility(
+        real_train=train,
+        synthetic=synthetic_table(workspace_path, run_id),
+        holdout=holdout,
+        target=target,
+    ).to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def report_html(workspace_path: str, dataset_id: int, run_id: int, sdtypes: dict[str, str]) -> str:
+    workspace = open_workspace(workspace_path)
+    dataset, run = workspace.get_dataset(dataset_id), workspace.get_run(run_id)
+    real, synthetic = _pair(workspace_path, dataset_id, run_id)
+    return build_report(
+        title=f"Synthetic {dataset.name}: run #{run.id}",
+        dataset_summary={
+            "name": dataset.name,
+            "source": dataset.source,
+            "rows": dataset.n_rows,
+            "columns": dataset.n_columns,
+        },
+        synthesizer=run.synthesizer,
+        params={**run.params, "seed": run.seed, "rows": run.n_rows},
+        evaluation_scores=run.scores or {},
+        figures=report_figures(real, synthetic, sdtypes, seed=run.seed),
     )

@@ -17,20 +17,21 @@ from core.workspace import Workspace
 
 
 @st.cache_resource(show_spinner=False)
-def _open(path: str) -> Workspace:
+def open_workspace(path: str) -> Workspace:
+    """The process-wide handle of the workspace at ``path`` (one per file)."""
     return Workspace(Path(path))
 
 
 def get_workspace() -> Workspace:
     """The workspace named by the settings (``SYNTH_STUDIO_WORKSPACE``)."""
-    return _open(str(get_settings().workspace_path))
+    return open_workspace(str(get_settings().workspace_path))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def real_table(workspace_path: str, dataset_id: int) -> pd.DataFrame:
-    return _open(workspace_path).read_real(dataset_id)
+    return open_workspace(workspace_path).read_real(dataset_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def synthetic_table(workspace_path: str, run_id: int) -> pd.DataFrame:
-    return _open(workspace_path).read_synthetic(run_id)
+    return open_workspace(workspace_path).read_synthetic(run_id)

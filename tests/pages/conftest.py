@@ -2,7 +2,7 @@
 
 The app caches its Workspace with ``st.cache_resource`` keyed by path, and DuckDB wants one handle
 per file per process, so tests build their data through that same cached object
-(``components.workspace._open``) and clear the caches around every test.
+(``components.workspace.open_workspace``) and clear the caches around every test.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from components.state import StudioState
-from components.workspace import _open
+from components.workspace import open_workspace
 from core.config import WORKSPACE_ENV
 from core.demo import load_demo
 from core.pipeline import synthesize
@@ -42,7 +42,7 @@ def workspace_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 @pytest.fixture
 def workspace(workspace_path: Path) -> Iterator[Workspace]:
     """The very Workspace object the app's ``get_workspace()`` returns during the test."""
-    ws = _open(str(workspace_path))
+    ws = open_workspace(str(workspace_path))
     yield ws
     st.cache_resource.clear()
     ws.close()

@@ -43,10 +43,17 @@ def test_metrics_show_the_run_scores_as_percentages(
 
     # Assert
     assert not at.exception
-    metrics = {m.label: m.value for m in at.metric}
-    assert list(metrics) == ["Quality score", "Column shapes", "Column pair trends"]
+    metrics = {m.label: m.value for m in at.metric[:5]}
+    assert list(metrics) == [
+        "Quality score",
+        "Holdout ceiling",
+        "Column shapes",
+        "Column pair trends",
+        "Diagnostic",
+    ]
     assert all(PERCENT.match(value) for value in metrics.values()), metrics
     assert metrics["Quality score"] == f"{tips_run.scores['quality_score']:.1%}"
+    assert metrics["Holdout ceiling"] == f"{tips_run.scores['holdout_quality_score']:.1%}"
     assert at.caption[0].value.startswith(f"Run #{tips_run.id} on **tips**: gaussian_copula")
 
 
@@ -101,9 +108,39 @@ def test_correlations_and_scores_tabs(
 
     # Assert
     assert not at.exception
-    _, correlations_tab, scores_tab = at.tabs
-    assert correlations_tab.label == "Correlations"
-    [chart] = correlations_tab.get("plotly_chart")
-    assert chart.key == "compare.corr"
-    per_column = scores_tab.dataframe[0].value
+    tabs = {tab.label: tab for tab in at.tabs}
+    charts = tabs["Correlations"].get("plotly_chart")
+    assert [chart.key for chart in charts] == ["compare.corr", "compare.corr_diff"]
+    assert [c.key for c in tabs["Pairs"].get("plotly_chart")] == ["compare.pair"]
+    assert [c.key for c in tabs["Projection"].get("plotly_chart")] == ["compare.projection"]
+    assert len(tabs["Coverage"].metric) == 7
+    per_column = tabs["Per-column"].dataframe[0].value
     assert list(per_column["column"]) == _columns(workspace, tips.id)
+
+
+def test_utility_tab_trains_on_both_and_reports_the_ratio(
+    studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+) -> None:
+    # Setup
+    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
+    at.run()
+    # Run
+    at.selectbox(key="compare.target").set_value("time").run()
+    # Assert
+    assert not at.exception
+    utility = {m.label: m.value for m in at.tabs[5].metric}
+    assert set(utility) == {
+        "Trained on real (macro F1)",
+        "Trained on synthetic (macro F1)",
+        "Ratio",
+    }
+    assert 0.0 <= float(utility["Ratio"]) <= 1.5
+
+
+def test_report_download_is_offered(
+    studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+) -> None:
+    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    assert at.get("download_button")[0].proto.label == "Download the HTML report"

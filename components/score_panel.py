@@ -1,0 +1,108 @@
+"""Score widgets of the Compare page: headline metrics, coverage and the utility check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from components import compare
+from core.errors import StudioError
+from core.report import read_score
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def score_metrics(scores: dict[str, Any]) -> None:
+    """Quality beside its holdout ceiling, the two halves of quality, and validity."""
+    cells = st.columns(5)
+    shown = [
+        ("Quality score", "quality_score", "SDMetrics quality of synthetic vs training rows."),
+        (
+            "Holdout ceiling",
+            "holdout_quality_score",
+            "The same score for real rows the synthesizer never saw: the best to expect.",
+        ),
+        ("Column shapes", "column_shapes", "How closely each column's distribution matches."),
+        ("Column pair trends", "column_pair_trends", "How closely pairwise trends match."),
+        ("Diagnostic", "diagnostic_score", "Valid values and structure; 100% is expected."),
+    ]
+    for cell, (label, key, help_text) in zip(cells, shown, strict=True):
+        value = scores.get(key)
+        cell.metric(label, _pct(value), help=f"{help_text} Reading: {read_score(key, value)}.")
+    notes = []
+    if scores.get("sample_rows"):
+        notes.append(f"scored on up to {scores['sample_rows']:,} rows per table")
+    if scores.get("columns_total", 0) > scores.get("columns_used", 0):
+        notes.append(f"{scores['columns_used']} of {scores['columns_total']} columns sampled")
+    if scores.get("skipped_columns"):
+        notes.append(f"empty columns skipped: {', '.join(scores['skipped_columns'])}")
+    if notes:
+        st.caption("; ".join(notes).capitalize() + ".")
+
+
+def coverage_panel(scores: dict[str, Any]) -> None:
+    """Coverage of the real data and copying of real rows, each with its reading."""
+    coverage = scores.get("coverage") or {}
+    if not coverage:
+        st.info("This run was scored before coverage was measured.")
+        return
+    keys = [
+        "category_coverage",
+        "range_coverage",
+        "missing_value_similarity",
+        "rare_category_coverage",
+        "duplicate_share",
+        "exact_copy_share",
+        "near_duplicate_share",
+    ]
+    cells = st.columns(4)
+    for i, key in enumerate(keys):
+        value = coverage.get(key)
+        cells[i % 4].metric(
+            key.replace("_", " ").capitalize(), _pct(value), help=read_score(key, value)
+        )
+    st.caption(
+        f"Near-duplicates searched on {coverage.get('near_duplicate_sample_rows', 0):,} rows "
+        "per table."
+    )
+    st.dataframe(coverage.get("per_column", []), hide_index=True)
+
+
+def utility_panel(
+    path: str, dataset_id: int, run_id: int, columns: list[str], *, holdout_rows: int
+) -> None:
+    """Train on synthetic, test on the real holdout, for a target the user picks."""
+    if not holdout_rows:
+        st.info("This table is too small to keep holdout rows, so utility cannot be tested.")
+        return
+    target = st.selectbox(
+        "Column to predict",
+        columns,
+        index=None,
+        key="compare.target",
+        placeholder="Choose a target column",
+    )
+    if target is None:
+        return
+    try:
+        with st.spinner("Training on real and on synthetic rows…"):
+            result = compare.utility_scores(path, dataset_id, run_id, target)
+    except StudioError as err:
+        st.error(str(err))
+        return
+    real_cell, synth_cell, ratio_cell = st.columns(3)
+    real_cell.metric(f"Trained on real ({result['metric']})", f"{result['real_score']:.3f}")
+    synth_cell.metric(
+        f"Trained on synthetic ({result['metric']})", f"{result['synthetic_score']:.3f}"
+    )
+    ratio = result.get("ratio")
+    ratio_cell.metric(
+        "Ratio", "n/a" if ratio is None else f"{ratio:.2f}", help=read_score("utility_ratio", ratio)
+    )
+    st.caption(
+        f"{result['task'].capitalize()} with {result['model']}, tested on "
+        f"{result['holdout_rows']:,} holdout rows. {result.get('note') or ''}"
+    )
