@@ -24,6 +24,16 @@ from core.projection import compute_projection, plot_correlation_difference, plo
 from core.report import render_report
 from core.utility import UtilityResult, compute_utility
 
+# Scores the report shows, in order; counts and sample sizes go into its readings instead.
+_REPORTED = (
+    "quality_score",
+    "column_shapes",
+    "column_pair_trends",
+    "holdout_quality_score",
+    "diagnostic",
+    "coverage",
+    "utility",
+)
 # Columns plotted in the report: enough to show the shape of the data, few enough to read.
 REPORT_COLUMNS = 8
 
@@ -203,7 +213,7 @@ def build_report(
     figures: dict[str, go.Figure],
 ) -> str:
     """The self-contained HTML report of one evaluation."""
-    scores = {k: v for k, v in evaluation_scores.items() if k not in ("per_column", "holdout")}
+    scores = {k: evaluation_scores[k] for k in _REPORTED if k in evaluation_scores}
     readings = []
     holdout = evaluation_scores.get("holdout") or {}
     if holdout.get("holdout_rows"):
