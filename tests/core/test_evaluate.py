@@ -161,7 +161,11 @@ def test_to_dict_is_json_and_single_column_has_no_pair_score(tips: pd.DataFrame)
         "column_pair_trends",
         "sample_rows",
         "per_column",
+        "skipped_columns",
+        "columns_used",
+        "columns_total",
     }
+    assert (summary["columns_used"], summary["columns_total"]) == (1, 1)
 
 
 @pytest.mark.parametrize(
@@ -186,3 +190,27 @@ def test_bad_synthetic_tables_raise_one_line_studio_error(
     # Assert
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_wide_table_is_scored_on_a_column_sample_and_empty_columns_are_skipped():
+    # Setup
+    import numpy as np
+
+    from core.metadata import detect_metadata, to_sdv
+
+    rng = np.random.default_rng(0)
+    wide = pd.DataFrame(rng.normal(size=(80, 30)), columns=[f"c{i}" for i in range(30)])
+    wide["empty"] = np.nan
+    metadata = to_sdv(detect_metadata(wide))
+    # Run
+    result = evaluate_quality(
+        real=wide,
+        synthetic=wide.sample(frac=1.0, random_state=1),
+        metadata=metadata,
+        max_columns=10,
+    )
+    # Assert
+    assert (result.columns_used, result.columns_total) == (10, 30)
+    assert result.skipped_columns == ("empty",)
+    assert len(result.per_column) == 10
+    assert result.overall.value > 0.95
