@@ -44,17 +44,20 @@ class RealSplit:
 
     train: pd.DataFrame
     holdout: pd.DataFrame | None
+    share: float
+    seed: int
     note: str = ""
 
 
 def split_real(real: pd.DataFrame, settings: Settings | None = None) -> RealSplit:
     """The studio's seeded training / holdout split; every run of a dataset gets the same one."""
     settings = settings or get_settings()
+    share, seed = settings.holdout_share, settings.seed
     try:
-        split = split_holdout(real, holdout_share=settings.holdout_share, seed=settings.seed)
+        split = split_holdout(real, holdout_share=share, seed=seed)
     except InvalidParameterError as err:
-        return RealSplit(real, None, f"No holdout: {err}")
-    return RealSplit(split.train, split.holdout)
+        return RealSplit(real, None, share, seed, f"No holdout: {err}")
+    return RealSplit(split.train, split.holdout, share, seed)
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class Evaluation:
     utility: UtilityResult | None
     train_rows: int
     holdout_rows: int
+    split: dict[str, Any] | None = None  # how the holdout was drawn, for reproduction
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe scores, the shape stored with a run and written to REPORT.json."""
@@ -89,7 +93,11 @@ class Evaluation:
                     "exact_copy_share": coverage["exact_copy_share"],
                     "near_duplicate_share": coverage["near_duplicate_share"],
                 },
-                "holdout": {"train_rows": self.train_rows, "holdout_rows": self.holdout_rows},
+                "holdout": {
+                    "train_rows": self.train_rows,
+                    "holdout_rows": self.holdout_rows,
+                    **(self.split or {}),
+                },
             }
         )
         if self.utility is not None:

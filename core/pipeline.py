@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import platform
 import time
 from dataclasses import dataclass
@@ -121,6 +122,9 @@ def synthesize(
             seed=seed,
             settings=settings,
             progress=progress,
+        )
+        evaluation = dataclasses.replace(
+            evaluation, split={"share": split.share, "seed": split.seed, "note": split.note}
         )
         model_path = save_model(synth, workspace.models_dir / f"run_{run_id}.pkl")
         run = workspace.finish_run(

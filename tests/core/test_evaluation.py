@@ -68,7 +68,8 @@ def test_holdout_is_the_ceiling_and_every_block_is_filled(gapminder, split):
         target="continent",
     ).to_dict()
     # Assert
-    assert result["holdout"] == {"train_rows": len(split.train), "holdout_rows": len(split.holdout)}
+    assert result["holdout"]["train_rows"] == len(split.train)
+    assert result["holdout"]["holdout_rows"] == len(split.holdout)
     assert 0.7 <= result["holdout_quality_score"] <= 1.0
     assert result["holdout_quality_score"] > result["quality_score"]
     assert 0.0 <= result["diagnostic_score"] <= 1.0

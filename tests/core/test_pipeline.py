@@ -73,3 +73,16 @@ def test_run_records_versions_and_a_loadable_model(workspace):
     assert run.versions["sdv"] == "2.0.0"
     model = load_synthesizer(run.model_path)
     assert model.sample(num_rows=5)["data"].shape == (5, 7)
+
+
+def test_run_is_fitted_on_the_training_split_and_records_it(workspace):
+    # Setup
+    dataset = load_demo(workspace, "tips")
+    # Run
+    result = synthesize(workspace, dataset_id=dataset.id, key="gaussian_copula", rows=40, seed=4)
+    # Assert
+    holdout = workspace.get_run(result.run.id).scores["holdout"]
+    assert holdout["train_rows"] + holdout["holdout_rows"] == dataset.n_rows
+    assert holdout["holdout_rows"] == 49  # ceil(20% of 244)
+    assert (holdout["share"], holdout["seed"]) == (0.2, 42)
+    assert 0.0 <= result.evaluation.to_dict()["holdout_quality_score"] <= 1.0
