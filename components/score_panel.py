@@ -37,6 +37,9 @@ def score_metrics(scores: dict[str, Any]) -> None:
         notes.append(f"scored on up to {scores['sample_rows']:,} rows per table")
     if scores.get("columns_total", 0) > scores.get("columns_used", 0):
         notes.append(f"{scores['columns_used']} of {scores['columns_total']} columns sampled")
+    holdout_rows = (scores.get("holdout") or {}).get("holdout_rows", 0)
+    if 0 < holdout_rows < 200:
+        notes.append(f"the holdout has only {holdout_rows} rows, so its ceiling is noisy")
     if scores.get("skipped_columns"):
         notes.append(f"empty columns skipped: {', '.join(scores['skipped_columns'])}")
     if notes:
