@@ -21,7 +21,7 @@ import pandas as pd
 
 from core.errors import EmptyTableError, NotFoundError, WorkspaceError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each migration takes the schema from version N-1 to N. Append only; never edit a shipped one.
 MIGRATIONS: dict[int, list[str]] = {
@@ -42,6 +42,10 @@ MIGRATIONS: dict[int, list[str]] = {
     2: [
         "ALTER TABLE runs ADD COLUMN versions_json VARCHAR",
         "ALTER TABLE runs ADD COLUMN model_path VARCHAR",
+    ],
+    3: [
+        # A release of an extract that failed the privacy gate, with who asked and why.
+        "ALTER TABLE runs ADD COLUMN override_json VARCHAR",
     ],
 }
 
@@ -85,6 +89,7 @@ class RunInfo:
     created: datetime
     versions: dict[str, str] | None = None
     model_path: str | None = None
+    override: dict[str, Any] | None = None  # a recorded release despite a failed gate
 
     @property
     def table(self) -> str:
@@ -102,7 +107,7 @@ def synth_table(run_id: int) -> str:
 _DATASET_COLS = "id, name, source, fingerprint, n_rows, n_columns, metadata_json, created"
 _RUN_COLS = (
     "id, dataset_id, synthesizer, params_json, seed, n_rows, status, fit_seconds,"
-    " sample_seconds, scores_json, error, created, versions_json, model_path"
+    " sample_seconds, scores_json, error, created, versions_json, model_path, override_json"
 )
 
 
@@ -113,7 +118,7 @@ def _dataset(row: tuple) -> DatasetInfo:
 
 def _run(row: tuple) -> RunInfo:
     rid, did, synth, params, seed, n, status, fit, sample, scores, error, created, *rest = row
-    versions, model_path = rest
+    versions, model_path, override = rest
     return RunInfo(
         id=rid,
         dataset_id=did,
@@ -129,6 +134,7 @@ def _run(row: tuple) -> RunInfo:
         created=created,
         versions=json.loads(versions) if versions else None,
         model_path=model_path,
+        override=json.loads(override) if override else None,
     )
 
 
@@ -334,7 +340,7 @@ class Workspace:
             ((run_id,),) = cur.execute("SELECT nextval('run_ids')").fetchall()
             cur.execute(
                 f"INSERT INTO runs ({_RUN_COLS}) VALUES (?, ?, ?, ?, ?, ?, 'running',"
-                " NULL, NULL, NULL, NULL, ?, ?, NULL)",
+                " NULL, NULL, NULL, NULL, ?, ?, NULL, NULL)",
                 [
                     run_id,
                     dataset_id,
@@ -383,6 +389,22 @@ class Workspace:
             cur.execute(
                 "UPDATE runs SET scores_json = ? WHERE id = ?", [json.dumps(scores), run_id]
             )
+
+    def record_override(self, run_id: int, *, reason: str, failing: list[str]) -> RunInfo:
+        """Record that a run's extract is released although the privacy gate failed."""
+        self.get_run(run_id)
+        if not reason.strip():
+            raise WorkspaceError("Give a reason to release an extract that failed the checks.")
+        record = {
+            "reason": reason.strip(),
+            "failing": failing,
+            "at": datetime.now().isoformat(timespec="seconds"),
+        }
+        with self.cursor() as cur:
+            cur.execute(
+                "UPDATE runs SET override_json = ? WHERE id = ?", [json.dumps(record), run_id]
+            )
+        return self.get_run(run_id)
 
     def fail_run(self, run_id: int, error: str) -> None:
         with self.cursor() as cur:

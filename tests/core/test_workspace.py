@@ -225,3 +225,18 @@ def test_deleting_a_run_keeps_its_dataset(workspace, tips):
     workspace.delete_run(run_id)
     assert workspace.list_runs() == []
     assert workspace.get_dataset(dataset.id).n_rows == len(tips)
+
+
+def test_release_override_is_recorded_with_its_reason(workspace, tips):
+    # Setup
+    dataset = _add(workspace, tips)
+    run_id = workspace.start_run(
+        dataset_id=dataset.id, synthesizer="x", params={}, seed=0, n_rows=5
+    )
+    # Run
+    with pytest.raises(WorkspaceError, match="Give a reason"):
+        workspace.record_override(run_id, reason="  ", failing=["dcr_share"])
+    run = workspace.record_override(run_id, reason="internal test data", failing=["dcr_share"])
+    # Assert
+    assert run.override["reason"] == "internal test data"
+    assert run.override["failing"] == ["dcr_share"]
