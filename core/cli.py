@@ -5,6 +5,7 @@
         [--html report.html] [--workspace W]
     python -m core.cli evaluate REAL SYNTHETIC [--holdout H] [--target COL] \\
         --report report.json [--html report.html]
+    python -m core.cli bakeoff INPUT --synthesizers a,b --budget-seconds S --report R.json
     python -m core.cli runs --workspace W [--json]
 
 Errors print one line on stderr and exit non-zero; no traceback.
@@ -70,6 +71,18 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--target", help="column to predict for the utility check (needs --holdout)")
     ev.add_argument("--report", type=Path, required=True, help="write the scores as JSON here")
     ev.add_argument("--html", type=Path, help="write the stakeholder HTML report here")
+
+    bake = commands.add_parser("bakeoff", help="rank several synthesizers on one table")
+    bake.add_argument("input", type=Path, help=table_help)
+    bake.add_argument(
+        "--synthesizers", required=True, help=f"comma-separated, from: {', '.join(REGISTRY)}"
+    )
+    bake.add_argument("--budget-seconds", type=float, required=True, help="total time budget")
+    bake.add_argument("--rows", type=int, default=1000, help="synthetic rows per synthesizer")
+    bake.add_argument("--seed", type=int, default=get_settings().seed, help="random seed")
+    bake.add_argument("--target", help="column to predict for the utility check")
+    bake.add_argument("--report", type=Path, required=True, help="write the leaderboard here")
+    bake.add_argument("--workspace", type=Path, help="keep the runs in this workspace")
 
     runs = commands.add_parser("runs", help="list the runs of a workspace")
     runs.add_argument("--workspace", type=Path, required=True, help="the workspace file")
@@ -234,6 +247,39 @@ def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
     return report
 
 
+def run_bakeoff_command(args: argparse.Namespace) -> dict[str, Any]:
+    from core.bakeoff import run_bakeoff  # imported here: only this command needs it
+
+    keys = [key.strip() for key in args.synthesizers.split(",") if key.strip()]
+    if not keys:
+        raise InvalidParameterError("--synthesizers needs at least one synthesizer.")
+    for key in keys:
+        get_spec(key)
+    if args.budget_seconds <= 0:
+        raise InvalidParameterError("--budget-seconds must be above 0.")
+    if args.rows <= 0:
+        raise InvalidParameterError(f"--rows must be at least 1; got {args.rows}.")
+    with tempfile.TemporaryDirectory(prefix="synth-studio-") as tmp:
+        workspace = Workspace(args.workspace or Path(tmp) / "workspace.duckdb")
+        try:
+            dataset = ingest_file(workspace, args.input)
+            result = run_bakeoff(
+                workspace,
+                dataset_id=dataset.id,
+                keys=keys,
+                rows=args.rows,
+                seed=args.seed,
+                budget_seconds=args.budget_seconds,
+                target=args.target,
+                progress=_progress,
+            )
+        finally:
+            workspace.close()
+    report = result.to_dict()
+    _write_json(args.report, report)
+    return report
+
+
 def run_runs(args: argparse.Namespace) -> None:
     if not args.workspace.is_file():
         raise NotFoundError(f"No workspace at {args.workspace}.")
@@ -256,7 +302,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "runs":
             run_runs(args)
             return 0
-        report = run_synthesize(args) if args.command == "synthesize" else run_evaluate(args)
+        commands = {
+            "synthesize": run_synthesize,
+            "evaluate": run_evaluate,
+            "bakeoff": run_bakeoff_command,
+        }
+        report = commands[args.command](args)
     except StudioError as err:
         print(f"\nerror: {err}" if sys.stderr.isatty() else f"error: {err}", file=sys.stderr)
         return EXIT_ERROR
@@ -269,6 +320,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown = "n/a" if score is None else f"{score:.3f}"
     if args.command == "synthesize":
         print(f"wrote {report['rows']:,} rows to {report['output']} (quality {shown})")
+    elif args.command == "bakeoff":
+        print(f"wrote {args.report}: {report.get('recommendation', '')}")
     else:
         print(f"wrote {args.report} (quality {shown})")
     return 0
