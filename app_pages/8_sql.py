@@ -1,0 +1,67 @@
+"""SQL: one read-only query on the real table and on the run's synthetic table, side by side."""
+
+import streamlit as st
+
+from components.state import get_state
+from components.workspace import get_workspace, real_table, synthetic_table
+from core.errors import StudioError
+from core.sql import MAX_ROWS, REL_DIFF_SUFFIX, TIMEOUT_SECONDS, example_query, run_parity
+
+state = get_state()
+workspace = get_workspace()
+
+st.title("SQL")
+if state.run_id is None:
+    st.info("Generate synthetic data on the Synthesize page first.")
+    st.page_link(
+        "app_pages/3_synthesize.py", label="Go to Synthesize", icon=":material/auto_awesome:"
+    )
+    st.stop()
+
+run = workspace.get_run(state.run_id)
+dataset = workspace.get_dataset(run.dataset_id)
+path = str(workspace.path)
+real = real_table(path, dataset.id)
+synthetic = synthetic_table(path, run.id)
+st.caption(
+    f"Run #{run.id} on **{dataset.name}**: one SELECT runs on the real table "
+    f"({len(real):,} rows) and on the synthetic one ({len(synthetic):,} rows); in both it is "
+    f"called `data`. Read-only, no files or network, the first {MAX_ROWS:,} rows of each "
+    f"result, {TIMEOUT_SECONDS:g} s at most."
+)
+
+with st.form("sql.form"):
+    query = st.text_area("Query", value=example_query(real), height=180, key="sql.query")
+    submitted = st.form_submit_button("Run on both", type="primary", key="sql.run")
+if not submitted:
+    st.stop()
+
+try:
+    result = run_parity(query=query, real=real, synthetic=synthetic)
+except StudioError as err:
+    st.error(str(err))
+    st.stop()
+
+st.caption(result.summary)
+left, right = st.columns(2)
+with left:
+    st.subheader("Real")
+    st.dataframe(result.real, hide_index=True, key="sql.real")
+with right:
+    st.subheader("Synthetic")
+    st.dataframe(result.synthetic, hide_index=True, key="sql.synthetic")
+
+st.subheader("Difference")
+if result.difference is None:
+    st.info("Nothing to subtract: give both results the same columns, one row per group.")
+else:
+    st.dataframe(
+        result.difference,
+        hide_index=True,
+        column_config={
+            column: st.column_config.NumberColumn(format="percent")
+            for column in result.difference.columns
+            if column.endswith(REL_DIFF_SUFFIX)
+        },
+        key="sql.difference",
+    )
