@@ -1,0 +1,183 @@
+"""Protections before fitting: rare categories grouped, extremes clipped, personal data faked.
+
+The end-to-end tests fit SDV's GaussianCopulaSynthesizer (seconds on 200 rows) and check that
+no real email, phone number or name, rare category or extreme value comes out verbatim.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from faker import Faker
+from sdv.single_table import GaussianCopulaSynthesizer
+
+from core.errors import InvalidParameterError
+from core.metadata import TABLE, detect_metadata, to_sdv
+from core.pii import detect_pii
+from core.protect import (
+    RARE_REPLACEMENT,
+    clip_extremes,
+    fake_pii_metadata,
+    protect_rare_categories,
+)
+
+ROWS = 200
+PII_COLUMNS = ["email", "phone", "full_name"]
+
+
+@pytest.fixture
+def customers() -> pd.DataFrame:
+    """Customers with personal data (French names, so an en_US fake cannot hit one by chance)."""
+    fake = Faker("fr_FR")
+    fake.seed_instance(0)
+    rng = np.random.default_rng(0)
+    plan = rng.choice(["basic", "plus", "pro"], ROWS).astype(object)
+    plan[:3] = ["lifetime", "lifetime", "staff"]  # two categories held by 2 and 1 customers
+    spend = rng.gamma(2.0, 30.0, ROWS).round(2)
+    spend[5] = 25_000.0  # one customer far above the rest
+    return pd.DataFrame(
+        {
+            "email": [f"client{i}.{fake.last_name().lower()}@maison-test.fr" for i in range(ROWS)],
+            "phone": [fake.phone_number() for _ in range(ROWS)],
+            "full_name": [fake.name() for _ in range(ROWS)],
+            "age": rng.integers(18, 80, ROWS),
+            "plan": plan,
+            "spend": spend,
+        }
+    )
+
+
+def _sample(studio_meta: dict, data: pd.DataFrame, rows: int = 300) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        synth = GaussianCopulaSynthesizer(
+            to_sdv(studio_meta), locales=studio_meta.get("locales", ["en_US"])
+        )
+        synth.fit({TABLE: data})
+        return synth.sample(num_rows=rows)[TABLE]
+
+
+def test_rare_categories_are_grouped(customers: pd.DataFrame) -> None:
+    # Setup
+    sdtypes = {"plan": "categorical", "age": "numerical"}
+
+    # Run
+    protected, grouped = protect_rare_categories(customers, sdtypes=sdtypes, min_count=5)
+
+    # Assert
+    assert grouped == {"plan": ["lifetime", "staff"]}
+    assert (protected["plan"] == RARE_REPLACEMENT).sum() == 3
+    assert set(protected["plan"]) == {"basic", "plus", "pro", RARE_REPLACEMENT}
+    assert customers.loc[0, "plan"] == "lifetime"  # the input is not modified
+    pd.testing.assert_series_equal(protected["age"], customers["age"])
+
+
+def test_rare_numeric_categories_and_missing_values() -> None:
+    # Setup
+    df = pd.DataFrame({"size": [1] * 10 + [2] * 10 + [7] + [None] * 2})
+
+    # Run
+    protected, grouped = protect_rare_categories(
+        df, sdtypes={"size": "categorical"}, min_count=2, replacement="rare"
+    )
+
+    # Assert
+    assert grouped == {"size": [7.0]}
+    assert protected["size"].tolist()[-3:-2] == ["rare"]
+    assert protected["size"].isna().sum() == 2
+
+
+def test_extremes_are_clipped(customers: pd.DataFrame) -> None:
+    # Setup
+    sdtypes = {"spend": "numerical", "age": "numerical", "plan": "categorical"}
+
+    # Run
+    clipped, bounds = clip_extremes(customers, sdtypes=sdtypes)
+
+    # Assert
+    low, high = bounds["spend"]
+    assert high < 1_000 < customers["spend"].max()
+    assert clipped["spend"].between(low, high).all()
+    assert clipped["age"].dtype == customers["age"].dtype
+    assert set(bounds) <= {"spend", "age"}
+    assert customers.loc[5, "spend"] == 25_000.0
+
+
+def test_bad_parameters_are_refused(customers: pd.DataFrame) -> None:
+    # Run / Assert
+    with pytest.raises(InvalidParameterError, match="min_count"):
+        protect_rare_categories(customers, sdtypes={"plan": "categorical"}, min_count=0)
+    with pytest.raises(InvalidParameterError, match="quantiles"):
+        clip_extremes(customers, sdtypes={"spend": "numerical"}, lower_q=0.6, upper_q=0.9)
+    with pytest.raises(InvalidParameterError, match="locale"):
+        fake_pii_metadata(detect_metadata(customers), [], locale="xx_XX")
+
+
+def test_fake_pii_metadata_marks_columns(customers: pd.DataFrame) -> None:
+    # Setup
+    studio_meta = detect_metadata(customers)
+    findings = detect_pii(customers)
+
+    # Run
+    updated = fake_pii_metadata(studio_meta, findings, locale="fr_FR")
+
+    # Assert
+    columns = updated["sdv"]["tables"][TABLE]["columns"]
+    assert sorted(f.column for f in findings) == sorted(PII_COLUMNS)
+    assert columns["email"] == {"sdtype": "email", "pii": True}
+    assert columns["phone"] == {"sdtype": "phone_number", "pii": True}
+    assert columns["full_name"] == {"sdtype": "name", "pii": True}
+    assert updated["locales"] == ["fr_FR"]
+    assert updated["reasons"]["email"].endswith("replaced with fake values")
+    assert "locales" not in studio_meta  # the input is not modified
+
+
+def test_synthetic_rows_hold_no_real_personal_data(customers: pd.DataFrame) -> None:
+    # Setup
+    studio_meta = fake_pii_metadata(detect_metadata(customers), detect_pii(customers))
+
+    # Run
+    synthetic = _sample(studio_meta, customers)
+
+    # Assert
+    for column in PII_COLUMNS:
+        real = set(customers[column])
+        assert synthetic[column].notna().all(), column
+        assert not real & set(synthetic[column]), column
+
+
+def test_personal_primary_key_stays_unique(customers: pd.DataFrame) -> None:
+    # Setup
+    studio_meta = detect_metadata(customers)
+    studio_meta["sdv"]["tables"][TABLE]["primary_key"] = "email"
+    findings = [f for f in detect_pii(customers) if f.column == "email"]
+
+    # Run
+    updated = fake_pii_metadata(studio_meta, findings)
+    synthetic = _sample(updated, customers, rows=500)
+
+    # Assert
+    assert updated["sdv"]["tables"][TABLE]["primary_key"] == "email"
+    assert synthetic["email"].is_unique
+    assert not set(customers["email"]) & set(synthetic["email"])
+
+
+def test_rare_categories_and_extremes_are_not_reproduced(customers: pd.DataFrame) -> None:
+    # Setup
+    studio_meta = fake_pii_metadata(detect_metadata(customers), detect_pii(customers))
+    columns = studio_meta["sdv"]["tables"][TABLE]["columns"]
+    sdtypes = {name: col["sdtype"] for name, col in columns.items()}
+    protected, grouped = protect_rare_categories(customers, sdtypes=sdtypes)
+    protected, bounds = clip_extremes(protected, sdtypes=sdtypes)
+    columns["plan"] = {"sdtype": "categorical"}  # drop the detected list of real categories
+
+    # Run
+    synthetic = _sample(studio_meta, protected, rows=500)
+
+    # Assert
+    assert not set(grouped["plan"]) & set(synthetic["plan"])
+    assert synthetic["spend"].max() <= bounds["spend"][1] < customers["spend"].max()
+    assert not synthetic["spend"].isin(customers["spend"].nlargest(2)).any()
