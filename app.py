@@ -16,6 +16,7 @@ PAGES = [
     st.Page("app_pages/4_compare.py", title="Compare", icon=":material/compare:"),
     st.Page("app_pages/5_export.py", title="Export", icon=":material/download:"),
     st.Page("app_pages/6_runs.py", title="Runs", icon=":material/history:"),
+    st.Page("app_pages/7_profile.py", title="Profile", icon=":material/query_stats:"),
     st.Page("app_pages/8_sql.py", title="SQL", icon=":material/database:"),
 ]
 page = st.navigation(PAGES)

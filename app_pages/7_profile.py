@@ -1,0 +1,106 @@
+"""Step 7, Profile: ydata-profiling reports of the real table, of a run's synthetic table, and of
+the two side by side. Built on a click, kept beside the workspace, shown again without rework."""
+
+import streamlit as st
+
+from components.progress import StreamlitProgress
+from components.state import get_state
+from components.workspace import get_workspace, real_table, synthetic_table
+from core.errors import StudioError
+from core.profile import (
+    ProfileCache,
+    ProfileResult,
+    ProfileSettings,
+    cache_key,
+    compare_html,
+    plan_profile,
+    profile_html,
+)
+
+state = get_state()
+workspace = get_workspace()
+
+st.title("Profile")
+if state.dataset_id is None:
+    st.info("Choose a dataset on the Data page first.")
+    st.page_link("app_pages/1_data.py", label="Go to Data", icon=":material/table_view:")
+    st.stop()
+
+dataset = workspace.get_dataset(state.dataset_id)
+run = workspace.get_run(state.run_id) if state.run_id is not None else None
+path = str(workspace.path)
+settings = ProfileSettings()
+cache = ProfileCache(workspace.path.with_name(workspace.path.stem + ".profiles"))
+
+labels = {"real": "Real data"}
+if run is not None:
+    labels |= {"synthetic": f"Synthetic data (run #{run.id})", "compare": "Real vs synthetic"}
+choice = st.radio(
+    "Profile of", list(labels), format_func=labels.get, horizontal=True, key="profile.kind"
+)
+
+# Run ids restart in a recreated workspace file; its creation time keeps old reports out.
+fingerprint = dataset.fingerprint if run is None else f"{dataset.fingerprint}@{run.created}"
+kind = "real" if choice == "real" else f"{choice}-run-{run.id}"
+key = cache_key(kind, fingerprint, settings)
+rows = {"real": [dataset.n_rows]}
+if run is not None:
+    rows |= {"synthetic": [run.n_rows], "compare": [dataset.n_rows, run.n_rows]}
+plans = [plan_profile(n, dataset.n_columns, settings) for n in rows[choice]]
+file_name = f"{dataset.name}_{kind}_profile.html"
+
+
+def build() -> ProfileResult | None:
+    """Compute the chosen report with a progress bar and store it; None if it failed."""
+    progress = StreamlitProgress()
+    try:
+        if choice == "real":
+            result = profile_html(
+                real_table(path, dataset.id),
+                title=f"{dataset.name}: real",
+                settings=settings,
+                progress=progress,
+            )
+        elif choice == "synthetic":
+            result = profile_html(
+                synthetic_table(path, run.id),
+                title=f"{dataset.name}: synthetic run #{run.id}",
+                settings=settings,
+                progress=progress,
+            )
+        else:
+            result = compare_html(
+                real_table(path, dataset.id),
+                synthetic_table(path, run.id),
+                title=dataset.name,
+                labels=("real", f"synthetic run #{run.id}"),
+                settings=settings,
+                progress=progress,
+            )
+        cache.put(key, result.html)
+    except StudioError as err:
+        st.error(str(err))
+        return None
+    progress.done(f"Built in {result.seconds:.1f} s")
+    return result
+
+
+html, built = cache.get(key), "from the cache"
+if html is None:
+    st.caption("No profile of this yet: building one takes seconds to minutes.")
+    if st.button("Build profile", type="primary", key="profile.build"):
+        result = build()
+        if result is not None:
+            html, built = result.html, f"built in {result.seconds:.1f} s"
+if html is not None:
+    sample_rows, total_rows = sum(p.sample_rows for p in plans), sum(p.total_rows for p in plans)
+    mode = "minimal mode" if any(p.minimal for p in plans) else "full mode"
+    st.caption(f"{sample_rows:,} of {total_rows:,} rows profiled, {mode}, {built}.")
+    st.download_button(
+        "Download the profile (HTML)",
+        data=html,
+        file_name=file_name,
+        mime="text/html",
+        key="profile.download",
+    )
+    st.iframe(html, height=900)

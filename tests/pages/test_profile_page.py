@@ -1,0 +1,170 @@
+"""Step 7, Profile: the guard, the choice of report, nothing built before the click, the cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.state import StudioState
+from core.workspace import DatasetInfo, RunInfo, Workspace
+
+ROOT = Path(__file__).parents[2]
+PAGE = ROOT / "app_pages/7_profile.py"
+STATE_KEY = "studio.state"
+# The first build imports ydata-profiling (seconds) before profiling tips (seconds).
+TIMEOUT = 120
+
+
+@pytest.fixture
+def profile_page(tmp_path: Path):
+    """AppTests of the page under a two-page router, so its link to the Data page resolves.
+
+    ``st.page_link`` only accepts pages registered with ``st.navigation``, relative to the main
+    script; the router registers the real page by absolute path and a stub Data page beside it.
+    """
+    (tmp_path / "app_pages").mkdir()
+    (tmp_path / "app_pages/1_data.py").write_text("")
+    router = tmp_path / "router.py"
+    router.write_text(
+        "import streamlit as st\n"
+        f"st.navigation([st.Page({str(PAGE)!r}, default=True),"
+        ' st.Page("app_pages/1_data.py")]).run()\n'
+    )
+
+    def make(*, dataset_id: int | None = None, run_id: int | None = None) -> AppTest:
+        at = AppTest.from_file(str(router), default_timeout=TIMEOUT)
+        if dataset_id is not None:
+            at.session_state[STATE_KEY] = StudioState(dataset_id=dataset_id, run_id=run_id)
+        return at
+
+    return make
+
+
+def _profiles_dir(workspace: Workspace) -> Path:
+    return workspace.path.with_name(workspace.path.stem + ".profiles")
+
+
+def _shown_html(at: AppTest) -> str:
+    [frame] = at.get("iframe")
+    return frame.proto.srcdoc
+
+
+def test_guard_without_dataset(profile_page, workspace: Workspace) -> None:
+    # Setup
+    at = profile_page()
+
+    # Run
+    at.run()
+
+    # Assert
+    assert not at.exception
+    assert at.title[0].value == "Profile"
+    assert at.info[0].value == "Choose a dataset on the Data page first."
+    assert at.get("page_link")[0].proto.label == "Go to Data"
+    assert not at.radio and not at.button and not at.get("iframe")
+
+
+def test_only_real_data_without_a_run(profile_page, tips: DatasetInfo) -> None:
+    # Setup
+    at = profile_page(dataset_id=tips.id)
+
+    # Run
+    at.run()
+
+    # Assert
+    assert not at.exception
+    assert at.radio(key="profile.kind").options == ["Real data"]
+
+
+def test_nothing_is_built_before_the_click(
+    profile_page, workspace: Workspace, tips: DatasetInfo, tips_run: RunInfo
+) -> None:
+    # Setup
+    at = profile_page(dataset_id=tips.id, run_id=tips_run.id)
+
+    # Run
+    at.run()
+    at.radio(key="profile.kind").set_value("compare").run()
+
+    # Assert
+    assert not at.exception
+    assert at.radio(key="profile.kind").options == [
+        "Real data",
+        f"Synthetic data (run #{tips_run.id})",
+        "Real vs synthetic",
+    ]
+    assert at.button(key="profile.build").label == "Build profile"
+    assert not at.download_button and not at.get("iframe")
+    assert not _profiles_dir(workspace).exists()
+
+
+def test_build_shows_downloads_and_caches_the_profile(
+    profile_page, workspace: Workspace, tips: DatasetInfo
+) -> None:
+    # Setup
+    at = profile_page(dataset_id=tips.id)
+    at.run()
+
+    # Run
+    at.button(key="profile.build").click().run()
+
+    # Assert
+    assert not at.exception
+    assert at.download_button(key="profile.download").label == "Download the profile (HTML)"
+    [caption] = [c.value for c in at.caption if "rows profiled" in c.value]
+    assert caption.startswith("244 of 244 rows profiled, minimal mode, built in ")
+    assert "tips: real" in _shown_html(at)
+    assert len(list(_profiles_dir(workspace).glob("*.html"))) == 1
+
+    # Run: a new session on the same workspace
+    again = profile_page(dataset_id=tips.id)
+    again.run()
+
+    # Assert: the stored profile, shown without a click
+    assert not again.exception
+    assert not again.button
+    assert again.download_button(key="profile.download")
+    assert "244 of 244 rows profiled, minimal mode, from the cache." in [
+        c.value for c in again.caption
+    ]
+    assert _shown_html(again) == _shown_html(at)
+
+
+def test_compare_build_profiles_both_tables(
+    profile_page, tips: DatasetInfo, tips_run: RunInfo
+) -> None:
+    # Setup
+    at = profile_page(dataset_id=tips.id, run_id=tips_run.id)
+    at.run()
+    at.radio(key="profile.kind").set_value("compare").run()
+
+    # Run
+    at.button(key="profile.build").click().run()
+
+    # Assert
+    assert not at.exception
+    assert "444 of 444 rows profiled, minimal mode, built in " in " ".join(
+        c.value for c in at.caption
+    )
+    html = _shown_html(at)
+    assert "tips (real)" in html and f"tips (synthetic run #{tips_run.id})" in html
+
+
+def test_forgetting_the_run_falls_back_to_real_data(
+    profile_page, tips: DatasetInfo, tips_run: RunInfo
+) -> None:
+    # Setup
+    at = profile_page(dataset_id=tips.id, run_id=tips_run.id)
+    at.run()
+    at.radio(key="profile.kind").set_value("compare").run()
+
+    # Run
+    at.session_state[STATE_KEY].run_id = None
+    at.run()
+
+    # Assert
+    assert not at.exception
+    kind = at.radio(key="profile.kind")
+    assert kind.options == ["Real data"] and kind.value == "real"
