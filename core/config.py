@@ -61,6 +61,28 @@ class Settings:
         default=0.2,
         metadata={"help": "Share of real rows kept aside from fitting, as the yardstick."},
     )
+    rare_min_count: int = field(
+        default=5,
+        metadata={
+            "help": "Categories seen fewer times than this in the training rows are "
+            "grouped as '(other)' before fitting, so they are not reproduced verbatim "
+            "(0 turns it off)."
+        },
+    )
+    clip_quantiles: tuple[float, float] | None = field(
+        default=(0.01, 0.99),
+        metadata={
+            "help": "Numbers are clipped to these training quantiles before fitting, so "
+            "extreme real values are not reproduced (None turns it off)."
+        },
+    )
+    gate_max_dcr_share: float = field(
+        default=0.55,
+        metadata={
+            "help": "Release gate: highest share of synthetic rows closer to a training "
+            "row than to a holdout row (0.5 is ideal)."
+        },
+    )
     plot_max_categories: int = field(
         default=20, metadata={"help": "Categories shown per bar chart; the rest grouped."}
     )

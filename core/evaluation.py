@@ -19,6 +19,7 @@ from core.evaluate import QualityResult, evaluate_quality
 from core.holdout import split_holdout
 from core.metadata import TABLE, to_sdv
 from core.plots import plot_column, plot_correlations
+from core.privacy import GateResult, PrivacyResult, compute_privacy, release_gate
 from core.progress import Progress, no_progress
 from core.projection import compute_projection, plot_correlation_difference, plot_projection
 from core.report import render_report
@@ -72,6 +73,10 @@ class Evaluation:
     train_rows: int
     holdout_rows: int
     split: dict[str, Any] | None = None  # how the holdout was drawn, for reproduction
+    privacy: PrivacyResult | None = None
+    gate: GateResult | None = None
+    privacy_note: str = ""  # why privacy could not be measured
+    protections: dict[str, Any] | None = None  # what was grouped or clipped before fitting
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe scores, the shape stored with a run and written to REPORT.json."""
@@ -102,7 +107,21 @@ class Evaluation:
         )
         if self.utility is not None:
             scores["utility"] = self.utility.to_dict()
+        if self.privacy is not None:
+            scores["privacy"] = self.privacy.to_dict(gate=self.gate)
+        else:
+            scores["privacy"] = {
+                "error": self.privacy_note,
+                "gate": {"passed": False, "failing": ["privacy_measured"], "checks": []},
+            }
+        scores["protections"] = self.protections or {}
         return scores
+
+
+def pii_columns(metadata: dict[str, Any]) -> list[str]:
+    """Columns marked as personal data: faked, never learned."""
+    columns = metadata["sdv"]["tables"][TABLE]["columns"]
+    return [name for name, column in columns.items() if column.get("pii")]
 
 
 def sdtypes_of(metadata: dict[str, Any]) -> dict[str, str]:
@@ -140,7 +159,7 @@ def evaluate(
     settings = settings or get_settings()
     sdv_metadata = to_sdv(metadata)
     sdtypes = sdtypes_of(metadata)
-    steps = 5 if target else 4
+    steps = 6 if target else 5
     caps = {"max_rows": settings.eval_max_rows, "seed": seed}
 
     def quality_of(other: pd.DataFrame) -> QualityResult:
@@ -167,6 +186,23 @@ def evaluate(
         seed=seed,
     )
     progress("evaluate", 4, steps)
+    privacy, gate, privacy_note = None, None, ""
+    if holdout is None:
+        privacy_note = "No holdout rows, so leakage cannot be measured."
+    else:
+        try:
+            privacy = compute_privacy(
+                train=real_train,
+                holdout=holdout,
+                synthetic=synthetic,
+                sdtypes=sdtypes,
+                pii_columns=pii_columns(metadata),
+                max_rows=settings.distance_max_rows,
+                seed=seed,
+            )
+            gate = release_gate(privacy, max_dcr_share=settings.gate_max_dcr_share)
+        except InvalidParameterError as err:
+            privacy_note = str(err)
     utility = None
     if target:
         if holdout is None:
@@ -176,7 +212,7 @@ def evaluate(
         utility = compute_utility(
             real_train=real_train, synthetic=synthetic, holdout=holdout, target=target, seed=seed
         )
-        progress("evaluate", 5, steps)
+        progress("evaluate", 6, steps)
     return Evaluation(
         quality=quality,
         holdout_quality=ceiling,
@@ -185,6 +221,9 @@ def evaluate(
         utility=utility,
         train_rows=len(real_train),
         holdout_rows=0 if holdout is None else len(holdout),
+        privacy=privacy,
+        gate=gate,
+        privacy_note=privacy_note,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import platform
 import time
@@ -16,9 +17,25 @@ from sdv.single_table.base import BaseSingleTableSynthesizer
 from core.config import Settings, get_settings
 from core.errors import InvalidParameterError, StudioError
 from core.evaluate import QualityResult
-from core.evaluation import Evaluation, evaluate, sdtypes_of, split_real
-from core.metadata import detect_metadata, to_sdv
+from core.evaluation import (
+    Evaluation,
+    RealSplit,
+    evaluate,
+    pii_columns,
+    sdtypes_of,
+    split_real,
+)
+from core.metadata import TABLE, detect_metadata, to_sdv
+from core.pii import detect_pii
 from core.progress import Progress, no_progress
+from core.protect import (
+    DEFAULT_LOCALE,
+    RARE_REPLACEMENT,
+    clip_extremes,
+    fake_pii_metadata,
+    protect_rare_categories,
+    replace_real_pii,
+)
 from core.synthesizers import fit_synthesizer, get_spec, resolve_params, sample_rows
 from core.workspace import DatasetInfo, RunInfo, Workspace
 
@@ -30,13 +47,65 @@ def library_versions() -> dict[str, str]:
     return {"python": platform.python_version(), **{name: version(name) for name in _VERSIONED}}
 
 
-def ensure_metadata(workspace: Workspace, dataset: DatasetInfo) -> dict[str, Any]:
-    """The dataset's stored metadata, detecting and storing it on first use."""
+def ensure_metadata(
+    workspace: Workspace, dataset: DatasetInfo, *, pii: bool = True
+) -> dict[str, Any]:
+    """The dataset's stored metadata, detecting and storing it on first use.
+
+    With ``pii`` on, columns holding direct identifiers (emails, phones, names, card numbers…)
+    are marked as personal data, so synthesizers fill them with fake values.
+    """
     if dataset.metadata is not None:
         return dataset.metadata
-    metadata = detect_metadata(workspace.read_real(dataset.id))
+    real = workspace.read_real(dataset.id)
+    metadata = detect_metadata(real)
+    if pii and (findings := detect_pii(real)):
+        metadata = fake_pii_metadata(metadata, findings)
     workspace.set_metadata(dataset.id, metadata)
     return metadata
+
+
+def real_all(split: RealSplit) -> pd.DataFrame:
+    """Training and holdout rows together: every real value a fake one must avoid."""
+    return pd.concat([split.train, split.holdout], ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Protected:
+    """Training rows after the optional protections, with the metadata to fit them."""
+
+    data: pd.DataFrame
+    metadata: dict[str, Any]
+    report: dict[str, Any]
+
+
+def protect_training(
+    train: pd.DataFrame, metadata: dict[str, Any], settings: Settings
+) -> Protected:
+    """Group rare categories and clip extreme numbers so neither is reproduced verbatim."""
+    sdtypes = sdtypes_of(metadata)
+    report: dict[str, Any] = {}
+    data = train
+    if settings.rare_min_count > 0:
+        data, grouped = protect_rare_categories(
+            data, sdtypes=sdtypes, min_count=settings.rare_min_count
+        )
+        if grouped:
+            metadata = copy.deepcopy(metadata)
+            columns = metadata["sdv"]["tables"][TABLE]["columns"]
+            for column, values in grouped.items():
+                known = columns[column].get("range_values")
+                if known is not None:  # SDV refuses values outside its detected categories
+                    columns[column]["range_values"] = [v for v in known if v not in values] + [
+                        RARE_REPLACEMENT
+                    ]
+            report["rare_categories_grouped"] = {c: len(v) for c, v in grouped.items()}
+    if settings.clip_quantiles is not None:
+        low, high = settings.clip_quantiles
+        data, clipped = clip_extremes(data, sdtypes=sdtypes, lower_q=low, upper_q=high)
+        if clipped:
+            report["clipped"] = {c: [float(a), float(b)] for c, (a, b) in clipped.items()}
+    return Protected(data=data, metadata=metadata, report=report)
 
 
 def save_model(synth: BaseSingleTableSynthesizer, path: Path) -> Path:
@@ -71,12 +140,16 @@ def synthesize(
     seed: int,
     params: dict[str, Any] | None = None,
     target: str | None = None,
+    pii: bool = True,
+    protect: bool = True,
     progress: Progress = no_progress,
     settings: Settings | None = None,
 ) -> RunResult:
     """Fit on the training rows, sample, score against them and the holdout, store the run.
 
-    The run is recorded as failed on any error. ``target`` adds the utility check.
+    The run is recorded as failed on any error. ``target`` adds the utility check; ``pii``
+    detects direct identifiers on first use of the dataset; ``protect`` groups rare
+    categories and clips extremes in the training rows (both on by default).
 
     Raises:
         StudioError: bad parameters or a fit the data does not allow, as one line.
@@ -89,7 +162,7 @@ def synthesize(
             f"Number of rows must be between 1 and {settings.max_rows:,}; got {rows:,}."
         )
     dataset = workspace.get_dataset(dataset_id)
-    metadata = ensure_metadata(workspace, dataset)
+    metadata = ensure_metadata(workspace, dataset, pii=pii)
     if target is not None and target not in sdtypes_of(metadata):
         raise InvalidParameterError(f"Target column '{target}' is not in {dataset.name}.")
     split = split_real(workspace.read_real(dataset_id), settings)
@@ -102,16 +175,35 @@ def synthesize(
         versions=library_versions(),
     )
     try:
-        sdv_metadata = to_sdv(metadata)
+        fit = (
+            protect_training(split.train, metadata, settings)
+            if protect
+            else Protected(split.train, metadata, {})
+        )
         started = time.perf_counter()
         synth = fit_synthesizer(
-            key=key, metadata=sdv_metadata, data=split.train, params=values, progress=progress
+            key=key,
+            metadata=to_sdv(fit.metadata),
+            data=fit.data,
+            params=values,
+            locales=metadata.get("locales"),
+            progress=progress,
         )
         fit_seconds = time.perf_counter() - started
         started = time.perf_counter()
         synthetic = sample_rows(
             synth, rows=rows, seed=seed, batch_rows=settings.sample_batch_rows, progress=progress
         )
+        if secret := pii_columns(metadata):
+            synthetic, redrawn = replace_real_pii(
+                synthetic,
+                split.train if split.holdout is None else real_all(split),
+                sdtypes=sdtypes_of(metadata),
+                columns=secret,
+                locale=(metadata.get("locales") or [DEFAULT_LOCALE])[0],
+                seed=seed,
+            )
+            fit.report["pii_values_redrawn"] = redrawn
         sample_seconds = time.perf_counter() - started
         evaluation = evaluate(
             real_train=split.train,
@@ -124,7 +216,9 @@ def synthesize(
             progress=progress,
         )
         evaluation = dataclasses.replace(
-            evaluation, split={"share": split.share, "seed": split.seed, "note": split.note}
+            evaluation,
+            split={"share": split.share, "seed": split.seed, "note": split.note},
+            protections=fit.report,
         )
         model_path = save_model(synth, workspace.models_dir / f"run_{run_id}.pkl")
         run = workspace.finish_run(

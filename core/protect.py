@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
+from faker import Faker
 from faker.config import AVAILABLE_LOCALES
 
 from core.errors import InvalidMetadataError, InvalidParameterError
@@ -184,3 +185,58 @@ def fake_pii_metadata(
 def _plain(value: Any) -> Any:
     # numpy scalars become Python ones so the summary is JSON-safe.
     return value.item() if hasattr(value, "item") else value
+
+
+def replace_real_pii(
+    synthetic: pd.DataFrame,
+    real: pd.DataFrame,
+    *,
+    sdtypes: dict[str, str],
+    columns: Iterable[str],
+    locale: str = DEFAULT_LOCALE,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, int]:
+    """Redraw any fake personal value that happens to equal a real one.
+
+    Faker draws from finite lists, so a fake email or name can coincide with a real person's;
+    such a value is redrawn (seeded) until it matches no real value.
+
+    Returns:
+        The synthetic table with no real value left in ``columns``, and how many were redrawn.
+    """
+    fake = Faker(locale)
+    fake.seed_instance(seed)
+    out, replaced = synthetic, 0
+    for column in columns:
+        if column not in synthetic or column not in real:
+            continue
+        known = set(real[column].dropna().astype(str))
+        clash = synthetic[column].astype(str).isin(known) & synthetic[column].notna()
+        if not clash.any():
+            continue
+        draw = getattr(fake, _FAKER_METHODS.get(sdtypes.get(column, ""), "pystr"))
+        values = out[column].astype(object).copy()
+        for index in values.index[clash]:
+            candidate = str(draw())
+            while candidate in known:
+                candidate = str(draw())
+            values[index] = candidate
+        out = out.assign(**{column: values})
+        replaced += int(clash.sum())
+    return out, replaced
+
+
+# Faker methods that make a fresh value of each personal sdtype.
+_FAKER_METHODS = {
+    "email": "email",
+    "phone_number": "phone_number",
+    "name": "name",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "address": "address",
+    "ssn": "ssn",
+    "credit_card_number": "credit_card_number",
+    "iban": "iban",
+    "ipv4_address": "ipv4",
+    "ipv6_address": "ipv6",
+}

@@ -5,6 +5,7 @@ Adding a synthesizer is one entry in ``REGISTRY`` plus one line in the parametri
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
 import warnings
@@ -224,6 +225,7 @@ def fit_synthesizer(
     metadata: Metadata,
     data: pd.DataFrame,
     params: dict[str, Any] | None = None,
+    locales: list[str] | None = None,
     progress: Progress = no_progress,
     poll_seconds: float = 0.25,
 ) -> BaseSingleTableSynthesizer:
@@ -239,7 +241,10 @@ def fit_synthesizer(
     values = resolve_params(key, params)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        synth = spec.cls(metadata, **values, **spec.fixed_kwargs)
+        extra = dict(spec.fixed_kwargs)
+        if locales and "locales" in inspect.signature(spec.cls.__init__).parameters:
+            extra["locales"] = locales  # the Faker locale of fake personal data
+        synth = spec.cls(metadata, **values, **extra)
     total = values.get("epochs")
     outcome: dict[str, BaseException] = {}
 
