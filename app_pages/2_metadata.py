@@ -8,6 +8,7 @@ from components.workspace import get_workspace, real_table
 from core.errors import StudioError
 from core.metadata import apply_edits, columns_of
 from core.pipeline import ensure_metadata
+from core.protect import COMMON_LOCALES, locale_of, with_locale
 
 state = get_state()
 workspace = get_workspace()
@@ -26,14 +27,33 @@ st.caption(
     "primary key or mark personal data, then save; SDV checks the result against the data."
 )
 
+columns = columns_of(metadata)
+if flagged := [c.name for c in columns if c.pii]:
+    st.caption(
+        f"Personal data ({', '.join(flagged)}): never learned, replaced by fake values; "
+        "untick PII or change the type if a column was flagged by mistake."
+    )
+
 with st.form("metadata.form"):
-    edits = metadata_editor(columns_of(metadata), key=f"metadata.editor.{dataset.id}")
+    edits = metadata_editor(columns, key=f"metadata.editor.{dataset.id}")
+    current = locale_of(metadata)
+    locales = list(dict.fromkeys([current, *COMMON_LOCALES]))
+    locale = st.selectbox(
+        "Locale of fake personal values",
+        locales,
+        index=0,
+        key=f"metadata.locale.{dataset.id}",
+        help="Names, addresses and phone numbers are made up in this locale's style.",
+    )
     saved = st.form_submit_button("Save metadata", type="primary")
 
 if saved:
     try:
         df = real_table(str(workspace.path), dataset.id)
-        workspace.set_metadata(dataset.id, apply_edits(metadata, edits, df))
+        updated = apply_edits(metadata, edits, df)
+        if locale != current:
+            updated = with_locale(updated, locale)
+        workspace.set_metadata(dataset.id, updated)
         st.success("Metadata saved.")
     except StudioError as err:
         st.error(str(err))

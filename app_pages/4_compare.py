@@ -72,7 +72,9 @@ with tabs[6]:
 
 st.download_button(
     "Download the HTML report",
-    data=lambda: compare.report_html(path, dataset.id, run.id, sdtypes),
+    data=lambda: compare.report_html(
+        path, dataset.id, run.id, sdtypes, (run.override or {}).get("at")
+    ),
     file_name=f"{dataset.name}_run{run.id}_report.html",
     mime="text/html",
     key="compare.report",

@@ -1,10 +1,12 @@
-"""Step 5, Export: download the run's synthetic table."""
+"""Step 5, Export: the release checks, then the synthetic table as CSV, Parquet or Excel."""
 
 import streamlit as st
 
+from components.release_panel import override_form, release_panel
 from components.state import get_state
 from components.workspace import get_workspace, synthetic_table
 from core.export import EXPORT_FORMATS, export_bytes
+from core.release import release_status
 
 state = get_state()
 workspace = get_workspace()
@@ -23,6 +25,20 @@ synthetic = synthetic_table(str(workspace.path), run.id)
 st.caption(f"Run #{run.id} on **{dataset.name}**: {len(synthetic):,} rows × {synthetic.shape[1]}.")
 st.dataframe(synthetic.head(20), hide_index=True)
 
+st.subheader("Release checks")
+status = release_status(run.scores, run.override)
+release_panel(status)
+protections = (run.scores or {}).get("protections") or {}
+if protections:
+    st.caption(
+        "Applied before fitting: "
+        + "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in protections.items())
+    )
+if not status.released:
+    override_form(workspace, run, status)
+    st.info("Downloads unlock when the checks pass or an override is recorded.")
+    st.stop()
+
 key = st.radio(
     "Format",
     list(EXPORT_FORMATS),
@@ -39,3 +55,4 @@ st.download_button(
     type="primary",
     key="export.download",
 )
+st.caption("Text that a spreadsheet would run as a formula is written with a leading '.")

@@ -90,7 +90,13 @@ def utility_scores(
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def report_html(workspace_path: str, dataset_id: int, run_id: int, sdtypes: dict[str, str]) -> str:
+def report_html(
+    workspace_path: str,
+    dataset_id: int,
+    run_id: int,
+    sdtypes: dict[str, str],
+    override_at: str | None = None,  # part of the cache key: a new override, a new report
+) -> str:
     workspace = open_workspace(workspace_path)
     dataset, run = workspace.get_dataset(dataset_id), workspace.get_run(run_id)
     real, synthetic = _pair(workspace_path, dataset_id, run_id)
@@ -106,4 +112,5 @@ def report_html(workspace_path: str, dataset_id: int, run_id: int, sdtypes: dict
         params={**run.params, "seed": run.seed, "rows": run.n_rows},
         evaluation_scores=run.scores or {},
         figures=report_figures(real, synthetic, sdtypes, seed=run.seed),
+        override=run.override,
     )

@@ -2,13 +2,14 @@
 
     python -m core.cli synthesize INPUT --synthesizer gaussian_copula --rows 1000 \\
         --output out.csv [--seed 42] [--epochs 10] [--target COL] [--report report.json] \\
-        [--html report.html] [--workspace W]
+        [--html report.html] [--workspace W] [--pii {detect,off}] [--strict]
     python -m core.cli evaluate REAL SYNTHETIC [--holdout H] [--target COL] \\
-        --report report.json [--html report.html]
+        --report report.json [--html report.html] [--pii {detect,off}]
     python -m core.cli bakeoff INPUT --synthesizers a,b --budget-seconds S --report R.json
     python -m core.cli runs --workspace W [--json]
 
-Errors print one line on stderr and exit non-zero; no traceback.
+Errors print one line on stderr and exit non-zero; no traceback. ``--strict`` makes a failed
+privacy release gate an error: no output file is written (the report still is, to say why).
 """
 
 from __future__ import annotations
@@ -24,12 +25,15 @@ from typing import Any, NoReturn
 import pandas as pd
 
 from core.config import get_settings
-from core.errors import InvalidParameterError, NotFoundError, StudioError
+from core.errors import InvalidParameterError, NotFoundError, ReleaseBlockedError, StudioError
 from core.evaluation import build_report, evaluate, report_figures, sdtypes_of
 from core.export import format_for_path, write_table
 from core.ingest import ingest_file
 from core.metadata import detect_metadata
+from core.pii import detect_pii
 from core.pipeline import ensure_metadata, synthesize
+from core.protect import fake_pii_metadata
+from core.release import ReleaseStatus, release_block, release_status
 from core.runs import runs_table
 from core.synthesizers import REGISTRY, get_spec
 from core.workspace import Workspace
@@ -63,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="keep the dataset and run in this workspace (default: a temporary one)",
     )
+    _pii_argument(syn)
+    syn.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit non-zero and write no output file when the privacy release gate fails",
+    )
 
     ev = commands.add_parser("evaluate", help="score any synthetic table against a real one")
     ev.add_argument("real", type=Path, help=f"the real table ({table_help})")
@@ -71,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--target", help="column to predict for the utility check (needs --holdout)")
     ev.add_argument("--report", type=Path, required=True, help="write the scores as JSON here")
     ev.add_argument("--html", type=Path, help="write the stakeholder HTML report here")
+    _pii_argument(ev)
 
     bake = commands.add_parser("bakeoff", help="rank several synthesizers on one table")
     bake.add_argument("input", type=Path, help=table_help)
@@ -88,6 +99,26 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--workspace", type=Path, required=True, help="the workspace file")
     runs.add_argument("--json", action="store_true", help="print JSON instead of a table")
     return parser
+
+
+def _pii_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pii",
+        choices=("detect", "off"),
+        default="detect",
+        help="detect (default): columns of personal data are found by name and values, faked "
+        "and checked for leaks; off: only SDV's own detection by column name applies",
+    )
+
+
+def _release(report: dict[str, Any], scores: dict[str, Any]) -> ReleaseStatus:
+    """Add the release verdict to the report; warn on stderr when the gate fails."""
+    status = release_status(scores)
+    report["release"] = release_block(status)
+    if not status.passed:
+        why = " ".join(c.reason for c in status.checks if not c.passed) or status.error
+        print(f"warning: release gate failed ({', '.join(status.failing)}): {why}", file=sys.stderr)
+    return status
 
 
 def _progress(stage: str, done: float, total: float | None) -> None:
@@ -147,13 +178,13 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
                 seed=args.seed,
                 params=params,
                 target=args.target,
+                pii=args.pii == "detect",
                 progress=_progress,
             )
             metadata = ensure_metadata(workspace, dataset)
             real = workspace.read_real(dataset.id) if args.html else None
         finally:
             workspace.close()
-    write_table(result.synthetic, args.output)
     scores = result.evaluation.to_dict()
     report = {
         "rows": len(result.synthetic),
@@ -166,6 +197,16 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
         "sample_seconds": round(result.run.sample_seconds or 0.0, 3),
         "output": str(args.output),
     }
+    status = _release(report, scores)
+    if args.strict and not status.passed:
+        report["output"] = None
+        if args.report:
+            _write_json(args.report, report)
+        raise ReleaseBlockedError(
+            f"release gate failed ({', '.join(status.failing)}); --strict, so {args.output} "
+            "was not written (see the report's privacy block)."
+        )
+    write_table(result.synthetic, args.output)
     if args.report:
         _write_json(args.report, report)
     if args.html:
@@ -215,6 +256,8 @@ def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
     if args.target and args.target not in real.columns:
         raise InvalidParameterError(f"--target '{args.target}' is not a column of the real table.")
     metadata = detect_metadata(real)
+    if args.pii == "detect" and (findings := detect_pii(real)):
+        metadata = fake_pii_metadata(metadata, findings)  # marks them for the leak check
     scores = evaluate(
         real_train=real,
         synthetic=synthetic[list(real.columns)],
@@ -230,6 +273,7 @@ def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
         "columns": real.shape[1],
         **{k: v for k, v in scores.items() if k != "per_column"},
     }
+    _release(report, scores)
     _write_json(args.report, report)
     if args.html:
         _write_html(
@@ -297,7 +341,11 @@ def run_runs(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except StudioError as err:  # a setting in the environment that does not parse
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         if args.command == "runs":
             run_runs(args)

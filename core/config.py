@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
+
+from core.errors import InvalidParameterError
 
 WORKSPACE_ENV = "SYNTH_STUDIO_WORKSPACE"
 
@@ -96,9 +99,65 @@ class Settings:
             "are described as categories."
         },
     )
+    train_max_rows: int = field(
+        default=100_000,
+        metadata={
+            "help": "Synthesizers fit on a stratified sample of this many training rows of "
+            "larger tables (every category keeps its share; rare ones stay present)."
+        },
+    )
+    # Fit cost model of core.training_sample.estimate_fit, measured once on a 2-core machine:
+    # (overhead seconds, seconds per 1,000 cells [per epoch], base MB, MB per 1,000 cells).
+    fit_cost_copula: tuple[float, float, float, float] = field(
+        default=(0.5, 0.036, 3.0, 0.084),
+        metadata={"help": "Fit cost model of synthesizers without epochs (see estimate_fit)."},
+    )
+    fit_cost_neural: tuple[float, float, float, float] = field(
+        default=(45.0, 0.42, 100.0, 0.43),
+        metadata={"help": "Fit cost model of synthesizers trained in epochs (per epoch)."},
+    )
+    shard_rows: int = field(
+        default=100_000,
+        metadata={"help": "Rows per shard (one Parquet part) when sampling in parallel shards."},
+    )
     seed: int = field(default=42, metadata={"help": "Default random seed."})
 
 
+ENV_PREFIX = "SYNTH_STUDIO_"
+
+
 def get_settings() -> Settings:
-    """Settings for this process (reads the environment each call, so tests can override)."""
-    return Settings()
+    """Settings for this process, read from the environment on each call.
+
+    Any field can be set as ``SYNTH_STUDIO_<FIELD>`` (e.g. ``SYNTH_STUDIO_GATE_MAX_DCR_SHARE=0.52``,
+    ``SYNTH_STUDIO_CLIP_QUANTILES=off`` or ``0.005,0.995``); a value that does not parse stops
+    with one line naming the variable.
+    """
+    overrides: dict[str, Any] = {}
+    for item in fields(Settings):
+        raw = os.environ.get(ENV_PREFIX + item.name.upper())
+        if raw is None or item.name == "workspace_path":  # the path has its own variable
+            continue
+        overrides[item.name] = _parse(ENV_PREFIX + item.name.upper(), raw, item.default)
+    return Settings(**overrides)
+
+
+def _parse(name: str, raw: str, default: Any) -> Any:
+    text = raw.strip()
+    try:
+        if isinstance(default, tuple) or default is None:
+            if text.lower() in {"", "off", "none"}:
+                return None
+            return tuple(float(part) for part in text.split(","))
+        if isinstance(default, bool):
+            if text.lower() not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                raise ValueError(text)
+            return text.lower() in {"1", "true", "yes", "on"}
+        if isinstance(default, int):
+            return int(text)
+        if isinstance(default, float):
+            return float(text)
+    except ValueError:
+        kind = "pair of numbers" if isinstance(default, tuple) else type(default).__name__
+        raise InvalidParameterError(f"{name}={raw!r} is not a valid {kind}.") from None
+    return text

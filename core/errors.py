@@ -42,3 +42,11 @@ class NotFoundError(StudioError):
 
 class WorkspaceError(StudioError):
     """The workspace file cannot be opened or written."""
+
+
+class ReleaseBlockedError(StudioError):
+    """The extract failed the privacy release gate and was not written (``--strict``)."""
+
+
+class CancelledError(StudioError):
+    """The user stopped a long job; nothing it was writing was kept."""

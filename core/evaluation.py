@@ -22,6 +22,7 @@ from core.plots import plot_column, plot_correlations
 from core.privacy import GateResult, PrivacyResult, compute_privacy, release_gate
 from core.progress import Progress, no_progress
 from core.projection import compute_projection, plot_correlation_difference, plot_projection
+from core.release import release_status
 from core.report import render_report
 from core.utility import UtilityResult, compute_utility
 
@@ -77,6 +78,7 @@ class Evaluation:
     gate: GateResult | None = None
     privacy_note: str = ""  # why privacy could not be measured
     protections: dict[str, Any] | None = None  # what was grouped or clipped before fitting
+    pii_columns: tuple[str, ...] = ()  # columns of personal data, faked and checked for leaks
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe scores, the shape stored with a run and written to REPORT.json."""
@@ -111,6 +113,10 @@ class Evaluation:
             scores["privacy"] = self.privacy.to_dict(gate=self.gate)
         else:
             scores["privacy"] = {
+                "dcr_share": None,
+                "exact_match_share": None,
+                "nndr": None,
+                "pii_columns": list(self.pii_columns),
                 "error": self.privacy_note,
                 "gate": {"passed": False, "failing": ["privacy_measured"], "checks": []},
             }
@@ -224,6 +230,7 @@ def evaluate(
         privacy=privacy,
         gate=gate,
         privacy_note=privacy_note,
+        pii_columns=tuple(pii_columns(metadata)),
     )
 
 
@@ -258,8 +265,12 @@ def build_report(
     params: dict[str, Any],
     evaluation_scores: dict[str, Any],
     figures: dict[str, go.Figure],
+    override: dict[str, Any] | None = None,
 ) -> str:
-    """The self-contained HTML report of one evaluation."""
+    """The self-contained HTML report of one evaluation, with its privacy checks.
+
+    ``override`` is the run's recorded release override, printed in the privacy section.
+    """
     scores = {k: evaluation_scores[k] for k in _REPORTED if k in evaluation_scores}
     readings = []
     holdout = evaluation_scores.get("holdout") or {}
@@ -286,6 +297,8 @@ def build_report(
         scores=scores,
         figures=figures,
         readings=readings,
+        privacy=evaluation_scores.get("privacy"),
+        release=release_status(evaluation_scores, override) if evaluation_scores else None,
     )
 
 

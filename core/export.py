@@ -1,4 +1,8 @@
-"""Export formats as a registry: each knows its extension, MIME type and writer."""
+"""Export formats as a registry: each knows its extension, MIME type and writer.
+
+CSV and Excel go through :mod:`core.safe_export`, so text a spreadsheet would run as a
+formula comes out inert.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.errors import UnsupportedFormatError
+from core.safe_export import safe_csv_bytes, safe_excel_bytes
 
 
 @dataclass(frozen=True)
@@ -22,7 +27,11 @@ class ExportFormat:
 
 
 def _csv(df: pd.DataFrame, out: io.BufferedIOBase) -> None:
-    df.to_csv(out, index=False, encoding="utf-8")
+    out.write(safe_csv_bytes(df))
+
+
+def _excel(df: pd.DataFrame, out: io.BufferedIOBase) -> None:
+    out.write(safe_excel_bytes(df))
 
 
 def _parquet(df: pd.DataFrame, out: io.BufferedIOBase) -> None:
@@ -34,6 +43,13 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
     for f in [
         ExportFormat("csv", "CSV", ".csv", "text/csv", _csv),
         ExportFormat("parquet", "Parquet", ".parquet", "application/vnd.apache.parquet", _parquet),
+        ExportFormat(
+            "xlsx",
+            "Excel",
+            ".xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            _excel,
+        ),
     ]
 }
 

@@ -174,7 +174,7 @@ def apply_edits(
         _guard(lambda: metadata.set_primary_key(keys[0], table_name=TABLE))
     _guard(metadata.validate)
     _guard(lambda: metadata.validate_data({TABLE: df}))
-    return {"sdv": metadata.to_dict(), "reasons": reasons}
+    return {**studio_meta, "sdv": metadata.to_dict(), "reasons": reasons}  # keeps locales
 
 
 def to_sdv(studio_meta: dict[str, Any]) -> Metadata:

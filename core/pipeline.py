@@ -29,10 +29,10 @@ from core.metadata import TABLE, detect_metadata, to_sdv
 from core.pii import detect_pii
 from core.progress import Progress, no_progress
 from core.protect import (
-    DEFAULT_LOCALE,
     RARE_REPLACEMENT,
     clip_extremes,
     fake_pii_metadata,
+    locale_of,
     protect_rare_categories,
     replace_real_pii,
 )
@@ -200,7 +200,7 @@ def synthesize(
                 split.train if split.holdout is None else real_all(split),
                 sdtypes=sdtypes_of(metadata),
                 columns=secret,
-                locale=(metadata.get("locales") or [DEFAULT_LOCALE])[0],
+                locale=locale_of(metadata),
                 seed=seed,
             )
             fit.report["pii_values_redrawn"] = redrawn

@@ -40,6 +40,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from core.errors import InvalidParameterError
 from core.evaluate import Score
+from core.release import release_status
 from core.utility import as_labels, build_encoder, kinds_from_sdtypes, prepare_features
 
 MIN_SYNTHETIC_ROWS = 100
@@ -131,15 +132,7 @@ class GateResult:
 
     def statement(self) -> str:
         """What the checks found, and what they do not prove, in plain sentences."""
-        limits = (
-            "These tests compare the synthetic rows with the training rows by distance, by "
-            "exact copies and by personal-data values; they do not rule out re-identification "
-            "through outside information or rare combinations of values."
-        )
-        if self.passed:
-            return f"No known leakage found by these tests. {limits}"
-        reasons = " ".join(c.reason for c in self.checks if not c.passed)
-        return f"Possible leakage found: {reasons} {limits}"
+        return release_status({"privacy": {"gate": self.to_dict()}}).statement
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe summary: verdict, failing check names and every check."""

@@ -182,6 +182,41 @@ def fake_pii_metadata(
     return updated
 
 
+COMMON_LOCALES = (
+    "en_US",
+    "en_GB",
+    "de_DE",
+    "fr_FR",
+    "es_ES",
+    "it_IT",
+    "nl_NL",
+    "pt_BR",
+    "pl_PL",
+    "sv_SE",
+    "da_DK",
+    "ja_JP",
+    "zh_CN",
+)
+
+
+def locale_of(studio_meta: dict[str, Any]) -> str:
+    """The Faker locale of a dataset's fake values."""
+    return (studio_meta.get("locales") or [DEFAULT_LOCALE])[0]
+
+
+def with_locale(studio_meta: dict[str, Any], locale: str) -> dict[str, Any]:
+    """A copy of the metadata whose fake personal values come from ``locale``.
+
+    Raises:
+        InvalidParameterError: Faker does not know the locale.
+    """
+    if locale not in AVAILABLE_LOCALES:
+        raise InvalidParameterError(
+            f"Unknown locale '{locale}'; use a Faker locale such as en_US, fr_FR or de_DE."
+        )
+    return {**studio_meta, "locales": [locale]}
+
+
 def _plain(value: Any) -> Any:
     # numpy scalars become Python ones so the summary is JSON-safe.
     return value.item() if hasattr(value, "item") else value

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from core.evaluate import Score
+from core.release import ReleaseStatus
 
 Better = Literal["higher", "lower", "one", "reference", "ratio", "ceiling"]
 
@@ -25,6 +26,7 @@ SECTIONS: dict[str, str] = {
     "synthesizer": "Synthesizer and parameters",
     "scores": "Scores",
     "holdout": "Holdout ceiling",
+    "privacy": "Privacy checks (release gate)",
     "readings": "Readings",
     "plots": "Plots",
     "limits": "What these numbers do not show",
@@ -189,6 +191,8 @@ def render_report(
     scores: dict[str, Any],
     figures: dict[str, go.Figure],
     readings: list[str] | None = None,
+    privacy: dict[str, Any] | None = None,
+    release: ReleaseStatus | None = None,
 ) -> str:
     """Render an evaluation as one self-contained HTML page.
 
@@ -202,6 +206,9 @@ def render_report(
             ``holdout_quality_score`` fills the holdout ceiling section.
         figures: Named plotly figures, shown in order.
         readings: Extra sentences about the result, shown as a list.
+        privacy: The ``privacy`` scores of a run (DCR share, exact matches, NNDR, rows used).
+        release: The release gate's verdict with any recorded override; adds the privacy
+            section with every check, what the checks do not prove, and the override.
 
     Returns:
         The HTML text: no external scripts, stylesheets or fonts.
@@ -224,6 +231,8 @@ def render_report(
     ]
     if holdout is not None:
         parts.append(_section("holdout", _holdout_html(holdout, _find(scores, "quality_score"))))
+    if release is not None:
+        parts.append(_section("privacy", _privacy_html(privacy or {}, release)))
     if readings:
         items = "".join(f"<li>{_e(r)}</li>" for r in readings)
         parts.append(_section("readings", f"<ul>{items}</ul>"))
@@ -239,6 +248,61 @@ def render_report(
     )
     parts.append("</main></body></html>")
     return "\n".join(parts)
+
+
+_PRIVACY_MEASURES = (
+    (
+        "dcr_share",
+        "DCR share",
+        "share of synthetic rows closer to a training row than to a "
+        "holdout row (ties count half); about 0.5 means no closer to training than fresh rows",
+    ),
+    ("exact_match_share", "Exact-match share", "synthetic rows identical to a training row"),
+    (
+        "exact_match_baseline",
+        "Holdout exact-match share",
+        "holdout rows identical to a training row: what copying by chance looks like",
+    ),
+    ("nndr", "NNDR", "median ratio of nearest to second-nearest training row distance"),
+    ("nndr_baseline", "Holdout NNDR", "the same ratio for holdout rows"),
+)
+
+
+def _privacy_html(privacy: dict[str, Any], release: ReleaseStatus) -> str:
+    verdict = "passed" if release.passed else "failed"
+    parts = [f"<p>Release gate: <strong>{verdict}</strong>. {_e(release.statement)}</p>"]
+    if release.override is not None:
+        parts.append(f"<p><strong>Override recorded.</strong> {_e(release.override_line)}</p>")
+    if release.checks:
+        rows = "".join(
+            f"<tr><td>{_e(_pretty(c.name))}</td><td>{'pass' if c.passed else 'FAIL'}</td>"
+            f'<td class="num">{_fmt(_number(c.value))}</td>'
+            f'<td class="num">{_fmt(_number(c.threshold))}</td><td>{_e(c.reason)}</td></tr>'
+            for c in release.checks
+        )
+        parts.append(
+            "<table><tr><th>Check</th><th>Result</th><th>Value</th><th>Threshold</th>"
+            f"<th>Why</th></tr>{rows}</table>"
+        )
+    measured = [(k, label, meaning) for k, label, meaning in _PRIVACY_MEASURES if k in privacy]
+    if measured:
+        rows = "".join(
+            f'<tr><td>{_e(label)}</td><td class="num">{_fmt(_number(privacy[k]))}</td>'
+            f"<td>{_e(meaning)}</td></tr>"
+            for k, label, meaning in measured
+        )
+        parts.append(
+            f"<table><tr><th>Measure</th><th>Value</th><th>Meaning</th></tr>{rows}</table>"
+        )
+        used = {k: privacy.get(k) for k in ("train_rows", "holdout_rows", "synthetic_rows")}
+        parts.append(
+            f'<p class="note">Distances use {_text(used["synthetic_rows"])} synthetic, '
+            f"{_text(used['train_rows'])} training and {_text(used['holdout_rows'])} holdout "
+            "rows; personal-data columns ("
+            f"{_e(', '.join(privacy.get('pii_columns') or []) or 'none')}"
+            ") are left out of distances and checked value by value.</p>"
+        )
+    return "".join(parts)
 
 
 def _read_ratio(value: float) -> str:

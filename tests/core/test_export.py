@@ -11,7 +11,7 @@ from core.export import EXPORT_FORMATS, export_bytes, format_for_path, write_tab
 def test_every_format_round_trips(tips, tmp_path, key):
     # Setup
     fmt = EXPORT_FORMATS[key]
-    readers = {"csv": pd.read_csv, "parquet": pd.read_parquet}
+    readers = {"csv": pd.read_csv, "parquet": pd.read_parquet, "xlsx": pd.read_excel}
     # Run
     data = export_bytes(tips, key)
     path = write_table(tips, tmp_path / f"out{fmt.extension}")
@@ -26,3 +26,17 @@ def test_every_format_round_trips(tips, tmp_path, key):
 def test_unknown_extension_is_refused():
     with pytest.raises(UnsupportedFormatError, match=".csv"):
         format_for_path("out.xls")
+
+
+@pytest.mark.parametrize("key", ["csv", "xlsx"])
+def test_spreadsheet_formats_write_formulas_as_inert_text(key):
+    # Setup
+    df = pd.DataFrame(
+        {"note": ['=HYPERLINK("http://x","y")', "@SUM(A1)", "plain"], "n": [-1, 2, 3]}
+    )
+    readers = {"csv": pd.read_csv, "xlsx": pd.read_excel}
+    # Run
+    back = readers[key](io.BytesIO(export_bytes(df, key)))
+    # Assert
+    assert back["note"].tolist() == ['\'=HYPERLINK("http://x","y")', "'@SUM(A1)", "plain"]
+    assert back["n"].tolist() == [-1, 2, 3]

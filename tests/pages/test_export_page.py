@@ -1,15 +1,45 @@
-"""Step 5, Export: the guard, the preview, the format choice and the download button."""
+"""Step 5, Export: the guard, the release checks, the override and the downloads."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.export import EXPORT_FORMATS
-from core.workspace import DatasetInfo, RunInfo
+from core.workspace import DatasetInfo, RunInfo, Workspace
 
 PAGE = "app_pages/5_export.py"
+REASON = "Shared with the internal modelling team only, under contract."
+
+
+def _gate(workspace: Workspace, run: RunInfo, *, passed: bool) -> RunInfo:
+    """The run with its stored gate verdict forced, every other score kept as measured."""
+    scores = copy.deepcopy(run.scores)
+    checks = scores["privacy"]["gate"]["checks"]
+    for check in checks:
+        check["passed"] = passed or check["name"] != "dcr_share"
+        if check["name"] == "dcr_share" and not passed:
+            check["reason"] = "91% of synthetic rows are closer to a training row."
+    scores["privacy"]["gate"] = {
+        "passed": passed,
+        "failing": [] if passed else ["dcr_share"],
+        "checks": checks,
+    }
+    workspace.set_scores(run.id, scores)
+    return workspace.get_run(run.id)
+
+
+@pytest.fixture
+def passing(workspace: Workspace, tips_run: RunInfo) -> RunInfo:
+    return _gate(workspace, tips_run, passed=True)
+
+
+@pytest.fixture
+def failing(workspace: Workspace, tips_run: RunInfo) -> RunInfo:
+    return _gate(workspace, tips_run, passed=False)
 
 
 def test_guard_without_run(studio: Callable[..., AppTest], tips: DatasetInfo) -> None:
@@ -26,7 +56,7 @@ def test_guard_without_run(studio: Callable[..., AppTest], tips: DatasetInfo) ->
     assert not at.download_button
 
 
-def test_preview_and_csv_download(
+def test_measured_checks_are_listed_with_what_they_do_not_prove(
     studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
 ) -> None:
     # Setup
@@ -37,25 +67,65 @@ def test_preview_and_csv_download(
 
     # Assert
     assert not at.exception
-    assert at.caption[0].value == f"Run #{tips_run.id} on **tips**: 200 rows × 7."
+    checks = at.dataframe[1].value  # after the preview
+    assert checks["Check"].tolist() == ["dcr share", "exact matches", "pii leaks"]
+    assert checks["Why"].str.len().min() > 20
+    statement = " ".join(c.value for c in at.caption)
+    assert "do not rule out re-identification" in statement
+    assert "anonym" not in statement.lower()
+    assert bool(at.download_button) == tips_run.scores["privacy"]["gate"]["passed"]
+
+
+def test_passing_run_downloads_every_format(
+    studio: Callable[..., AppTest], tips: DatasetInfo, passing: RunInfo
+) -> None:
+    # Setup
+    at = studio(dataset_id=tips.id, run_id=passing.id).switch_page(PAGE)
+
+    # Run
+    at.run()
+
+    # Assert
+    assert not at.exception
+    assert at.success[0].value == "Release checks passed."
+    assert "No known leakage found by these tests." in " ".join(c.value for c in at.caption)
+    assert at.caption[0].value == f"Run #{passing.id} on **tips**: 200 rows × 7."
     assert len(at.dataframe[0].value) == 20
     fmt = at.radio(key="export.format")
-    assert fmt.options == [f.label for f in EXPORT_FORMATS.values()] == ["CSV", "Parquet"]
-    assert fmt.value == "csv"
-    [download] = at.download_button
-    assert download.label == "Download CSV"
+    assert fmt.options == [f.label for f in EXPORT_FORMATS.values()]
+    assert fmt.options == ["CSV", "Parquet", "Excel"]
+    assert [d.label for d in at.download_button] == ["Download CSV"]
+    at.radio(key="export.format").set_value("xlsx").run()
+    assert not at.exception
+    assert [d.label for d in at.download_button] == ["Download Excel"]
 
 
-def test_choosing_parquet_relabels_the_download(
-    studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+def test_failing_run_locks_downloads_until_an_override_is_recorded(
+    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo, failing: RunInfo
 ) -> None:
     # Setup
-    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
+    at = studio(dataset_id=tips.id, run_id=failing.id).switch_page(PAGE)
     at.run()
+    assert at.error[0].value == "Release checks failed: dcr_share."
+    assert not at.download_button
+    assert "Possible leakage found" in " ".join(c.value for c in at.caption)
 
-    # Run
-    at.radio(key="export.format").set_value("parquet").run()
+    # Run: no confirmation, then a too-short reason, then a proper one
+    at.text_area(key="export.override.reason").input(REASON)
+    at.button[0].click().run()
+    assert "Tick the confirmation" in at.error[-1].value
+    at.checkbox(key="export.override.confirm").check()
+    at.text_area(key="export.override.reason").input("because")
+    at.button[0].click().run()
+    assert "at least 15 characters" in at.error[-1].value
+    assert workspace.get_run(failing.id).override is None
+    at.text_area(key="export.override.reason").input(REASON)
+    at.button[0].click().run()
 
     # Assert
     assert not at.exception
-    assert [d.label for d in at.download_button] == ["Download Parquet"]
+    override = workspace.get_run(failing.id).override
+    assert override["reason"] == REASON
+    assert override["failing"] == ["dcr_share"]
+    assert REASON in at.warning[0].value
+    assert [d.label for d in at.download_button] == ["Download CSV"]

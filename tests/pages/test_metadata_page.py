@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from core.workspace import DatasetInfo, Workspace
@@ -142,3 +143,35 @@ def test_two_primary_keys_are_refused(
     [error] = at.error
     assert error.value == "Only one primary key is allowed; total_bill, tip are all ticked."
     assert workspace.get_dataset(tips.id).metadata == before
+
+
+def test_personal_data_is_named_and_its_locale_saved(
+    studio: Callable[..., AppTest], workspace: Workspace
+) -> None:
+    # Setup
+    people = pd.DataFrame(
+        {
+            "email": [f"person{i}@example.org" for i in range(60)],
+            "score": [i % 7 for i in range(60)],
+        }
+    )
+    dataset = workspace.add_dataset(
+        name="people", source="people.csv", fingerprint="people-1", frame=people
+    )
+    at = studio(dataset_id=dataset.id).switch_page(PAGE)
+    at.run()
+    assert "Personal data (email)" in at.caption[1].value
+    rows = at.data_editor[0].value
+    reasons = dict(zip(rows["name"], rows["reason"], strict=True))
+    assert "fake values" in reasons["email"]
+
+    # Run
+    at.selectbox(key=f"metadata.locale.{dataset.id}").set_value("de_DE")
+    at.form_submit_button[0].click().run()
+
+    # Assert
+    assert not at.exception
+    assert at.success[0].value == "Metadata saved."
+    stored = workspace.get_dataset(dataset.id).metadata
+    assert stored["locales"] == ["de_DE"]
+    assert stored["sdv"]["tables"]["data"]["columns"]["email"]["pii"] is True
