@@ -13,6 +13,7 @@ from core.coverage import compute_coverage
 from core.demo import DEMOS
 from core.metadata import detect_metadata
 from core.projection import compute_projection, plot_correlation_difference, plot_projection
+from core.release import release_status
 from core.report import HOLDOUT_KEY, SECTIONS, read_score, render_report
 
 EVIL = "<script>alert(1)</script>"
@@ -22,6 +23,46 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 def _outside_scripts(page: str) -> str:
     """The page without the bodies of its script tags (plotly.js itself contains URLs)."""
     return re.sub(r"(<script\b[^>]*>).*?(</script>)", r"\1\2", page, flags=re.DOTALL)
+
+
+PRIVACY = {
+    "dcr_share": 0.62,
+    "exact_match_share": 0.0,
+    "exact_match_baseline": 0.0,
+    "nndr": 0.8,
+    "nndr_baseline": 0.82,
+    "pii_columns": [EVIL],
+    "train_rows": 195,
+    "holdout_rows": 49,
+    "synthetic_rows": 150,
+    "gate": {
+        "passed": False,
+        "failing": ["dcr_share"],
+        "checks": [
+            {
+                "name": "dcr_share",
+                "passed": False,
+                "value": 0.62,
+                "threshold": 0.55,
+                "reason": "62% of synthetic rows are closer to a training row.",
+            },
+            {
+                "name": "exact_matches",
+                "passed": True,
+                "value": 0.0,
+                "threshold": 0.0,
+                "reason": "No copies.",
+            },
+            {
+                "name": "pii_leaks",
+                "passed": True,
+                "value": 0.0,
+                "threshold": 0.0,
+                "reason": "No real personal-data value was found.",
+            },
+        ],
+    },
+}
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +95,25 @@ def page() -> str:
             f"Correlations {EVIL}": plot_correlation_difference(tips, synthetic, sdtypes),
         },
         readings=[f"Column {EVIL} looks fine."],
+        privacy=PRIVACY,
+        release=release_status(
+            {"privacy": PRIVACY},
+            override={"reason": f"approved {EVIL}", "failing": ["dcr_share"], "at": "2026-11-23"},
+        ),
     )
+
+
+def test_privacy_section_lists_checks_statement_and_override(page: str) -> None:
+    # Setup
+    section = page.split(f"<h2>{SECTIONS['privacy']}</h2>")[1].split("</section>")[0]
+
+    # Assert
+    assert "Release gate: <strong>failed</strong>" in section
+    assert "Possible leakage found" in section and "no guarantee" in section
+    assert "Override recorded." in section and "approved &lt;script" in section
+    assert section.count("<td>pass</td>") == 2 and section.count("<td>FAIL</td>") == 1
+    assert "0.620" in section  # the DCR share, in its measure table
+    assert "anonym" not in section.lower()
 
 
 def test_report_has_every_section(page: str) -> None:
