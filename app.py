@@ -18,6 +18,7 @@ PAGES = [
     st.Page("app_pages/6_runs.py", title="Runs", icon=":material/history:"),
     st.Page("app_pages/7_profile.py", title="Profile", icon=":material/query_stats:"),
     st.Page("app_pages/8_sql.py", title="SQL", icon=":material/database:"),
+    st.Page("app_pages/9_bakeoff.py", title="Bake-off", icon=":material/leaderboard:"),
 ]
 page = st.navigation(PAGES)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
@@ -19,6 +20,7 @@ class StudioState:
     dataset_id: int | None = None
     run_id: int | None = None
     flash: str | None = None  # a message to show once after a rerun
+    bakeoff: Any = None  # the last bake-off's summary (core.bakeoff.BakeoffResult), no data
 
     def drop_missing(self, workspace: Workspace) -> None:
         """Forget ids whose dataset or run was deleted (in this or another session)."""

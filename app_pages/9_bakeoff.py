@@ -1,0 +1,107 @@
+"""Bake-off: several synthesizers on the selected dataset within one time budget, ranked by
+quality, utility, privacy and time, with a recommendation. Each entry is a recorded run."""
+
+import streamlit as st
+
+from components.bakeoff import (
+    DEFAULT_BUDGET_SECONDS,
+    BakeoffProgress,
+    default_keys,
+    last_result,
+    leaderboard_table,
+    remember,
+)
+from components.state import get_state
+from components.workspace import get_workspace
+from core.bakeoff import run_bakeoff
+from core.config import get_settings
+from core.errors import StudioError
+from core.synthesizers import REGISTRY
+
+state = get_state()
+workspace = get_workspace()
+settings = get_settings()
+
+st.title("Bake-off")
+if state.dataset_id is None:
+    st.info("Choose a dataset on the Data page first.")
+    st.page_link("app_pages/1_data.py", label="Go to Data", icon=":material/table_view:")
+    st.stop()
+
+dataset = workspace.get_dataset(state.dataset_id)
+st.caption(
+    "Each synthesizer is fitted as a normal run within its share of the budget (neural ones get "
+    "the epochs that fit), then all are ranked. Only a run that passes the privacy gate is "
+    "recommended."
+)
+with st.form("bakeoff.form"):
+    keys = st.multiselect(
+        "Synthesizers",
+        list(REGISTRY),
+        default=default_keys(),
+        format_func=lambda k: REGISTRY[k].label,
+        key="bakeoff.synthesizers",
+    )
+    budget_col, rows_col, seed_col = st.columns(3)
+    budget = budget_col.number_input(
+        "Time budget (seconds)",
+        min_value=1,
+        max_value=24 * 3600,
+        value=DEFAULT_BUDGET_SECONDS,
+        step=30,
+        help="For the whole bake-off; split evenly across the synthesizers not yet run.",
+        key="bakeoff.budget",
+    )
+    rows = rows_col.number_input(
+        "Rows per synthesizer",
+        min_value=1,
+        max_value=settings.max_rows,
+        value=min(settings.default_rows, settings.max_rows),
+        step=100,
+        key="bakeoff.rows",
+    )
+    seed = seed_col.number_input(
+        "Seed", min_value=0, max_value=2**31 - 1, value=settings.seed, key="bakeoff.seed"
+    )
+    target = st.selectbox(
+        "Target column (optional)",
+        [None, *workspace.column_types(dataset.id)["column"]],
+        format_func=lambda c: "none: skip the utility check" if c is None else c,
+        help="A column to predict: adds how well a model trained on synthetic rows does.",
+        key="bakeoff.target",
+    )
+    go = st.form_submit_button(f"Run the bake-off on {dataset.name}", type="primary")
+
+if go:
+    progress = BakeoffProgress()
+    try:
+        result = run_bakeoff(
+            workspace,
+            dataset_id=dataset.id,
+            keys=keys,
+            rows=int(rows),
+            seed=int(seed),
+            budget_seconds=float(budget),
+            target=target,
+            progress=progress,
+        )
+    except StudioError as err:
+        progress.done("Stopped.")
+        st.error(str(err))
+    else:
+        progress.done(f"Done in {result.elapsed_seconds:.0f} s.")
+        remember(result)
+        winner = next((e for e in result.entries if e.key == result.winner), None)
+        if winner is not None:  # Compare and Export open the recommended run next
+            state.run_id = winner.run_id
+
+result = last_result(dataset.id)
+if result is not None:
+    (st.success if result.winner else st.warning)(result.recommendation)
+    leaderboard_table(result)
+    kept = {run.id for run in workspace.list_runs(dataset.id) if run.status == "done"}
+    done = [e for e in result.entries if e.status == "done" and e.run_id in kept]
+    for entry, cell in zip(done, st.columns(max(len(done), 1)), strict=False):
+        if cell.button(f"Open #{entry.run_id} ({entry.label})", key=f"bakeoff.open.{entry.run_id}"):
+            state.run_id = entry.run_id
+            st.switch_page("app_pages/4_compare.py")

@@ -1,0 +1,66 @@
+"""Bake-off widgets: two-level progress, the leaderboard table, and the last result."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.progress import StreamlitProgress
+from components.state import get_state
+from core.bakeoff import BakeoffResult
+from core.synthesizers import REGISTRY
+
+DEFAULT_BUDGET_SECONDS = 120
+
+
+def default_keys() -> list[str]:
+    """The fast statistical synthesizer and one neural one (TVAE suits small tables)."""
+    fast = [key for key, spec in REGISTRY.items() if not spec.has_epochs][:1]
+    neural = [key for key, spec in REGISTRY.items() if spec.has_epochs]
+    return fast + (["tvae"] if "tvae" in neural else neural[:1])
+
+
+class BakeoffProgress:
+    """One bar for the synthesizers, one for the stages of the one running."""
+
+    def __init__(self) -> None:
+        self._overall = st.progress(0.0, text="Starting…")
+        self._stage = StreamlitProgress()
+
+    def __call__(self, stage: str, done: float, total: float | None) -> None:
+        head, _, rest = stage.partition(":")
+        if head == "bakeoff":
+            label = REGISTRY[rest].label if rest in REGISTRY else "Finished"
+            text = f"{label} ({done + 1:.0f} of {total:.0f})" if rest else label
+            self._overall.progress(min(done / (total or 1), 1.0), text=text)
+        else:
+            self._stage(rest or head, done, total)
+
+    def done(self, text: str) -> None:
+        self._overall.progress(1.0, text=text)
+        self._stage.done(text)
+
+
+def remember(result: BakeoffResult) -> None:
+    """Keep the result for this session, so it survives the reruns of later clicks."""
+    get_state().bakeoff = result
+
+
+def last_result(dataset_id: int) -> BakeoffResult | None:
+    """The session's last bake-off, when it ran on ``dataset_id``."""
+    result = get_state().bakeoff
+    return result if result is not None and result.dataset_id == dataset_id else None
+
+
+def leaderboard_table(result: BakeoffResult) -> None:
+    """The ranked entries, scores as bars, with the run each one recorded."""
+    score = {"min_value": 0.0, "max_value": 1.0, "format": "%.2f"}
+    st.dataframe(
+        result.leaderboard().drop(columns=["key"]),
+        hide_index=True,
+        column_config={
+            "score": st.column_config.ProgressColumn("score", **score),
+            "quality": st.column_config.ProgressColumn("quality", **score),
+            "run_id": st.column_config.NumberColumn("run", format="#%d"),
+        },
+        key="bakeoff.leaderboard",
+    )
