@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +15,18 @@ from core.demo import DEMOS
 from core.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: object, **env: str) -> subprocess.CompletedProcess:
+    """``python -m core.cli ARGS`` from the repository, with extra environment variables."""
+    return subprocess.run(
+        [sys.executable, "-m", "core.cli", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **env},
+    )
 
 
 @pytest.fixture

@@ -1,26 +1,16 @@
 """The CLI end to end, as a subprocess, for every synthesizer and for bad input."""
 
 import json
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
 
 from core.demo import DEMOS
 from core.synthesizers import REGISTRY
-from tests.conftest import ROOT
+from tests.conftest import run_cli
 from tests.core.test_synthesizers import CHEAP
 
-
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+_cli = run_cli
 
 
 @pytest.fixture(scope="module")

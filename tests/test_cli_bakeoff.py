@@ -2,7 +2,6 @@
 
 import json
 import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -10,17 +9,11 @@ import pytest
 from core.bakeoff import EXHAUSTED
 from core.demo import DEMOS
 from core.workspace import Workspace
-from tests.conftest import ROOT
+from tests.conftest import run_cli
 
 
 def _cli(*args: object) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", "bakeoff", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_cli("bakeoff", *args)
 
 
 @pytest.fixture(scope="module")

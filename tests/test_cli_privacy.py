@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import run_cli
 from tests.core.test_pipeline_privacy import _people
 
 PRIVACY_KEYS = {"dcr_share", "exact_match_share", "nndr", "pii_columns", "gate"}
 
 
-def _cli(*args: object, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **env},
-    )
+_cli = run_cli
 
 
 @pytest.fixture(scope="module")
