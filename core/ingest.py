@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,27 +43,100 @@ class FormatSpec:
 
 
 _SAMPLE_BYTES = 1 << 16
-_DECIMAL_COMMA = re.compile(rb"(^|[;\t|])-?\d+,\d+($|[;\t|\r\n])", re.MULTILINE)
+_DECIMAL_COMMA = re.compile(r"(^|[;\t|])-?[0-9]+,[0-9]+($|[;\t|\r\n])", re.MULTILINE)
+# Delimiters we recognise, in order of preference when the evidence ties.
+_DELIMITERS = (",", ";", "\t", "|")
 
 
 def _csv_sql(sample: bytes, delim: str | None = None) -> str:
-    """read_csv with options for what the sample shows: encoding and decimal commas.
+    """read_csv with options for what the sample shows: delimiter, encoding, decimal commas.
 
-    Short rows are padded with missing values rather than refused or, worse, skipped; DuckDB
-    pads correctly next to quoted newlines only in its single-threaded reader.
+    The first line is always the header: analysts' files have one, and DuckDB's sniffer reads a
+    header whose names parse as their columns' values (years over numbers) as a data row. The
+    delimiter is chosen here from the header line too (see :func:`_pick_delimiter`), because the
+    sniffer takes a ``;`` inside the text of a one-column file for one. Short rows are padded
+    with missing values rather than refused or, worse, skipped; DuckDB pads correctly next to
+    quoted newlines only in its single-threaded reader.
     """
-    options = ["null_padding = true", "parallel = false"]
+    options = ["header = true", "null_padding = true", "parallel = false"]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         options.append("encoding = 'utf-16'")
+        encoding = "utf-16"
     elif not _is_utf8(sample):
         options.append("encoding = 'latin-1'")
-    if delim:
-        options.append(f"delim = '{delim}'")
-    text_delims = (b";", b"\t") if delim is None else (delim.encode(),)
-    first_line = sample.split(b"\n", 1)[0]
-    if any(d in first_line for d in text_delims) and _DECIMAL_COMMA.search(sample):
+        encoding = "latin-1"
+    else:
+        encoding = "utf-8-sig"
+    text = _decompressed(sample).decode(encoding, errors="replace")
+    delim = delim or _pick_delimiter(text, complete=len(sample) < _SAMPLE_BYTES)
+    # A literal from _DELIMITERS or the format registry, never text from the file.
+    options.append("delim = '\t'" if delim == "\t" else f"delim = '{delim}'")
+    if delim != "," and _DECIMAL_COMMA.search(text):
         options.append("decimal_separator = ','")
     return f"SELECT * FROM read_csv(?, {', '.join(options)})"
+
+
+def _decompressed(sample: bytes) -> bytes:
+    """The start of a gzipped sample (``.csv.gz``) inflated, any other sample unchanged."""
+    if not sample.startswith(b"\x1f\x8b"):
+        return sample
+    try:
+        return zlib.decompressobj(wbits=31).decompress(sample, _SAMPLE_BYTES)
+    except zlib.error:
+        return b""  # DuckDB reports the broken file in its own words
+
+
+def _pick_delimiter(text: str, *, complete: bool) -> str:
+    """The delimiter of a delimited text, judged from its header line.
+
+    A delimiter must occur in the header outside quotes. When several do, the one that splits
+    the most rows into as many fields as the header wins (a ``,`` inside ``;``-separated names
+    and values splits them unevenly). A header with none is a one-column
+    file: then the first delimiter that occurs in no row outside quotes, so each line is read
+    whole (a ``;`` or ``,`` inside the text stays text).
+
+    Args:
+        text: the start of the file, decoded.
+        complete: whether ``text`` is the whole file; if not, its last line may be cut short
+            and is not used.
+    """
+    records = _delimiter_counts(text)
+    if not complete:
+        records = records[:-1]
+    if not records:
+        return ","
+    header, rows = records[0], records[1:]
+    candidates = [d for d in _DELIMITERS if header[d]]
+    if not candidates:
+        return next((d for d in _DELIMITERS if not any(row[d] for row in rows)), ",")
+    # Ties go to the delimiter the header holds most often, then to the earlier one.
+    return max(candidates, key=lambda d: (sum(row[d] == header[d] for row in rows), header[d]))
+
+
+def _delimiter_counts(text: str) -> list[dict[str, int]]:
+    """For each record, how often each candidate delimiter occurs outside double quotes.
+
+    A record ends at a line break outside quotes (LF, CRLF or CR); a doubled quote inside a
+    quoted field toggles twice, so it needs no special case.
+    """
+    records: list[dict[str, int]] = []
+    counts = dict.fromkeys(_DELIMITERS, 0)
+    quoted = False
+    previous = ""
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif quoted:
+            pass
+        elif char in counts:
+            counts[char] += 1
+        elif char == "\r" or (char == "\n" and previous != "\r"):
+            records.append(counts)
+            counts = dict.fromkeys(_DELIMITERS, 0)
+        previous = char
+    if previous not in ("\r", "\n"):
+        records.append(counts)  # the last line, without a line break after it
+    return records
 
 
 def _is_single_object(sample: bytes) -> bool:

@@ -1,3 +1,4 @@
+import gzip
 import json
 
 import pandas as pd
@@ -128,3 +129,58 @@ def test_demo_datasets_load_once(workspace):
     assert [d.id for d in first] == [d.id for d in again]
     assert all(d.n_rows > 100 and d.n_columns >= 3 for d in first)
     json.dumps([d.name for d in first])
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        # Years as column names: the first line is the header even though it parses as numbers.
+        (
+            "years.csv",
+            b"country;2019;2020\nA;1,5;2,5\nB;3,5;4,5\n",
+            {"country": ["A", "B"], "2019": [1.5, 3.5], "2020": [2.5, 4.5]},
+        ),
+        # One column: a ';' or '|' inside the text is not a delimiter the header lacks.
+        ("notes.csv", b"note\r\nx;0\r\ny|1\r\n", {"note": ["x;0", "y|1"]}),
+        # One column of decimal commas: no ',' in the header, so ',' is the decimal mark.
+        ("amounts.csv", b"x\n1,5\n2,25\n-3,0\n", {"x": [1.5, 2.25, -3.0]}),
+        # ';' separated, a ',' in a name and in some values: the rows side with ';'.
+        (
+            "people.csv",
+            b"id;name, first;v\n1;Ann, B;2\n2;Bo;3\n",
+            {"id": [1, 2], "name, first": ["Ann, B", "Bo"], "v": [2, 3]},
+        ),
+        # A quoted header cell holding ';' does not make ';' the delimiter.
+        ("quoted.txt", b'"a;b",c\n"1;2",3\n', {"a;b": ["1;2"], "c": [3]}),
+        ("pipes.txt", b"a|b\n1|x,y\n2|z;w\n", {"a": [1, 2], "b": ["x,y", "z;w"]}),
+    ],
+)
+def test_header_and_delimiter_come_from_the_first_line(
+    workspace, tmp_path, name, content, expected
+):
+    # Setup
+    path = tmp_path / name
+    path.write_bytes(content)
+    # Run
+    loaded = workspace.read_real(ingest_file(workspace, path).id)
+    # Assert
+    assert loaded.to_dict("list") == expected
+
+
+def test_gzipped_csv_delimiter_is_chosen_from_its_content(workspace, tmp_path):
+    # Setup
+    path = tmp_path / "table.csv.gz"
+    path.write_bytes(gzip.compress(b"a;b\n1;x,y\n3;z\n"))
+    # Run
+    loaded = workspace.read_real(ingest_file(workspace, path).id)
+    # Assert
+    assert loaded.to_dict("list") == {"a": [1, 3], "b": ["x,y", "z"]}
+
+
+def test_numeric_header_only_file_is_refused_as_empty(workspace, tmp_path):
+    # Setup: with the header always read as one, a line of years is a header and no rows
+    path = tmp_path / "years.csv"
+    path.write_bytes(b"2019,2020\n")
+    # Run / Assert
+    with pytest.raises(EmptyTableError, match="no data rows"):
+        ingest_file(workspace, path)
