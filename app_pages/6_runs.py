@@ -1,7 +1,9 @@
-"""Runs: the history of every run, reopen one, compare two, delete what is no longer needed."""
+"""Runs: the history of every run, reopen one or download its reproducibility bundle, compare
+two, delete what is no longer needed."""
 
 import streamlit as st
 
+from components.bundle import bundle_download
 from components.state import get_state
 from components.workspace import get_workspace
 from core.runs import compare_runs, runs_table
@@ -40,6 +42,8 @@ with open_col:
         state.select_dataset(run.dataset_id)
         state.run_id = run.id
         st.switch_page("app_pages/4_compare.py")
+    if chosen is not None:
+        bundle_download(workspace, int(chosen))
 with compare_col:
     st.subheader("Compare two runs")
     pair = st.multiselect(

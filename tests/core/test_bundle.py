@@ -1,0 +1,230 @@
+"""The reproducibility bundle: what it holds, and that its script gives the run's rows back.
+
+The script runs in a subprocess with this interpreter, as a person would run it after unzipping
+the bundle: plain SDV, pandas and scikit-learn, no studio import.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.bundle import BUNDLE_FILES, export_bundle
+from core.config import Settings
+from core.errors import StudioError
+from core.pipeline import synthesize
+from core.workspace import DatasetInfo, RunInfo, Workspace
+
+ROWS = 120
+SEED = 11
+# One CPU fit and sample plus the imports of SDV; generous for a busy two-core machine.
+SCRIPT_TIMEOUT = 300
+
+
+def _people(n: int, *, seed: int) -> pd.DataFrame:
+    """``n`` rows of numbers with extremes, dates, and categories of which two are rare."""
+    rng = np.random.default_rng(seed)
+    city = rng.choice(["Lyon", "Oslo", "Lima", "Pune"], n).astype(object)
+    city[:3] = ["Nuuk", "Nuuk", "Hilo"]  # seen fewer than 5 times: grouped before fitting
+    amount = rng.gamma(2.0, 30.0, n).round(2)
+    amount[5] = 9_999.99  # far above the rest: clipped before fitting
+    return pd.DataFrame(
+        {
+            "amount": amount,
+            "age": rng.integers(18, 80, n),
+            "city": city,
+            "plan": rng.choice(["basic", "pro"], n, p=[0.7, 0.3]),
+            "joined": pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 900, n), "D"),
+        }
+    )
+
+
+def _dataset(workspace: Workspace, frame: pd.DataFrame, name: str) -> DatasetInfo:
+    return workspace.add_dataset(name=name, source=f"{name}.csv", fingerprint=name, frame=frame)
+
+
+def _run(workspace: Workspace, dataset: DatasetInfo) -> RunInfo:
+    return synthesize(
+        workspace, dataset_id=dataset.id, key="gaussian_copula", rows=ROWS, seed=SEED
+    ).run
+
+
+@pytest.fixture
+def with_holdout(workspace: Workspace) -> RunInfo:
+    """A run on 150 rows: 30 held out, rare cities grouped and the extreme amount clipped."""
+    return _run(workspace, _dataset(workspace, _people(150, seed=1), "people"))
+
+
+@pytest.fixture
+def without_holdout(workspace: Workspace) -> RunInfo:
+    """A run on 25 rows, too few to keep a holdout: every row is trained on."""
+    return _run(workspace, _dataset(workspace, _people(25, seed=2), "few"))
+
+
+def _unzip(data: bytes, where: Path) -> Path:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        archive.extractall(where)
+    return where
+
+
+def _reproduce(
+    workspace: Workspace, run: RunInfo, folder: Path, *extra: str, out: str = "OUT.csv"
+) -> Path:
+    """Unzip the run's bundle into ``folder`` and run its script on the real table."""
+    _unzip(export_bundle(workspace, run.id), folder)
+    real = folder / "REAL.parquet"
+    workspace.read_real(run.dataset_id).to_parquet(real, index=False)
+    done = subprocess.run(
+        [sys.executable, "reproduce.py", str(real), out, *extra],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=SCRIPT_TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "warning" not in done.stderr  # same sdv: no version warning
+    return folder / out
+
+
+def _read_csv_like(path: Path, like: pd.DataFrame) -> pd.DataFrame:
+    """A CSV read back with the types of ``like``, as far as CSV carries them."""
+    dates = [c for c in like.columns if pd.api.types.is_datetime64_any_dtype(like[c])]
+    # round_trip: pandas writes floats' shortest repr; read them back bit for bit.
+    return pd.read_csv(path, float_precision="round_trip", parse_dates=dates)
+
+
+def _assert_same_rows(got: pd.DataFrame, stored: pd.DataFrame) -> None:
+    # Dtypes may differ only in what CSV does not carry (datetime unit, object vs string);
+    # every value must be equal, floats exactly.
+    pd.testing.assert_frame_equal(got, stored, check_dtype=False, check_exact=True)
+    for column in stored.columns:
+        assert got[column].dtype.kind == stored[column].dtype.kind, column
+
+
+def test_bundle_holds_the_expected_files_and_no_model(workspace, with_holdout):
+    # Run
+    data = export_bundle(workspace, with_holdout.id)
+
+    # Assert
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == list(BUNDLE_FILES)
+        members = {name: archive.read(name) for name in archive.namelist()}
+    assert not any(body.startswith(b"\x80") for body in members.values())  # pickle protocol 2+
+    run = json.loads(members["run.json"])
+    assert run["synthesizer"]["class"] == "GaussianCopulaSynthesizer"
+    assert (run["seed"], run["rows"]) == (SEED, ROWS)
+    assert run["holdout"]["train_rows"] == 120 and run["holdout"]["holdout_rows"] == 30
+    assert run["versions"]["sdv"] == "2.0.0"
+    protections = run["protections"]
+    assert protections["rare_min_count"] == 5
+    assert protections["rare_categories_grouped"]["city"] in (1, 2)  # Nuuk, Hilo in training
+    assert set(protections["clip"]) >= {"amount"}
+    # The rare values are what grouping hides: the script finds them again, the zip lacks them.
+    assert not any(b"Nuuk" in body or b"Hilo" in body for body in members.values())
+    metadata = json.loads(members["metadata.json"])
+    assert set(metadata["tables"]["data"]["columns"]) == {"amount", "age", "city", "plan", "joined"}
+    assert json.loads(members["report.json"])["quality_score"] == pytest.approx(
+        with_holdout.scores["quality_score"]
+    )
+    readme = members["README.txt"].decode()
+    assert f"run #{with_holdout.id}" in readme and "python reproduce.py" in readme
+    compile(members["reproduce.py"], "reproduce.py", "exec")
+    assert b"import core" not in members["reproduce.py"]
+    for loader in (b"pickle", b"load_synthesizer", b".load("):  # it refits, never unpickles
+        assert loader not in members["reproduce.py"]
+
+
+def test_same_run_gives_the_same_bytes(workspace, with_holdout):
+    # Run
+    first = export_bundle(workspace, with_holdout.id)
+    again = export_bundle(workspace, with_holdout.id)
+
+    # Assert
+    assert first == again
+
+
+def test_script_reproduces_the_rows_of_a_run_with_a_holdout(workspace, with_holdout, tmp_path):
+    # Setup
+    stored = workspace.read_synthetic(with_holdout.id)
+    assert "(other)" in set(stored["city"])  # the protections were applied to this run
+    assert stored["amount"].max() < 9_999.99
+
+    # Run
+    got = _read_csv_like(_reproduce(workspace, with_holdout, tmp_path / "bundle"), stored)
+
+    # Assert
+    assert len(got) == ROWS
+    _assert_same_rows(got, stored)
+
+
+def test_script_reproduces_a_run_without_a_holdout_and_takes_another_seed(
+    workspace, without_holdout, tmp_path
+):
+    # Setup
+    stored = workspace.read_synthetic(without_holdout.id)
+    assert without_holdout.scores["holdout"]["holdout_rows"] == 0
+
+    # Run
+    same = _reproduce(workspace, without_holdout, tmp_path / "bundle")
+    other = _reproduce(workspace, without_holdout, tmp_path / "bundle", "--seed", "12", out="B.csv")
+
+    # Assert
+    _assert_same_rows(_read_csv_like(same, stored), stored)
+    other = _read_csv_like(other, stored)
+    assert other.shape == stored.shape
+    assert not other["amount"].equals(stored["amount"])
+    assert list(other.columns) == list(stored.columns)
+
+
+def test_script_writes_parquet_with_exact_types(workspace, with_holdout, tmp_path):
+    # Setup
+    stored = workspace.read_synthetic(with_holdout.id)
+
+    # Run
+    out = _reproduce(workspace, with_holdout, tmp_path / "bundle", out="OUT.parquet")
+
+    # Assert
+    got = pd.read_parquet(out)
+    pd.testing.assert_frame_equal(got, stored, check_dtype=False, check_exact=True)
+
+
+@pytest.mark.parametrize("status", ["running", "failed"])
+def test_unfinished_or_failed_run_is_refused_in_one_line(workspace, status):
+    # Setup
+    dataset = _dataset(workspace, _people(40, seed=3), "people")
+    run_id = workspace.start_run(
+        dataset_id=dataset.id, synthesizer="gaussian_copula", params={}, seed=1, n_rows=10
+    )
+    if status == "failed":
+        workspace.fail_run(run_id, "interrupted before it finished")
+
+    # Run
+    with pytest.raises(StudioError) as caught:
+        export_bundle(workspace, run_id)
+
+    # Assert
+    message = str(caught.value)
+    assert f"Run #{run_id} is {status}" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("min_count", [0, 1])
+def test_changed_rare_category_setting_is_refused_rather_than_bundled_wrong(
+    workspace, with_holdout, min_count
+):
+    # Run: 0 turns the grouping off, 1 groups nothing; the run grouped rare cities under 5
+    with pytest.raises(StudioError) as caught:
+        export_bundle(workspace, with_holdout.id, settings=Settings(rare_min_count=min_count))
+
+    # Assert
+    assert f"rare-category setting (now {min_count})" in str(caught.value)
+    assert "\n" not in str(caught.value)
