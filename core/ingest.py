@@ -58,7 +58,15 @@ def _csv_sql(sample: bytes, delim: str | None = None) -> str:
     with missing values rather than refused or, worse, skipped; DuckDB pads correctly next to
     quoted newlines only in its single-threaded reader.
     """
-    options = ["header = true", "null_padding = true", "parallel = false"]
+    # Only the double quote quotes (RFC 4180): the sniffer may take a leading ' for a quote and
+    # strip it, e.g. from a formula-escaped export ('=1+2) uploaded again.
+    options = [
+        "header = true",
+        "null_padding = true",
+        "parallel = false",
+        "quote = '\"'",
+        "escape = '\"'",
+    ]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         options.append("encoding = 'utf-16'")
         encoding = "utf-16"

@@ -153,6 +153,8 @@ def test_demo_datasets_load_once(workspace):
         # A quoted header cell holding ';' does not make ';' the delimiter.
         ("quoted.txt", b'"a;b",c\n"1;2",3\n', {"a;b": ["1;2"], "c": [3]}),
         ("pipes.txt", b"a|b\n1|x,y\n2|z;w\n", {"a": [1, 2], "b": ["x,y", "z;w"]}),
+        # Only the double quote quotes: a formula-escaped export ('=1+2') reads back as it was.
+        ("escaped.csv", b"f,n\n'=',1\n'+',2\n", {"f": ["'='", "'+'"], "n": [1, 2]}),
     ],
 )
 def test_header_and_delimiter_come_from_the_first_line(
