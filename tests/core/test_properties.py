@@ -236,7 +236,8 @@ def _read_export(data: bytes, text_columns: list[str]) -> pd.DataFrame:
         # all_varchar: compare text as text; DuckDB reads an empty field as NULL.
         with duckdb.connect() as con:
             by_duckdb = con.execute(
-                "SELECT * FROM read_csv(?, header = true, all_varchar = true, quote = '\"', escape = '\"')",
+                "SELECT * FROM read_csv(?, header = true, all_varchar = true,"
+                " quote = '\"', escape = '\"')",
                 [str(path)],
             ).df()
     pd.testing.assert_frame_equal(
