@@ -1,10 +1,11 @@
-"""Shared fixtures: small real tables and a fresh workspace per test."""
+"""Shared fixtures: small real tables, a fresh workspace per test, and one headless Chromium."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,16 @@ from core.demo import DEMOS
 from core.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def run_cli(*args: object, **env: str) -> subprocess.CompletedProcess:
@@ -58,3 +69,28 @@ def mixed_csv(tmp_path: Path) -> Path:
     path = tmp_path / "mixed.csv"
     df.to_csv(path, index=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium, one for the whole run; skipped locally if missing, a failure
+    on CI.
+
+    One Playwright for the session: a second ``sync_playwright()`` opened while this one lives
+    refuses to start ("Sync API inside the asyncio loop"), so every browser test uses this.
+    """
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()

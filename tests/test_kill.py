@@ -39,15 +39,6 @@ from core.pipeline import synthesize
 from core.workspace import INTERRUPTED, Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Guards against a hung child, not speed limits: importing torch and SDV in a fresh process
 # on a busy two-core machine can take a while before the first epoch.
 FIT_START_TIMEOUT_S = 240
@@ -271,22 +262,11 @@ def _start_server(workspace_path: Path, log_path: Path) -> tuple[subprocess.Pope
     return process, url
 
 
-@pytest.fixture
-def chromium_path() -> Path:
-    """Debian's Chromium: skipped locally when missing, a failure on CI."""
-    if not CHROMIUM.exists():
-        message = "Chromium not found at /usr/bin/chromium: apt-get install chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return CHROMIUM
-
-
 @pytest.mark.e2e
 def test_server_killed_mid_fit_keeps_committed_data_and_fails_the_run(
-    tmp_path: Path, chromium_path: Path
+    tmp_path: Path, browser
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     # Setup
     workspace_path = tmp_path / "workspace.duckdb"
@@ -297,36 +277,29 @@ def test_server_killed_mid_fit_keeps_committed_data_and_fails_the_run(
 
     # Run: open the dataset (the URL carries the selection), choose CTGAN, Generate, kill
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS
-            )
-            try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.set_default_timeout(UI_TIMEOUT_MS)
-                main = page.locator('[data-testid="stMain"]')
-                page.goto(f"{url}/?dataset={before.dataset_id}")
-                expect(main.get_by_role("heading", name="before")).to_be_visible(
-                    timeout=UI_TIMEOUT_MS
-                )
-                page.locator('[data-testid="stSidebarNavLink"]', has_text="Synthesize").click()
-                heading = main.get_by_role("heading", name="Synthesize", level=1)
-                expect(heading).to_be_visible(timeout=UI_TIMEOUT_MS)
-                main.get_by_role("combobox", name="Synthesizer").click()
-                page.get_by_role("option", name="CTGAN", exact=True).click()
-                epochs = main.get_by_role("spinbutton", name="Epochs", exact=True)
-                expect(epochs).to_be_visible(timeout=UI_TIMEOUT_MS)
-                epochs.fill(str(SERVER_EPOCHS))
-                epochs.press("Tab")
-                expect(epochs).to_have_value(str(SERVER_EPOCHS), timeout=UI_TIMEOUT_MS)
-                main.get_by_role("button", name="Generate from before").click()
-                expect(main.get_by_text(UI_FITTING)).to_be_visible(
-                    timeout=FIT_START_TIMEOUT_S * 1000
-                )
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=30)
-            finally:
-                browser.close()
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        try:
+            page = context.new_page()
+            page.set_default_timeout(UI_TIMEOUT_MS)
+            main = page.locator('[data-testid="stMain"]')
+            page.goto(f"{url}/?dataset={before.dataset_id}")
+            expect(main.get_by_role("heading", name="before")).to_be_visible(timeout=UI_TIMEOUT_MS)
+            page.locator('[data-testid="stSidebarNavLink"]', has_text="Synthesize").click()
+            heading = main.get_by_role("heading", name="Synthesize", level=1)
+            expect(heading).to_be_visible(timeout=UI_TIMEOUT_MS)
+            main.get_by_role("combobox", name="Synthesizer").click()
+            page.get_by_role("option", name="CTGAN", exact=True).click()
+            epochs = main.get_by_role("spinbutton", name="Epochs", exact=True)
+            expect(epochs).to_be_visible(timeout=UI_TIMEOUT_MS)
+            epochs.fill(str(SERVER_EPOCHS))
+            epochs.press("Tab")
+            expect(epochs).to_have_value(str(SERVER_EPOCHS), timeout=UI_TIMEOUT_MS)
+            main.get_by_role("button", name="Generate from before").click()
+            expect(main.get_by_text(UI_FITTING)).to_be_visible(timeout=FIT_START_TIMEOUT_S * 1000)
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
+        finally:
+            context.close()
     finally:
         _kill_group(server)
 

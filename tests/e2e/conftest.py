@@ -21,16 +21,6 @@ from playwright.sync_api import expect
 
 ROOT = Path(__file__).parents[2]
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SERVER_START_TIMEOUT_S = 60
 # Streamlit reruns the page on every click; a busy CI box needs more than Playwright's 5 s.
 expect.set_options(timeout=15_000)
@@ -112,26 +102,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Headless Debian Chromium; skipped locally if missing, a failure on CI."""
-    if not CHROMIUM.exists():
-        message = "Chromium not found at /usr/bin/chromium: apt-get install chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture
