@@ -55,6 +55,11 @@ FALLBACK_SCORING_SECONDS = 5.0
 EXHAUSTED = "budget exhausted"
 
 
+def _now() -> float:
+    """The clock the budget is measured by (a module function, so a test can move it)."""
+    return time.perf_counter()
+
+
 def run_bakeoff(
     workspace: Workspace,
     *,
@@ -112,7 +117,7 @@ def run_bakeoff(
     if target is not None and target not in sdtypes_of(metadata):
         raise InvalidParameterError(f"Target column '{target}' is not in {dataset.name}.")
 
-    started = time.perf_counter()
+    started = _now()
     # Fast synthesizers first: they finish in seconds and measure the scoring time.
     specs.sort(key=lambda spec: spec.has_epochs)
     scoring_seconds: float | None = None
@@ -120,7 +125,7 @@ def run_bakeoff(
     entries: list[BakeoffEntry] = []
     for index, spec in enumerate(specs):
         progress(f"bakeoff:{spec.key}", index, len(specs))
-        begun = time.perf_counter()
+        begun = _now()
         left = budget_seconds - (begun - started)
         if left <= 0:
             entries.append(BakeoffEntry(spec.key, spec.label, "skipped", note=EXHAUSTED))
@@ -150,13 +155,13 @@ def run_bakeoff(
             else:
                 status = "skipped"
             if epochs is None:
-                wall = time.perf_counter() - begun
+                wall = _now() - begun
                 entries.append(
                     BakeoffEntry(spec.key, spec.label, status, wall_seconds=wall, note=reason)
                 )
                 continue
             values["epochs"] = epochs
-        run_started = time.perf_counter()
+        run_started = _now()
         entry = _run_one(
             workspace,
             spec_key=spec.key,
@@ -172,7 +177,7 @@ def run_bakeoff(
         entries.append(entry)
         if entry.status == "done" and entry.fit_seconds is not None:
             # Everything but the fit (sampling, scoring, storing): the same work for every run.
-            spent = time.perf_counter() - run_started - entry.fit_seconds
+            spent = _now() - run_started - entry.fit_seconds
             scoring_seconds = max(scoring_seconds or 0.0, spent)
     progress("bakeoff", len(specs), len(specs))
     ranked = rank_entries(entries)
@@ -181,7 +186,7 @@ def run_bakeoff(
         dataset=dataset.name,
         dataset_id=dataset.id,
         budget_seconds=float(budget_seconds),
-        elapsed_seconds=time.perf_counter() - started,
+        elapsed_seconds=_now() - started,
         entries=tuple(ranked),
         recommendation=sentence,
         winner=winner,
@@ -229,7 +234,7 @@ def _run_one(
             spec.label,
             "failed",
             run_id=failed[-1] if failed else None,
-            wall_seconds=time.perf_counter() - begun,
+            wall_seconds=_now() - begun,
             epochs=epochs,
             note=str(err),
         )
@@ -252,7 +257,7 @@ def _run_one(
         gate_passed=bool(gate.get("passed")),
         fit_seconds=result.run.fit_seconds,
         sample_seconds=result.run.sample_seconds,
-        wall_seconds=time.perf_counter() - begun,
+        wall_seconds=_now() - begun,
         epochs=epochs,
         note=note,
     )
@@ -279,13 +284,13 @@ def _fit_epochs(
     progress: Progress,
 ) -> tuple[int | None, str]:
     """Epochs that fit this synthesizer's share of the time left, or None and why not."""
-    if deadline - time.perf_counter() <= scoring_seconds:
+    if deadline - _now() <= scoring_seconds:
         return None, f"{EXHAUSTED}: sampling and scoring alone need ~{scoring_seconds:.0f} s"
     sample = training.sample(n=min(len(training), PROBE_ROWS), random_state=seed)
     setup, per_epoch = _probe(key, params, sample, metadata, progress)
     scale = len(training) / len(sample) * ESTIMATE_MARGIN
     setup, per_epoch = setup * scale, per_epoch * scale
-    left = deadline - time.perf_counter()
+    left = deadline - _now()
     most = int(resolve_params(key)["epochs"])
     cost = {"setup": setup, "per_epoch": per_epoch, "scoring": scoring_seconds, "most": most}
     epochs = epochs_within(left / share_of, **cost)
@@ -320,10 +325,10 @@ def _probe(
 
     def watch(stage: str, done: float, total: float | None) -> None:
         if stage == "fit" and done >= 1 and not first_epoch:
-            first_epoch.append(time.perf_counter())
+            first_epoch.append(_now())
         progress("probe", done, total)
 
-    started = time.perf_counter()
+    started = _now()
     fit_synthesizer(
         key=key,
         metadata=to_sdv(metadata),
@@ -333,7 +338,7 @@ def _probe(
         progress=watch,
         poll_seconds=poll,
     )
-    ended = time.perf_counter()
+    ended = _now()
     first = first_epoch[0] if first_epoch else ended
     # Epochs shorter than one poll are seen together; the poll interval bounds them from above.
     per_epoch = max((ended - first) / (PROBE_EPOCHS - 1), poll)
