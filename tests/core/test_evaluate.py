@@ -214,3 +214,31 @@ def test_wide_table_is_scored_on_a_column_sample_and_empty_columns_are_skipped()
     assert result.skipped_columns == ("empty",)
     assert len(result.per_column) == 10
     assert result.overall.value > 0.95
+
+
+def test_subsample_keeps_each_continuous_columns_extremes() -> None:
+    # Setup: SDMetrics bins numbers and dates between each table's own min and max, so a
+    # subsample must hold them for its pair-trend score to match the full tables' one.
+    from core.evaluate import _subsample
+
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(
+        {
+            "spend": rng.lognormal(3.0, 1.0, 5000),
+            "joined": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 999, 5000), "D"),
+            "plan": rng.choice(["free", "paid"], 5000),
+        }
+    )
+    frame.loc[17, "spend"] = np.nan
+
+    # Run
+    sample = _subsample(frame, max_rows=100, seed=5, keep_extremes=["spend", "joined"])
+    again = _subsample(frame, max_rows=100, seed=5, keep_extremes=["spend", "joined"])
+
+    # Assert
+    assert len(sample) == 100
+    pd.testing.assert_frame_equal(sample, again)
+    for column in ("spend", "joined"):
+        assert sample[column].min() == frame[column].min()
+        assert sample[column].max() == frame[column].max()
+    assert _subsample(frame, max_rows=5000, seed=5, keep_extremes=["spend"]) is frame
