@@ -2,7 +2,8 @@
 
     python -m core.cli synthesize INPUT --synthesizer gaussian_copula --rows 1000 \\
         --output out.csv [--seed 42] [--epochs 10] [--target COL] [--report report.json] \\
-        [--html report.html] [--workspace W] [--pii {detect,off}] [--strict]
+        [--html report.html] [--workspace W] [--pii {detect,off}] [--strict] \\
+        [--engine {local,dask}] [--workers N] [--scheduler ADDRESS] [--shard-rows N]
     python -m core.cli evaluate REAL SYNTHETIC [--holdout H] [--target COL] \\
         --report report.json [--html report.html] [--pii {detect,off}]
     python -m core.cli bakeoff INPUT --synthesizers a,b --budget-seconds S --report R.json
@@ -10,12 +11,18 @@
 
 Errors print one line on stderr and exit non-zero; no traceback. ``--strict`` makes a failed
 privacy release gate an error: no output file is written (the report still is, to say why).
+
+With ``--engine dask`` (or ``--shard-rows``) the model is fitted as usual and scored on an
+evaluation sample of at most ``eval_max_rows`` rows, then the full ``--rows`` are sampled in
+shards (parallel on Dask) into ``OUT.parquet/``, a directory of ``part-NNNNN.parquet`` files;
+see :mod:`core.shards`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -35,6 +42,8 @@ from core.pipeline import ensure_metadata, synthesize
 from core.protect import fake_pii_metadata
 from core.release import ReleaseStatus, release_block, release_status
 from core.runs import runs_table
+from core.shards import ENGINES, sample_sharded
+from core.stream import RunModel, load_run_model
 from core.synthesizers import REGISTRY, get_spec
 from core.workspace import Workspace
 
@@ -72,6 +81,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict",
         action="store_true",
         help="exit non-zero and write no output file when the privacy release gate fails",
+    )
+    syn.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="local",
+        help="local (default): sample in this process; dask: sample shards in parallel on Dask "
+        "into OUT.parquet, a directory of Parquet parts",
+    )
+    syn.add_argument(
+        "--workers", type=int, help="worker processes of the local Dask cluster (default: CPUs)"
+    )
+    syn.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="use the running Dask cluster whose scheduler is at ADDRESS (tcp://host:8786)",
+    )
+    syn.add_argument(
+        "--shard-rows",
+        type=int,
+        help=f"rows per shard (default {get_settings().shard_rows:,}); with --engine local, "
+        "samples the same shards in this process (same rows as the Dask run)",
     )
 
     ev = commands.add_parser("evaluate", help="score any synthetic table against a real one")
@@ -156,11 +186,58 @@ def _write_html(
     path.write_text(html, encoding="utf-8")
 
 
+def _shard_rows(args: argparse.Namespace) -> int | None:
+    """Rows per shard when the extract is sampled in shards, else None (one table in memory)."""
+    if args.engine != "dask" and (args.workers is not None or args.scheduler):
+        raise InvalidParameterError("--workers and --scheduler need --engine dask.")
+    if args.workers is not None and args.scheduler:
+        raise InvalidParameterError("--workers sizes a local cluster; --scheduler uses its own.")
+    if args.workers is not None and args.workers < 1:
+        raise InvalidParameterError(f"--workers must be at least 1; got {args.workers}.")
+    if args.engine != "dask" and args.shard_rows is None:
+        return None
+    if args.output.suffix.lower() != ".parquet":
+        raise InvalidParameterError(
+            "Sharded sampling writes a directory of Parquet parts: name --output OUT.parquet."
+        )
+    shard_rows = get_settings().shard_rows if args.shard_rows is None else args.shard_rows
+    if shard_rows < 1:
+        raise InvalidParameterError(f"--shard-rows must be at least 1; got {shard_rows}.")
+    return shard_rows
+
+
+def _write_shards(
+    args: argparse.Namespace, model: RunModel, shard_rows: int, report: dict[str, Any]
+) -> None:
+    """Sample the full extract in shards from the run's model; record how in the report."""
+    result = sample_sharded(
+        model.synth,
+        out_dir=args.output,
+        rows=args.rows,
+        seed=args.seed,
+        shard_rows=shard_rows,
+        engine=args.engine,
+        workers=args.workers or os.cpu_count() or 1,
+        scheduler=args.scheduler,
+        batch_rows=get_settings().sample_batch_rows,
+        postprocess=model.postprocess,
+        progress=_progress,
+    )
+    report.update(
+        evaluated_rows=report["rows"],
+        evaluated_on=f"an independent sample of {report['rows']:,} rows from the same model",
+        rows=result.rows,
+        sharding=result.to_dict(),
+    )
+
+
 def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
     spec = get_spec(args.synthesizer)
+    settings = get_settings()
     if args.rows <= 0:
         raise InvalidParameterError(f"--rows must be at least 1; got {args.rows}.")
     format_for_path(args.output)  # fail before the slow part
+    shard_rows = _shard_rows(args)
     params: dict[str, Any] = {}
     if args.epochs is not None:
         if not spec.has_epochs:
@@ -174,7 +251,8 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
                 workspace,
                 dataset_id=dataset.id,
                 key=spec.key,
-                rows=args.rows,
+                # A sharded extract is scored on an evaluation sample from the same model.
+                rows=args.rows if shard_rows is None else min(args.rows, settings.eval_max_rows),
                 seed=args.seed,
                 params=params,
                 target=args.target,
@@ -183,6 +261,7 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
             )
             metadata = ensure_metadata(workspace, dataset)
             real = workspace.read_real(dataset.id) if args.html else None
+            model = None if shard_rows is None else load_run_model(workspace, result.run.id)
         finally:
             workspace.close()
     scores = result.evaluation.to_dict()
@@ -206,7 +285,10 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
             f"release gate failed ({', '.join(status.failing)}); --strict, so {args.output} "
             "was not written (see the report's privacy block)."
         )
-    write_table(result.synthetic, args.output)
+    if model is None:
+        write_table(result.synthetic, args.output)
+    else:
+        _write_shards(args, model, shard_rows, report)
     if args.report:
         _write_json(args.report, report)
     if args.html:

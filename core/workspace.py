@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -378,6 +379,47 @@ class Workspace:
                     sample_seconds,
                     json.dumps(scores) if scores else None,
                     len(synthetic),
+                    str(model_path) if model_path else None,
+                    run_id,
+                ],
+            )
+        return self.get_run(run_id)
+
+    def finish_run_batches(
+        self,
+        run_id: int,
+        *,
+        batches: Iterable[Any],
+        fit_seconds: float,
+        scores: dict[str, Any] | None = None,
+        model_path: Path | None = None,
+    ) -> RunInfo:
+        """Like :meth:`finish_run`, for synthetic rows that arrive in batches (bounded memory).
+
+        ``batches`` yields DataFrames or Arrow tables of one schema. They go into the same
+        transaction that marks the run done, so an error (or a cancel) raised while they are
+        drawn leaves no table and the run untouched. ``sample_seconds`` is the time they took.
+        """
+        table = synth_table(run_id)
+        started = time.perf_counter()
+        n_rows = 0
+        with self.transaction() as cur:
+            for number, batch in enumerate(batches):
+                cur.register("incoming", batch)
+                verb = f"CREATE TABLE {table} AS" if number == 0 else f"INSERT INTO {table}"
+                cur.execute(f"{verb} SELECT * FROM incoming")
+                cur.unregister("incoming")
+                n_rows += len(batch)
+            if n_rows == 0:
+                raise EmptyTableError(f"Run {run_id} produced no rows; nothing was stored.")
+            cur.execute(
+                "UPDATE runs SET status = 'done', fit_seconds = ?, sample_seconds = ?,"
+                " scores_json = ?, n_rows = ?, model_path = ? WHERE id = ?",
+                [
+                    fit_seconds,
+                    time.perf_counter() - started,
+                    json.dumps(scores) if scores else None,
+                    n_rows,
                     str(model_path) if model_path else None,
                     run_id,
                 ],

@@ -1,0 +1,321 @@
+"""Sample big extracts in batches straight to Parquet or into the workspace, never all in memory.
+
+The rows are those of :func:`core.synthesizers.sample_rows` for the same seed and batch size;
+only one batch is held at a time, so memory is bounded by ``batch_rows``, not by ``rows``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from sdv.single_table.base import BaseSingleTableSynthesizer
+
+from core.errors import CancelledError, InvalidParameterError, NotFoundError, StudioError
+from core.evaluation import pii_columns, sdtypes_of
+from core.metadata import TABLE
+from core.progress import Progress, no_progress
+from core.protect import locale_of, replace_real_pii
+from core.synthesizers import set_seed
+from core.workspace import RunInfo, Workspace
+
+Cancel = threading.Event | Callable[[], bool] | None
+# Applied to each batch before it is written, with a seed of its own (see batch_seed), e.g.
+# to redraw fake personal values that equal real ones; the same batch and seed give the same rows.
+Postprocess = Callable[[pd.DataFrame, int], pd.DataFrame]
+
+
+def batch_seed(seed: int, index: int) -> int:
+    """A seed for batch (or shard) ``index`` of a run seeded with ``seed``.
+
+    NumPy's ``SeedSequence(seed, spawn_key=(index,))``, the documented way to derive
+    independent streams, read as a 32-bit integer (what SDV's seeding takes). It depends only
+    on ``seed`` and ``index``.
+    """
+    if seed < 0 or index < 0:
+        raise InvalidParameterError(f"Seeds must be 0 or more; got {seed}.")
+    return int(np.random.SeedSequence(int(seed), spawn_key=(int(index),)).generate_state(1)[0])
+
+
+@dataclass(frozen=True, eq=False)
+class RedrawRealPii:
+    """A postprocess that redraws fake personal values equal to a real one, batch by batch.
+
+    The batch-wise form of the pipeline's :func:`core.protect.replace_real_pii` step. ``real``
+    holds only the personal columns' distinct real values, so that is all a worker receives.
+    """
+
+    real: pd.DataFrame
+    sdtypes: dict[str, str]
+    columns: tuple[str, ...]
+    locale: str
+
+    def __call__(self, batch: pd.DataFrame, seed: int) -> pd.DataFrame:
+        out, _ = replace_real_pii(
+            batch,
+            self.real,
+            sdtypes=self.sdtypes,
+            columns=self.columns,
+            locale=self.locale,
+            seed=seed,
+        )
+        return out
+
+
+def redraw_real_pii(metadata: dict[str, Any], real: pd.DataFrame) -> RedrawRealPii | None:
+    """The postprocess for a dataset's personal columns, or None when it has none."""
+    columns = [c for c in pii_columns(metadata) if c in real.columns]
+    if not columns:
+        return None
+    distinct = pd.DataFrame({c: pd.Series(real[c].dropna().unique()) for c in columns})
+    return RedrawRealPii(
+        real=distinct,
+        sdtypes=sdtypes_of(metadata),
+        columns=tuple(columns),
+        locale=locale_of(metadata),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class RunModel:
+    """A finished run's fitted model and the postprocess its extra rows need."""
+
+    synth: BaseSingleTableSynthesizer
+    postprocess: RedrawRealPii | None
+
+
+def load_run_model(workspace: Workspace, run_id: int) -> RunModel:
+    """Load the model a run saved, to sample more rows from it (e.g. a big sharded extract).
+
+    Only the studio's own model files are loaded (cloudpickle); the postprocess redraws fake
+    personal values that equal a real one, as the run itself did.
+
+    Raises:
+        NotFoundError: the run or its model file is gone.
+    """
+    from sdv.utils.utils import load_synthesizer  # SDV's cloudpickle loader
+
+    run = workspace.get_run(run_id)
+    if not run.model_path or not Path(run.model_path).is_file():
+        raise NotFoundError(f"Run {run_id} has no saved model to sample from.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        synth = load_synthesizer(run.model_path)
+    metadata = workspace.get_dataset(run.dataset_id).metadata
+    post = redraw_real_pii(metadata, workspace.read_real(run.dataset_id)) if metadata else None
+    return RunModel(synth=synth, postprocess=post)
+
+
+@dataclass(frozen=True)
+class StreamResult:
+    """A finished streamed extract."""
+
+    path: Path
+    rows: int
+    batches: int
+    seconds: float
+    bytes: int
+
+
+def iter_batches(
+    synth: BaseSingleTableSynthesizer,
+    *,
+    rows: int,
+    seed: int,
+    batch_rows: int,
+    postprocess: Postprocess | None = None,
+) -> Iterator[pd.DataFrame]:
+    """Yield ``rows`` synthetic rows as batches of ``batch_rows`` (the last may be smaller).
+
+    The same draws as :func:`core.synthesizers.sample_rows` with the same seed and batch size.
+    """
+    if rows <= 0:
+        raise InvalidParameterError(f"Number of rows must be at least 1; got {rows}.")
+    if batch_rows <= 0:
+        raise InvalidParameterError(f"Batch size must be at least 1 row; got {batch_rows}.")
+    set_seed(synth, seed)
+    done = index = 0
+    while done < rows:
+        size = min(batch_rows, rows - done)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            batch = synth.sample(num_rows=size)[TABLE]
+        yield batch if postprocess is None else postprocess(batch, batch_seed(seed, index))
+        del batch  # the caller holds the only copy while the next batch is drawn
+        done += size
+        index += 1
+
+
+def arrow_schema(batch: pd.DataFrame) -> pa.Schema:
+    """The Parquet schema a stream fixes from its first batch.
+
+    A column with no value in that batch has Arrow's null type, which no later value fits; it
+    is widened to text, the type SDV gives every object column.
+    """
+    schema = pa.Schema.from_pandas(batch, preserve_index=False)
+    for i, item in enumerate(schema):
+        if pa.types.is_null(item.type):
+            schema = schema.set(i, item.with_type(pa.string()))
+    return schema
+
+
+def to_arrow(batch: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """``batch`` as an Arrow table of ``schema``, or one line naming the column that differs."""
+    table = pa.Table.from_pandas(batch, preserve_index=False)
+    try:
+        return table.cast(schema)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError) as err:
+        first = str(err).splitlines()[0][:200]
+        raise StudioError(
+            f"A batch of rows does not fit the extract's column types: {first}"
+        ) from err
+
+
+def is_cancelled(cancel: Cancel) -> bool:
+    """Whether a cancel token (an Event, a callable or None) says stop."""
+    if cancel is None:
+        return False
+    if isinstance(cancel, threading.Event):
+        return cancel.is_set()
+    return bool(cancel())
+
+
+def sample_to_parquet(
+    synth: BaseSingleTableSynthesizer,
+    *,
+    path: Path | str,
+    rows: int,
+    seed: int,
+    batch_rows: int,
+    progress: Progress = no_progress,
+    cancel: Cancel = None,
+    schema: pa.Schema | None = None,
+    postprocess: Postprocess | None = None,
+) -> StreamResult:
+    """Sample ``rows`` rows into one Parquet file, a batch at a time.
+
+    The file appears only when complete: batches go to ``PATH.partial``, renamed at the end.
+    Each batch is one row group, cast to the schema of the first (or to ``schema``).
+
+    Args:
+        synth: A fitted synthesizer (the studio's own).
+        path: The Parquet file to write; replaced if it exists.
+        rows: Rows to sample.
+        seed: The same seed and batch size give the rows of ``sample_rows``.
+        batch_rows: Rows per batch; bounds the memory used.
+        progress: Called with ``("sample", rows_done, rows)`` after each batch.
+        cancel: Checked before each batch; when set, nothing is kept.
+        schema: Column types to write (shards pass one so their parts agree).
+        postprocess: Applied to each batch, with its own seed, before it is written.
+
+    Raises:
+        CancelledError: ``cancel`` was set; the partial file is removed.
+        StudioError: sampling or writing failed; the partial file is removed.
+    """
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
+    started = time.perf_counter()
+    done = count = 0
+    writer: pq.ParquetWriter | None = None
+    progress("sample", 0, rows)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        batches = iter_batches(
+            synth, rows=rows, seed=seed, batch_rows=batch_rows, postprocess=postprocess
+        )
+        while True:
+            if is_cancelled(cancel):
+                raise CancelledError(f"Stopped after {done:,} of {rows:,} rows; nothing written.")
+            batch = next(batches, None)
+            if batch is None:
+                break
+            if writer is None:
+                schema = schema or arrow_schema(batch)
+                writer = pq.ParquetWriter(partial, schema)
+            writer.write_table(to_arrow(batch, schema))
+            done, count = done + len(batch), count + 1
+            del batch  # hold one batch at a time
+            progress("sample", done, rows)
+        writer.close()
+        partial.replace(path)
+    except BaseException as err:
+        if writer is not None:
+            writer.close()
+        partial.unlink(missing_ok=True)
+        if isinstance(err, StudioError) or not isinstance(err, Exception):
+            raise
+        first = " ".join(str(err).split())[:300] or type(err).__name__
+        raise StudioError(f"Could not write {path.name}: {first}") from err
+    return StreamResult(
+        path=path,
+        rows=done,
+        batches=count,
+        seconds=time.perf_counter() - started,
+        bytes=path.stat().st_size,
+    )
+
+
+def sample_to_workspace(
+    workspace: Workspace,
+    *,
+    run_id: int,
+    synth: BaseSingleTableSynthesizer,
+    rows: int,
+    seed: int,
+    batch_rows: int,
+    fit_seconds: float,
+    model_path: Path | None = None,
+    progress: Progress = no_progress,
+    cancel: Cancel = None,
+    postprocess: Postprocess | None = None,
+) -> RunInfo:
+    """Sample a started run's rows into its workspace table, a batch at a time.
+
+    All or nothing: the batches go into one transaction that also marks the run done, so a
+    cancel or an error leaves no table and the run is marked failed. Scores are not computed
+    here; evaluate a subsample (``read_synthetic(run_id, limit=...)``) and ``set_scores``.
+
+    Raises:
+        CancelledError: ``cancel`` was set; the run is marked failed.
+        StudioError: sampling or storing failed; the run is marked failed.
+    """
+    schema: pa.Schema | None = None
+    done = 0
+
+    def tables() -> Iterator[pa.Table]:
+        nonlocal schema, done
+        progress("sample", 0, rows)
+        for batch in iter_batches(
+            synth, rows=rows, seed=seed, batch_rows=batch_rows, postprocess=postprocess
+        ):
+            if is_cancelled(cancel):
+                raise CancelledError(f"Stopped after {done:,} of {rows:,} rows; nothing stored.")
+            schema = schema or arrow_schema(batch)
+            done += len(batch)
+            yield to_arrow(batch, schema)
+            del batch
+            progress("sample", done, rows)
+
+    try:
+        return workspace.finish_run_batches(
+            run_id, batches=tables(), fit_seconds=fit_seconds, model_path=model_path
+        )
+    except StudioError as err:
+        workspace.fail_run(run_id, str(err))
+        raise
+    except Exception as err:
+        message = " ".join(str(err).split())[:300] or type(err).__name__
+        workspace.fail_run(run_id, message)
+        raise StudioError(f"The run failed: {message}") from err
+    except BaseException:
+        workspace.fail_run(run_id, "interrupted before it finished")
+        raise
