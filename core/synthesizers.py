@@ -22,6 +22,7 @@ from sdv.single_table import (
 )
 from sdv.single_table.base import BaseSingleTableSynthesizer
 
+from core.dp import BOUNDS_CHOICES, DPMSTSynthesizer
 from core.errors import InvalidParameterError, StudioError, UnknownSynthesizerError
 from core.metadata import TABLE
 from core.progress import Progress, no_progress
@@ -75,12 +76,14 @@ class SynthesizerSpec:
     key: str
     label: str
     description: str
-    cls: type[BaseSingleTableSynthesizer]
+    cls: type[BaseSingleTableSynthesizer] | type[DPMSTSynthesizer]
     params: tuple[ParamSpec, ...]
     speed: str  # "fast" (seconds) or "slow" (minutes on big tables)
     needs_torch: bool
     conditional_sampling: bool = True
     fixed_kwargs: dict[str, Any] = field(default_factory=dict)
+    # The fit is differentially private: its noise is unseeded by design (see core.dp).
+    differentially_private: bool = False
 
     @property
     def has_epochs(self) -> bool:
@@ -189,6 +192,39 @@ REGISTRY: dict[str, SynthesizerSpec] = {
             "slow",
             needs_torch=True,
             fixed_kwargs={"enable_gpu": False},
+        ),
+        SynthesizerSpec(
+            "dp_mst",
+            "MST (differentially private)",
+            "Differentially private: noisy counts of columns and column pairs, then a graphical "
+            "model. Each fit is random, even with the same seed.",
+            DPMSTSynthesizer,
+            (
+                ParamSpec(
+                    "epsilon",
+                    "Privacy budget (epsilon)",
+                    "float",
+                    1.0,
+                    0.01,
+                    100.0,
+                    help="Smaller is more private and less accurate: 0.1-1 is strong privacy, "
+                    "10 or more is weak.",
+                ),
+                ParamSpec(
+                    "bounds",
+                    "Numeric ranges",
+                    "choice",
+                    "metadata",
+                    choices=BOUNDS_CHOICES,
+                    help="metadata: the ranges in the metadata, taken as public (they came from "
+                    "the real rows: edit them to public values). estimate: spend 10% of epsilon "
+                    "finding them privately; coarse, needs epsilon of about 5 on small tables.",
+                ),
+            ),
+            "slow",
+            needs_torch=False,
+            conditional_sampling=False,
+            differentially_private=True,
         ),
     ]
 }

@@ -17,6 +17,7 @@ CHEAP = {
     "ctgan": {"epochs": 2, "batch_size": 100},
     "tvae": {"epochs": 2, "batch_size": 100},
     "copula_gan": {"epochs": 2, "batch_size": 100},
+    "dp_mst": {"epsilon": 1.0},
 }
 
 
