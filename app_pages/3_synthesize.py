@@ -10,6 +10,7 @@ from core.config import get_settings
 from core.errors import StudioError
 from core.pipeline import synthesize
 from core.synthesizers import REGISTRY
+from core.training_sample import plan_fit
 
 state = get_state()
 workspace = get_workspace()
@@ -50,6 +51,10 @@ with st.form("synthesize.form"):
         help="The same seed and settings give the same rows.",
         key="synthesize.seed",
     )
+    plan = plan_fit(
+        spec, dataset_rows=dataset.n_rows, columns=dataset.n_columns, epochs=params.get("epochs")
+    )
+    st.caption(plan.text, help=plan.estimate.note)
     go = st.form_submit_button(f"Generate from {dataset.name}", type="primary")
 
 if go:

@@ -7,6 +7,7 @@ carries what is needed to refit instead.
 
 from __future__ import annotations
 
+import copy
 import inspect
 import io
 import json
@@ -18,6 +19,7 @@ from core.config import Settings, get_settings
 from core.errors import StudioError
 from core.evaluation import sdtypes_of
 from core.holdout import split_holdout
+from core.metadata import TABLE
 from core.protect import RARE_REPLACEMENT, protect_rare_categories
 from core.synthesizers import get_spec
 from core.workspace import DatasetInfo, Workspace
@@ -85,7 +87,7 @@ def protect(train, metadata_dict, protections):
             series = series.astype(object)
         train[column] = series.mask(series.isin(set(values)), replacement)
         known = columns[column].get("range_values")
-        if known is not None:  # SDV refuses values outside the categories it was given
+        if known is not None and replacement not in known:  # metadata.json has it already
             columns[column]["range_values"] = [v for v in known if v not in values] + [
                 replacement
             ]
@@ -214,7 +216,8 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
         ``README.txt``; never a model file.
 
     Raises:
-        StudioError: the run did not finish, lacks its scores or metadata, or the rare
+        StudioError: the run did not finish, lacks its scores or metadata, used a
+            differentially private synthesizer (its noise cannot be replayed), or the rare
             categories it grouped cannot be found again under ``settings`` (one line).
     """
     settings = settings or get_settings()
@@ -229,9 +232,22 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
             f"Run #{run.id} has no recorded holdout split or metadata; rerun it to bundle it."
         )
     spec = get_spec(run.synthesizer)
+    if spec.differentially_private:
+        # Its noise comes from an unseedable secure generator (core.dp), so no refit repeats it.
+        raise StudioError(
+            f"Run #{run.id} used {spec.label}, whose private noise cannot be replayed, so a "
+            "bundle cannot reproduce it; export its rows instead."
+        )
     split = run.scores["holdout"]
     versions = run.versions or {}
-    protections = _protections(workspace, dataset, run.scores, settings)
+    sample = split.get("training_sample") or {}
+    if sample and sample["rows"] < sample["of_rows"]:
+        raise StudioError(
+            f"Run #{run.id} fitted on a stratified sample of its training rows; a bundle "
+            "reproduces runs that fit on every training row."
+        )
+    protections, rare_values = _protections(workspace, dataset, run.scores, settings)
+    batch_rows = int(split.get("sample_batch_rows") or settings.sample_batch_rows)
     redrawn = protections["pii_values_redrawn"]
     parameters = {**run.params, **spec.fixed_kwargs}
     locales = dataset.metadata.get("locales")
@@ -250,7 +266,7 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
         "fixed_parameters": dict(spec.fixed_kwargs),
         "seed": run.seed,
         "rows": run.n_rows,
-        "sample_batch_rows": settings.sample_batch_rows,
+        "sample_batch_rows": batch_rows,
         "holdout": {
             "train_rows": split["train_rows"],
             "holdout_rows": split["holdout_rows"],
@@ -273,12 +289,12 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
         sdv=versions.get("sdv", "?"),
         train_rows=split["train_rows"],
         split_seed=split.get("seed"),
-        batch=settings.sample_batch_rows,
+        batch=batch_rows,
         neural_note=NEURAL_NOTE.format(label=spec.label) if spec.needs_torch else "",
         pii_note=PII_NOTE.format(count=redrawn) if redrawn else "",
     )
     members = {
-        "metadata.json": _json(dataset.metadata["sdv"]),
+        "metadata.json": _json(_fitted_metadata(dataset.metadata["sdv"], protections, rare_values)),
         "run.json": _json(run_json),
         "report.json": _json(run.scores),
         "reproduce.py": REPRODUCE_PY,
@@ -294,9 +310,31 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
     return buffer.getvalue()
 
 
+def _fitted_metadata(
+    sdv_meta: dict[str, Any], protections: dict[str, Any], rare_values: dict[str, list[Any]]
+) -> dict[str, Any]:
+    """The metadata the run was fitted with: no rare category, no bound beyond the clip.
+
+    As :func:`core.pipeline.protect_training` changes it, so it names none of the values the
+    protections hide.
+    """
+    fitted = copy.deepcopy(sdv_meta)
+    columns = fitted["tables"][TABLE]["columns"]
+    for column, values in rare_values.items():
+        known = columns[column].get("range_values")
+        if known is not None:
+            columns[column]["range_values"] = [v for v in known if v not in values] + [
+                protections["replacement"]
+            ]
+    for column, (low, high) in protections["clip"].items():
+        if "range_min" in columns[column]:
+            columns[column]["range_min"], columns[column]["range_max"] = float(low), float(high)
+    return fitted
+
+
 def _protections(
     workspace: Workspace, dataset: DatasetInfo, scores: dict[str, Any], settings: Settings
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     """What the pipeline changed in the training rows, precisely enough to redo it.
 
     The run records clip bounds, but of the rare categories only how many it grouped per
@@ -306,8 +344,8 @@ def _protections(
     """
     recorded = scores.get("protections") or {}
     counts: dict[str, int] = recorded.get("rare_categories_grouped") or {}
+    found: dict[str, list[Any]] = {}
     if counts:
-        found: dict[str, list[Any]] = {}
         if settings.rare_min_count > 0:
             split = scores["holdout"]
             train = workspace.read_real(dataset.id)
@@ -322,13 +360,14 @@ def _protections(
                 f"setting (now {settings.rare_min_count}) or the data changed since; rerun it "
                 "to bundle it."
             )
-    return {
+    protections = {
         "replacement": RARE_REPLACEMENT,
         "rare_min_count": settings.rare_min_count if counts else None,
         "rare_categories_grouped": counts,
         "clip": recorded.get("clipped") or {},
         "pii_values_redrawn": int(recorded.get("pii_values_redrawn") or 0),
     }
+    return protections, {column: found.get(column, []) for column in counts}
 
 
 def _json(value: Any) -> str:

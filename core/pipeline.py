@@ -37,6 +37,7 @@ from core.protect import (
     replace_real_pii,
 )
 from core.synthesizers import fit_synthesizer, get_spec, resolve_params, sample_rows
+from core.training_sample import category_columns, training_sample
 from core.workspace import DatasetInfo, RunInfo, Workspace
 
 _VERSIONED = ("sdv", "sdmetrics", "rdt", "copulas", "ctgan", "pandas", "numpy", "torch")
@@ -105,6 +106,11 @@ def protect_training(
         data, clipped = clip_extremes(data, sdtypes=sdtypes, lower_q=low, upper_q=high)
         if clipped:
             report["clipped"] = {c: [float(a), float(b)] for c, (a, b) in clipped.items()}
+            metadata = copy.deepcopy(metadata)
+            columns = metadata["sdv"]["tables"][TABLE]["columns"]
+            for column, (a, b) in clipped.items():
+                if "range_min" in columns[column]:  # SDV's bounds would keep the real extremes
+                    columns[column]["range_min"], columns[column]["range_max"] = float(a), float(b)
     return Protected(data=data, metadata=metadata, report=report)
 
 
@@ -180,11 +186,18 @@ def synthesize(
             if protect
             else Protected(split.train, metadata, {})
         )
+        # Big tables fit on a stratified sample; scores still compare against every train row.
+        fit_rows = training_sample(
+            fit.data,
+            max_rows=settings.train_max_rows,
+            strata=category_columns(fit.metadata),
+            seed=settings.seed,
+        )
         started = time.perf_counter()
         synth = fit_synthesizer(
             key=key,
             metadata=to_sdv(fit.metadata),
-            data=fit.data,
+            data=fit_rows.data,
             params=values,
             locales=metadata.get("locales"),
             progress=progress,
@@ -217,7 +230,13 @@ def synthesize(
         )
         evaluation = dataclasses.replace(
             evaluation,
-            split={"share": split.share, "seed": split.seed, "note": split.note},
+            split={
+                "share": split.share,
+                "seed": split.seed,
+                "note": split.note,
+                "training_sample": fit_rows.to_dict(),
+                "sample_batch_rows": settings.sample_batch_rows,
+            },
             protections=fit.report,
         )
         model_path = save_model(synth, workspace.models_dir / f"run_{run_id}.pkl")

@@ -131,6 +131,9 @@ def test_bundle_holds_the_expected_files_and_no_model(workspace, with_holdout):
     # The rare values are what grouping hides: the script finds them again, the zip lacks them.
     assert not any(b"Nuuk" in body or b"Hilo" in body for body in members.values())
     metadata = json.loads(members["metadata.json"])
+    amount = metadata["tables"]["data"]["columns"]["amount"]
+    assert amount["range_max"] == pytest.approx(protections["clip"]["amount"][1])
+    assert amount["range_max"] < 9_999.99  # the clipped extreme is not named either
     assert set(metadata["tables"]["data"]["columns"]) == {"amount", "age", "city", "plan", "joined"}
     assert json.loads(members["report.json"])["quality_score"] == pytest.approx(
         with_holdout.scores["quality_score"]

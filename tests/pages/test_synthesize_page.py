@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.config import get_settings
 from core.synthesizers import REGISTRY
+from core.training_sample import plan_fit
 from core.workspace import DatasetInfo, Workspace
 
 PAGE = "app_pages/3_synthesize.py"
@@ -138,3 +139,32 @@ def test_invalid_parameter_shows_one_line_error_and_records_nothing(
     assert not at.success
     assert workspace.list_runs() == []
     assert at.session_state["studio.state"].run_id is None
+
+
+def test_training_sample_and_fit_estimate_are_shown_before_the_run(
+    studio: Callable[..., AppTest],
+    workspace: Workspace,
+    tips: DatasetInfo,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Setup: cap the fit below tips' 195 training rows
+    monkeypatch.setenv("SYNTH_STUDIO_TRAIN_MAX_ROWS", "100")
+    at = studio(dataset_id=tips.id).switch_page(PAGE)
+
+    # Run
+    at.run()
+    copula = [c.value for c in at.caption]
+    at.selectbox(key="synthesize.synthesizer").set_value("ctgan").run()
+    ctgan = [c.value for c in at.caption]
+
+    # Assert
+    assert not at.exception
+    shape = {"dataset_rows": tips.n_rows, "columns": tips.n_columns}
+    expected = plan_fit(REGISTRY["gaussian_copula"], epochs=None, **shape)
+    assert expected.text in copula
+    assert expected.text.startswith(
+        "Fits on a stratified sample of 100 of 195 training rows; estimated fit ~"
+    )
+    epochs = next(p.default for p in REGISTRY["ctgan"].params if p.name == "epochs")
+    assert plan_fit(REGISTRY["ctgan"], epochs=epochs, **shape).text in ctgan
+    assert workspace.list_runs() == []  # shown before anything starts

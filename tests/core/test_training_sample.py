@@ -1,0 +1,190 @@
+"""The stratified training sample, the fit estimate, and the pipeline fitting on the sample."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.config import Settings, get_settings
+from core.demo import load_demo
+from core.errors import InvalidParameterError
+from core.evaluation import split_real
+from core.pipeline import synthesize
+from core.synthesizers import REGISTRY
+from core.training_sample import (
+    default_strata,
+    estimate_fit,
+    plan_fit,
+    planned_training_rows,
+    training_sample,
+)
+from core.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def big() -> pd.DataFrame:
+    """20,000 rows: a skewed category with a 3-row value, a flag with missing values, numbers."""
+    rng = np.random.default_rng(0)
+    n = 20_000
+    plan = rng.choice(["basic", "plus", "pro"], n, p=[0.8, 0.15, 0.05]).astype(object)
+    plan[[5, 500, 5000]] = "legacy"
+    return pd.DataFrame(
+        {
+            "plan": plan,
+            "active": rng.choice([True, False, None], n, p=[0.6, 0.35, 0.05]),
+            "region": rng.choice([f"r{i}" for i in range(40)], n),
+            "amount": rng.gamma(2.0, 30.0, n),
+            "id": [f"u{i}" for i in range(n)],  # identifier: never a stratum
+        }
+    )
+
+
+def _shares(column: pd.Series) -> pd.Series:
+    return column.astype(str).value_counts(normalize=True)
+
+
+def test_sample_keeps_every_categorys_share_and_rare_ones(big: pd.DataFrame) -> None:
+    # Run
+    sample = training_sample(big, max_rows=2000, strata=None, seed=1)
+
+    # Assert
+    assert len(sample.data) == 2000 and sample.total_rows == 20_000 and sample.sampled
+    assert set(sample.strata) == {"plan", "active", "region"}
+    for column in sample.strata:
+        real, kept = _shares(big[column]), _shares(sample.data[column])
+        assert set(kept.index) == set(real.index)  # every value present, "legacy" included
+        gap = (real - kept.reindex(real.index, fill_value=0)).abs()
+        assert gap.drop("legacy", errors="ignore").max() < 0.01
+    assert 1 <= (sample.data["plan"] == "legacy").sum() <= 3
+    assert sample.data["id"].is_unique and sample.data["id"].isin(big["id"]).all()
+    assert "2,000 of 20,000 training rows" in sample.note
+
+
+def test_tiny_sample_still_has_every_category(big: pd.DataFrame) -> None:
+    # Run: 100 rows for 40 regions, 4 plans (one of 3 rows) and 3 flag values
+    sample = training_sample(big, max_rows=100, strata=None, seed=5)
+
+    # Assert
+    assert len(sample.data) == 100
+    for column in ("plan", "active", "region"):
+        assert set(sample.data[column].astype(str)) == set(big[column].astype(str))
+
+
+def test_sample_is_seeded(big: pd.DataFrame) -> None:
+    # Run
+    one = training_sample(big, max_rows=500, strata=["plan"], seed=1).data
+    again = training_sample(big, max_rows=500, strata=["plan"], seed=1).data
+    other = training_sample(big, max_rows=500, strata=["plan"], seed=2).data
+
+    # Assert
+    pd.testing.assert_frame_equal(one, again)
+    assert not one["id"].equals(other["id"])
+
+
+def test_small_table_is_used_whole(big: pd.DataFrame) -> None:
+    # Run
+    sample = training_sample(big.head(300), max_rows=300, strata=None, seed=1)
+
+    # Assert
+    assert not sample.sampled and sample.data is not None and len(sample.data) == 300
+    assert sample.note == "Fits on all 300 training rows."
+
+
+def test_bad_arguments_are_one_line(big: pd.DataFrame) -> None:
+    with pytest.raises(InvalidParameterError, match="Stratum column\\(s\\) nope are not"):
+        training_sample(big, max_rows=10, strata=["nope"], seed=1)
+    with pytest.raises(InvalidParameterError, match="at least 1"):
+        training_sample(big, max_rows=0, strata=None, seed=1)
+
+
+def test_default_strata_are_the_category_like_columns(big: pd.DataFrame) -> None:
+    assert default_strata(big) == ["plan", "active", "region"]
+
+
+@pytest.mark.parametrize("rows", [25, 244, 10_000])
+def test_planned_training_rows_match_the_real_split(rows: int) -> None:
+    # Setup
+    table = pd.DataFrame({"x": range(rows)})
+
+    # Run / Assert
+    assert planned_training_rows(rows) == len(split_real(table).train)
+
+
+def test_estimate_follows_the_documented_model() -> None:
+    # Setup: round constants make the formula visible
+    settings = dataclasses.replace(
+        get_settings(), fit_cost_copula=(1.0, 2.0, 3.0, 4.0), fit_cost_neural=(10.0, 1.0, 5.0, 2.0)
+    )
+    copula, ctgan = REGISTRY["gaussian_copula"], REGISTRY["ctgan"]
+
+    # Run
+    fast = estimate_fit(copula, rows=1000, columns=2, epochs=None, settings=settings)
+    slow = estimate_fit(ctgan, rows=1000, columns=2, epochs=3, settings=settings)
+
+    # Assert: 2,000 cells
+    assert (fast.seconds, fast.memory_mb) == (1 + 2 * 2, 3 + 4 * 2)
+    assert (slow.seconds, slow.memory_mb) == (10 + 1 * 2 * 3, 5 + 2 * 2)
+    assert "3 epochs" in slow.note and "epochs" not in fast.note
+
+
+def test_estimate_grows_with_rows_and_epochs() -> None:
+    # Setup
+    ctgan = REGISTRY["ctgan"]
+
+    # Run
+    small = estimate_fit(ctgan, rows=1000, columns=8, epochs=10)
+    more_rows = estimate_fit(ctgan, rows=10_000, columns=8, epochs=10)
+    more_epochs = estimate_fit(ctgan, rows=1000, columns=8, epochs=100)
+
+    # Assert
+    assert small.seconds < more_rows.seconds and small.seconds < more_epochs.seconds
+    assert small.memory_mb < more_rows.memory_mb and small.memory_mb == more_epochs.memory_mb
+    with pytest.raises(InvalidParameterError):
+        estimate_fit(ctgan, rows=0, columns=8, epochs=1)
+
+
+def test_plan_states_the_sample_and_the_estimate() -> None:
+    # Setup
+    settings = dataclasses.replace(get_settings(), train_max_rows=50_000)
+    spec = REGISTRY["gaussian_copula"]
+
+    # Run
+    plan = plan_fit(spec, dataset_rows=1_000_000, columns=10, epochs=None, settings=settings)
+    whole = plan_fit(spec, dataset_rows=1000, columns=10, epochs=None, settings=settings)
+
+    # Assert
+    assert (plan.train_rows, plan.fit_rows) == (800_000, 50_000)
+    assert plan.text.startswith(
+        "Fits on a stratified sample of 50,000 of 800,000 training rows; estimated fit ~"
+    )
+    assert f"~{plan.estimate.memory_mb:,.0f} MB." in plan.text
+    assert whole.text.startswith("Fits on all 800 training rows; estimated fit ~")
+
+
+def test_pipeline_fits_on_the_sample_and_records_it(workspace: Workspace) -> None:
+    # Setup: tips has 195 training rows; cap the fit at 100
+    dataset = load_demo(workspace, "tips")
+    settings: Settings = dataclasses.replace(get_settings(), train_max_rows=100)
+
+    # Run
+    result = synthesize(
+        workspace,
+        dataset_id=dataset.id,
+        key="gaussian_copula",
+        rows=80,
+        seed=3,
+        settings=settings,
+    )
+
+    # Assert
+    holdout = workspace.get_run(result.run.id).scores["holdout"]
+    sample = holdout["training_sample"]
+    assert (sample["rows"], sample["of_rows"]) == (100, 195)
+    assert {"sex", "smoker", "day", "time"} <= set(sample["strata"])
+    assert sample["note"].startswith("Fits on a stratified sample of 100 of 195 training rows")
+    assert holdout["train_rows"] == 195  # fidelity is still scored against every training row
+    assert len(result.synthetic) == 80
+    assert 0.0 <= result.quality.overall.value <= 1.0
