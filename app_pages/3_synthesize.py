@@ -58,6 +58,10 @@ with st.form("synthesize.form"):
     go = st.form_submit_button(f"Generate from {dataset.name}", type="primary")
 
 if go:
+    # Any click reruns the page, which ends this script at its next progress update; the
+    # pipeline then stops the fit, marks the run failed and keeps none of it.
+    st.button("Stop", icon=":material/stop_circle:", key="synthesize.stop")
+    state.generating = f"{spec.label} run on {dataset.name}"
     progress = StreamlitProgress()
     try:
         result = synthesize(
@@ -70,9 +74,11 @@ if go:
             progress=progress,
         )
     except StudioError as err:
+        state.generating = None
         progress.done("Stopped.")
         st.error(str(err))
     else:
+        state.generating = None
         state.run_id = result.run.id
         progress.done(f"Done: {len(result.synthetic):,} rows.")
         run = result.run
@@ -81,6 +87,10 @@ if go:
             f"{run.fit_seconds + run.sample_seconds:.1f} s; "
             f"quality {result.quality.overall.value:.1%}."
         )
+
+elif state.generating:
+    st.warning(f"Stopped: the {state.generating} was marked failed; nothing of it was kept.")
+    state.generating = None
 
 if state.run_id is not None:
     st.page_link(

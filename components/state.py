@@ -21,6 +21,9 @@ class StudioState:
     run_id: int | None = None
     flash: str | None = None  # a message to show once after a rerun
     bakeoff: Any = None  # the last bake-off's summary (core.bakeoff.BakeoffResult), no data
+    # The run under way ("CTGAN on tips"), cleared when it ends; still set on the next rerun
+    # means a click (Stop, or any other) interrupted it.
+    generating: str | None = None
 
     def drop_missing(self, workspace: Workspace) -> None:
         """Forget ids whose dataset or run was deleted (in this or another session)."""

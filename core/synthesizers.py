@@ -5,6 +5,7 @@ Adding a synthesizer is one entry in ``REGISTRY`` plus one line in the parametri
 
 from __future__ import annotations
 
+import ctypes
 import inspect
 import threading
 import time
@@ -295,11 +296,17 @@ def fit_synthesizer(
     worker = threading.Thread(target=work, name=f"fit-{key}", daemon=True)
     started = time.perf_counter()
     worker.start()
-    progress("fit", 0, total)
-    while worker.is_alive():
-        worker.join(poll_seconds)
-        done = epochs_done(synth) if total else time.perf_counter() - started
-        progress("fit", done, total)
+    try:
+        progress("fit", 0, total)
+        while worker.is_alive():
+            worker.join(poll_seconds)
+            done = epochs_done(synth) if total else time.perf_counter() - started
+            progress("fit", done, total)
+    except BaseException:
+        # The caller stopped (Stop or another click reran the page, Ctrl-C, a cancel raised by
+        # the progress callback): end the fit too, instead of leaving it to burn the CPU.
+        stop_thread(worker)
+        raise
     if "error" in outcome:
         err = outcome["error"]
         if isinstance(err, StudioError):
@@ -308,6 +315,23 @@ def fit_synthesizer(
         raise StudioError(f"{spec.label} could not fit this table: {first}") from err
     progress("fit", total or 1, total or 1)
     return synth
+
+
+class FitStopped(BaseException):
+    """Raised inside a fit's worker thread to end it; never reaches a caller."""
+
+
+def stop_thread(worker: threading.Thread) -> None:
+    """Make ``worker`` raise :class:`FitStopped` at its next Python instruction.
+
+    A fit has no cancel hook of its own, but its training loop runs Python between batches
+    (and between columns for the copulas), so the exception lands within one batch step. A
+    BaseException, so no ``except Exception`` inside the libraries swallows it.
+    """
+    if worker.ident is not None and worker.is_alive():
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(worker.ident), ctypes.py_object(FitStopped)
+        )
 
 
 def epochs_done(synth: BaseSingleTableSynthesizer) -> int:

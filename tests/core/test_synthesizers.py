@@ -1,3 +1,6 @@
+import threading
+import time
+
 import pytest
 
 from core.errors import InvalidParameterError, UnknownSynthesizerError
@@ -106,3 +109,40 @@ def test_rows_must_be_positive(small):
     synth = fit_synthesizer(key="gaussian_copula", metadata=metadata, data=df)
     with pytest.raises(InvalidParameterError):
         sample_rows(synth, rows=0, seed=1)
+
+
+class _Stop(BaseException):
+    """What a rerun or Ctrl-C raises in the caller's thread, from inside a progress callback."""
+
+
+@pytest.mark.parametrize("key", ["ctgan", "tvae"])
+def test_a_caller_that_stops_mid_fit_ends_the_fit_too(small, key):
+    # Setup: far more epochs than can run; the callback stops the caller after the first one
+    df, metadata = small
+
+    def progress(stage: str, done: float, total: float | None) -> None:
+        if stage == "fit" and done >= 1:
+            raise _Stop
+
+    # Run
+    started = time.perf_counter()
+    with pytest.raises(_Stop):
+        fit_synthesizer(
+            key=key,
+            metadata=metadata,
+            data=df,
+            params={"epochs": 5000, "batch_size": 100},
+            progress=progress,
+            poll_seconds=0.05,
+        )
+
+    # Assert: the worker thread is gone within moments, not after 5,000 epochs
+    deadline = time.perf_counter() + 30
+    while _fit_threads(key) and time.perf_counter() < deadline:
+        time.sleep(0.05)
+    assert not _fit_threads(key)
+    assert time.perf_counter() - started < 30
+
+
+def _fit_threads(key: str) -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == f"fit-{key}"]

@@ -226,3 +226,40 @@ def test_save_detected_metadata_unchanged(
     # Assert (no waiting: the save has already answered one way or the other)
     assert main.get_by_text("Metadata saved.").is_visible()
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+
+
+def test_stop_ends_a_run_and_the_studio_goes_on(
+    page: Page, app_url: str, tmp_path: Path, screenshot
+) -> None:
+    # Setup: a CTGAN run of far more epochs than the test waits for
+    upload = tmp_path / "stoppable.csv"
+    _write_upload(upload)
+    main = _main(page)
+    _upload(page, app_url, upload, screenshot)
+    _go_to(page, "Synthesize")
+    main.get_by_role("combobox", name="Synthesizer").click()
+    page.get_by_role("option", name="CTGAN", exact=True).click()
+    epochs = main.get_by_role("spinbutton", name="Epochs", exact=True)
+    epochs.fill("5000")
+    epochs.press("Tab")
+    expect(epochs).to_have_value("5000")
+    main.get_by_role("button", name=re.compile(r"^Generate from ")).click()
+    fitting = main.get_by_text(re.compile(r"Fitting: [1-9][\d,]* of 5,000 epochs"))
+    expect(fitting).to_be_visible(timeout=FIT_TIMEOUT_MS)
+
+    # Run
+    main.get_by_role("button", name=re.compile(r"Stop$")).click()
+
+    # Assert: told once, nothing kept, and the page works on: a copula run finishes next
+    stopped = re.compile(r"^Stopped: the CTGAN run on \S+ was marked failed; nothing of it")
+    expect(main.get_by_text(stopped)).to_be_visible(timeout=UI_TIMEOUT_MS)
+    expect(fitting).to_have_count(0)
+    _assert_no_errors(page)
+    screenshot("stopped")
+    main.get_by_role("combobox", name="Synthesizer").click()
+    page.get_by_role("option", name="Gaussian copula", exact=True).click()
+    main.get_by_role("button", name=re.compile(r"^Generate from ")).click()
+    expect(main.get_by_text(re.compile(r"^Run #\d+: \d[\d,]* rows in "))).to_be_visible(
+        timeout=FIT_TIMEOUT_MS
+    )
+    _assert_no_errors(page)

@@ -100,6 +100,8 @@ def test_generate_records_a_finished_run(
     assert success.value.startswith(f"Run #{run.id}: 200 rows in ")
     assert "quality" in success.value
     assert at.session_state["studio.state"].run_id == run.id
+    assert at.session_state["studio.state"].generating is None  # ended, not interrupted
+    assert at.button(key="synthesize.stop").label == "Stop"  # offered while it ran
     assert at.get("progress")[0].proto.text == "Done: 200 rows."
     assert [link.proto.label for link in at.page_link] == ["Next: compare real and synthetic"]
 
@@ -139,6 +141,26 @@ def test_invalid_parameter_shows_one_line_error_and_records_nothing(
     assert not at.success
     assert workspace.list_runs() == []
     assert at.session_state["studio.state"].run_id is None
+    assert at.session_state["studio.state"].generating is None
+
+
+def test_a_run_interrupted_by_a_click_is_reported_once(
+    studio: Callable[..., AppTest], tips: DatasetInfo
+) -> None:
+    # Setup: what a run left when Stop (or any click) reran the page under it
+    at = studio(dataset_id=tips.id).switch_page(PAGE)
+    at.session_state["studio.state"].generating = "CTGAN run on tips"
+
+    # Run
+    at.run()
+    shown = [w.value for w in at.warning]
+    at.run()
+
+    # Assert
+    assert not at.exception
+    assert shown == ["Stopped: the CTGAN run on tips was marked failed; nothing of it was kept."]
+    assert not at.warning  # said once
+    assert "synthesize.stop" not in [b.key for b in at.button]  # no Stop without a run
 
 
 def test_training_sample_and_fit_estimate_are_shown_before_the_run(
