@@ -9,6 +9,7 @@ import streamlit as st
 from components import compare
 from core.errors import StudioError
 from core.report import read_score
+from core.training_sample import fitted_sample_note
 
 
 def _pct(value: float | None) -> str:
@@ -44,6 +45,8 @@ def score_metrics(scores: dict[str, Any]) -> None:
         notes.append(f"empty columns skipped: {', '.join(scores['skipped_columns'])}")
     if notes:
         st.caption("; ".join(notes).capitalize() + ".")
+    if sampled := fitted_sample_note(scores.get("holdout") or {}):
+        st.caption(sampled)
 
 
 def coverage_panel(scores: dict[str, Any]) -> None:

@@ -24,6 +24,7 @@ from core.progress import Progress, no_progress
 from core.projection import compute_projection, plot_correlation_difference, plot_projection
 from core.release import release_status
 from core.report import render_report
+from core.training_sample import fitted_sample_note
 from core.utility import UtilityResult, compute_utility
 
 # Scores the report shows, in order; counts and sample sizes go into its readings instead.
@@ -276,9 +277,11 @@ def build_report(
     holdout = evaluation_scores.get("holdout") or {}
     if holdout.get("holdout_rows"):
         readings.append(
-            f"Fitted on {holdout['train_rows']:,} real rows; {holdout['holdout_rows']:,} more "
+            f"Trained on {holdout['train_rows']:,} real rows; {holdout['holdout_rows']:,} more "
             "were kept aside and never shown to the synthesizer."
         )
+    if sampled := fitted_sample_note(holdout):
+        readings.append(sampled)
     sample = evaluation_scores.get("sample_rows")
     if sample:
         readings.append(f"Fidelity scores use up to {sample:,} rows of each table.")

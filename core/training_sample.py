@@ -107,6 +107,23 @@ def training_sample(
     return TrainingSample(data, total, tuple(columns), seed, note)
 
 
+def fitted_sample_note(split: dict[str, Any]) -> str | None:
+    """After a run: the sentence saying it fitted on a sample of its training rows, or None.
+
+    ``split`` is the run's recorded ``holdout`` block, where the pipeline keeps the sample's
+    :meth:`TrainingSample.to_dict`. Runs that fitted on every training row get None.
+    """
+    sample = split.get("training_sample") or {}
+    if not sample or sample["rows"] >= sample["of_rows"]:
+        return None
+    strata = sample.get("strata") or []
+    how = f"stratified on {', '.join(strata)}" if strata else "drawn at random"
+    return (
+        f"Fitted on a sample of {sample['rows']:,} of its {sample['of_rows']:,} training rows "
+        f"({how}, seed {sample['seed']}); the scores compare with all the training rows."
+    )
+
+
 def category_columns(metadata: dict[str, Any]) -> list[str]:
     """The categorical and boolean columns of studio metadata: the strata of a training sample."""
     columns = metadata["sdv"]["tables"][TABLE]["columns"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 
 import numpy as np
 import pandas as pd
@@ -11,12 +12,13 @@ import pytest
 from core.config import Settings, get_settings
 from core.demo import load_demo
 from core.errors import InvalidParameterError
-from core.evaluation import split_real
+from core.evaluation import build_report, split_real
 from core.pipeline import synthesize
 from core.synthesizers import REGISTRY
 from core.training_sample import (
     default_strata,
     estimate_fit,
+    fitted_sample_note,
     plan_fit,
     planned_training_rows,
     training_sample,
@@ -188,3 +190,29 @@ def test_pipeline_fits_on_the_sample_and_records_it(workspace: Workspace) -> Non
     assert holdout["train_rows"] == 195  # fidelity is still scored against every training row
     assert len(result.synthetic) == 80
     assert 0.0 <= result.quality.overall.value <= 1.0
+    # After the run, the Compare page and the report say so
+    note = fitted_sample_note(holdout)
+    assert note is not None
+    assert note.startswith("Fitted on a sample of 100 of its 195 training rows (stratified on ")
+    report = build_report(
+        title="t",
+        dataset_summary={},
+        synthesizer="gaussian_copula",
+        params={},
+        evaluation_scores=result.run.scores,
+        figures={},
+    )
+    assert html.escape(note) in report
+
+
+def test_a_run_on_every_training_row_states_no_sample() -> None:
+    # Setup
+    whole = {"training_sample": {"rows": 195, "of_rows": 195, "strata": [], "seed": 0}}
+
+    # Run / Assert: nothing to say, also for runs recorded before samples were
+    assert fitted_sample_note(whole) is None
+    assert fitted_sample_note({}) is None
+    random = {"training_sample": {"rows": 10, "of_rows": 50, "strata": [], "seed": 4}}
+    assert fitted_sample_note(random).startswith(
+        "Fitted on a sample of 10 of its 50 training rows (drawn at random, seed 4)"
+    )

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.pipeline import synthesize
+from core.training_sample import fitted_sample_note
 from core.workspace import DatasetInfo, RunInfo, Workspace
 
 PAGE = "app_pages/4_compare.py"
@@ -144,3 +147,24 @@ def test_report_download_is_offered(
     at.run()
     assert not at.exception
     assert at.get("download_button")[0].proto.label == "Download the HTML report"
+
+
+def test_a_run_fitted_on_a_training_sample_says_so(
+    studio: Callable[..., AppTest],
+    workspace: Workspace,
+    tips: DatasetInfo,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Setup: tips has 195 training rows; fit on 100 of them
+    monkeypatch.setenv("SYNTH_STUDIO_TRAIN_MAX_ROWS", "100")
+    run = synthesize(workspace, dataset_id=tips.id, key="gaussian_copula", rows=60, seed=2).run
+    at = studio(dataset_id=tips.id, run_id=run.id).switch_page(PAGE)
+
+    # Run
+    at.run()
+
+    # Assert
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert fitted_sample_note(run.scores["holdout"]) in captions
+    assert any(c.startswith("Fitted on a sample of 100 of its 195 training rows") for c in captions)
