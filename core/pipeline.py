@@ -15,7 +15,7 @@ import pandas as pd
 from sdv.single_table.base import BaseSingleTableSynthesizer
 
 from core.config import Settings, get_settings
-from core.errors import InvalidParameterError, StudioError
+from core.errors import InvalidParameterError
 from core.evaluate import QualityResult
 from core.evaluation import (
     Evaluation,
@@ -180,7 +180,7 @@ def synthesize(
         n_rows=rows,
         versions=library_versions(),
     )
-    try:
+    with workspace.recording_failure(run_id):
         fit = (
             protect_training(split.train, metadata, settings)
             if protect
@@ -248,14 +248,4 @@ def synthesize(
             scores=evaluation.to_dict(),
             model_path=model_path,
         )
-    except StudioError as err:
-        workspace.fail_run(run_id, str(err))
-        raise
-    except Exception as err:
-        message = " ".join(str(err).split())[:300] or type(err).__name__
-        workspace.fail_run(run_id, message)
-        raise StudioError(f"The run failed: {message}") from err
-    except BaseException:  # the page was left or rerun mid-fit, or Ctrl-C in the CLI
-        workspace.fail_run(run_id, "interrupted before it finished")
-        raise
     return RunResult(run=run, synthetic=synthetic, evaluation=evaluation)

@@ -305,17 +305,7 @@ def sample_to_workspace(
             del batch
             progress("sample", done, rows)
 
-    try:
+    with workspace.recording_failure(run_id):
         return workspace.finish_run_batches(
             run_id, batches=tables(), fit_seconds=fit_seconds, model_path=model_path
         )
-    except StudioError as err:
-        workspace.fail_run(run_id, str(err))
-        raise
-    except Exception as err:
-        message = " ".join(str(err).split())[:300] or type(err).__name__
-        workspace.fail_run(run_id, message)
-        raise StudioError(f"The run failed: {message}") from err
-    except BaseException:
-        workspace.fail_run(run_id, "interrupted before it finished")
-        raise

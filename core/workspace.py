@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from core.errors import EmptyTableError, NotFoundError, WorkspaceError
+from core.errors import EmptyTableError, NotFoundError, StudioError, WorkspaceError
 
 SCHEMA_VERSION = 3
 
@@ -447,6 +447,26 @@ class Workspace:
                 "UPDATE runs SET override_json = ? WHERE id = ?", [json.dumps(record), run_id]
             )
         return self.get_run(run_id)
+
+    @contextmanager
+    def recording_failure(self, run_id: int) -> Iterator[None]:
+        """Mark ``run_id`` failed if the block raises; re-raise as one line.
+
+        A :class:`StudioError` keeps its message; any other error becomes a StudioError naming
+        it; an interruption (a page rerun, Ctrl-C) is recorded and propagates unchanged.
+        """
+        try:
+            yield
+        except StudioError as err:
+            self.fail_run(run_id, str(err))
+            raise
+        except Exception as err:
+            message = " ".join(str(err).split())[:300] or type(err).__name__
+            self.fail_run(run_id, message)
+            raise StudioError(f"The run failed: {message}") from err
+        except BaseException:  # the page was left or rerun mid-run, or Ctrl-C in the CLI
+            self.fail_run(run_id, "interrupted before it finished")
+            raise
 
     def fail_run(self, run_id: int, error: str) -> None:
         with self.cursor() as cur:
