@@ -39,6 +39,7 @@ from faker import Faker
 from sdv.metadata import Metadata
 
 from core.errors import StudioError
+from core.protect import FAKER_METHODS
 
 # Bins per numeric column, from sqrt(rows) / 2 within these limits: more bins keep finer shapes
 # but spread each count's noise thinner, so small tables want few (tips, 244 rows, quality at
@@ -57,19 +58,10 @@ _MODELLED = {
     "boolean": "category",
     "ordinal": "category",
 }
-# Faker method per personal-data sdtype (as core.protect redraws them); "pystr" otherwise.
+# Faker method per personal-data sdtype: core.protect's, plus the place types SDV may give a
+# column that the studio does not treat as personal; "pystr" otherwise.
 _FAKER_METHODS = {
-    "email": "email",
-    "phone_number": "phone_number",
-    "name": "name",
-    "first_name": "first_name",
-    "last_name": "last_name",
-    "address": "address",
-    "ssn": "ssn",
-    "credit_card_number": "credit_card_number",
-    "iban": "iban",
-    "ipv4_address": "ipv4",
-    "ipv6_address": "ipv6",
+    **FAKER_METHODS,
     "city": "city",
     "country": "country",
     "country_code": "country_code",

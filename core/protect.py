@@ -249,7 +249,7 @@ def replace_real_pii(
         clash = synthetic[column].astype(str).isin(known) & synthetic[column].notna()
         if not clash.any():
             continue
-        draw = getattr(fake, _FAKER_METHODS.get(sdtypes.get(column, ""), "pystr"))
+        draw = getattr(fake, FAKER_METHODS.get(sdtypes.get(column, ""), "pystr"))
         values = out[column].astype(object).copy()
         for index in values.index[clash]:
             candidate = str(draw())
@@ -262,7 +262,7 @@ def replace_real_pii(
 
 
 # Faker methods that make a fresh value of each personal sdtype.
-_FAKER_METHODS = {
+FAKER_METHODS = {
     "email": "email",
     "phone_number": "phone_number",
     "name": "name",

@@ -4,25 +4,13 @@ shards sampled in-process, give the same extract; bad combinations stop with one
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from core.demo import DEMOS
-from tests.conftest import ROOT
-
-
-def _cli(*args: object) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+from tests.conftest import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +21,7 @@ def tips_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _synthesize(tips_csv: Path, out: Path, report: Path, *engine: object):
-    return _cli(
+    return run_cli(
         "synthesize",
         tips_csv,
         "--synthesizer",
@@ -101,7 +89,7 @@ def test_bad_sharding_options_stop_with_one_line(
     args = ["--output", tmp_path / "out.parquet", *extra]
 
     # Run
-    done = _cli("synthesize", tips_csv, "--synthesizer", "gaussian_copula", "--rows", 10, *args)
+    done = run_cli("synthesize", tips_csv, "--synthesizer", "gaussian_copula", "--rows", 10, *args)
 
     # Assert
     assert done.returncode == 1
