@@ -4,12 +4,14 @@ import streamlit as st
 
 from components.release_panel import override_form, release_panel
 from components.state import get_state
-from components.workspace import get_workspace, synthetic_table
+from components.workspace import get_workspace
+from core.config import get_settings
 from core.export import EXPORT_FORMATS, export_bytes
 from core.release import release_status
 
 state = get_state()
 workspace = get_workspace()
+settings = get_settings()
 
 st.title("Export")
 if state.run_id is None:
@@ -21,9 +23,10 @@ if state.run_id is None:
 
 run = workspace.get_run(state.run_id)
 dataset = workspace.get_dataset(run.dataset_id)
-synthetic = synthetic_table(str(workspace.path), run.id)
-st.caption(f"Run #{run.id} on **{dataset.name}**: {len(synthetic):,} rows × {synthetic.shape[1]}.")
-st.dataframe(synthetic.head(20), hide_index=True)
+# Only the first rows are read on a rerun; the whole table only when a download is asked for.
+preview = workspace.read_synthetic(run.id, limit=settings.preview_rows)
+st.caption(f"Run #{run.id} on **{dataset.name}**: {run.n_rows:,} rows × {preview.shape[1]}.")
+st.dataframe(preview, hide_index=True)
 
 st.subheader("Release checks")
 status = release_status(run.scores, run.override)
@@ -49,7 +52,7 @@ key = st.radio(
 fmt = EXPORT_FORMATS[key]
 st.download_button(
     f"Download {fmt.label}",
-    data=lambda: export_bytes(synthetic, key),
+    data=lambda: export_bytes(workspace.read_synthetic(run.id), key),
     file_name=f"{dataset.name}_synthetic_run{run.id}{fmt.extension}",
     mime=fmt.mime,
     type="primary",
