@@ -6,6 +6,7 @@ for Excel, the pandas reader) that reads it. Nothing a user uploads is ever unpi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -40,6 +41,8 @@ class FormatSpec:
     # from the file's first bytes, never text from the file. None when ``frame_reader`` is used.
     sql: Callable[[bytes], str] | None = None
     frame_reader: Callable[[Path, Settings], pd.DataFrame] | None = None
+    # A slower, more forgiving reader, tried when ``sql`` refuses the file.
+    fallback_sql: Callable[[bytes], str] | None = None
 
 
 _SAMPLE_BYTES = 1 << 16
@@ -48,25 +51,24 @@ _DECIMAL_COMMA = re.compile(r"(^|[;\t|])-?[0-9]+,[0-9]+($|[;\t|\r\n])", re.MULTI
 _DELIMITERS = (",", ";", "\t", "|")
 
 
-def _csv_sql(sample: bytes, delim: str | None = None) -> str:
+def _csv_sql(sample: bytes, delim: str | None = None, *, forgiving: bool = False) -> str:
     """read_csv with options for what the sample shows: delimiter, encoding, decimal commas.
 
     The first line is always the header: analysts' files have one, and DuckDB's sniffer reads a
     header whose names parse as their columns' values (years over numbers) as a data row. The
     delimiter is chosen here from the header line too (see :func:`_pick_delimiter`), because the
-    sniffer takes a ``;`` inside the text of a one-column file for one. Short rows are padded
-    with missing values rather than refused or, worse, skipped; DuckDB pads correctly next to
-    quoted newlines only in its single-threaded reader.
+    sniffer takes a ``;`` inside the text of a one-column file for one.
+
+    The strict reader (the default) is DuckDB's parallel one and refuses a row with too few
+    fields. ``forgiving`` pads such rows with missing values rather than refusing or, worse,
+    skipping them; DuckDB pads correctly next to quoted newlines only in its single-threaded
+    reader, so that one is used, for the files that need it.
     """
     # Only the double quote quotes (RFC 4180): the sniffer may take a leading ' for a quote and
     # strip it, e.g. from a formula-escaped export ('=1+2) uploaded again.
-    options = [
-        "header = true",
-        "null_padding = true",
-        "parallel = false",
-        "quote = '\"'",
-        "escape = '\"'",
-    ]
+    options = ["header = true", "quote = '\"'", "escape = '\"'"]
+    if forgiving:
+        options += ["null_padding = true", "parallel = false"]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         options.append("encoding = 'utf-16'")
         encoding = "utf-16"
@@ -187,8 +189,20 @@ def _check_zip(path: Path, settings: Settings) -> None:
 
 
 FORMATS: dict[str, FormatSpec] = {
-    "csv": FormatSpec("csv", "CSV", (".csv", ".csv.gz", ".txt"), _csv_sql),
-    "tsv": FormatSpec("tsv", "TSV", (".tsv", ".tab"), lambda sample: _csv_sql(sample, "\t")),
+    "csv": FormatSpec(
+        "csv",
+        "CSV",
+        (".csv", ".csv.gz", ".txt"),
+        _csv_sql,
+        fallback_sql=lambda sample: _csv_sql(sample, forgiving=True),
+    ),
+    "tsv": FormatSpec(
+        "tsv",
+        "TSV",
+        (".tsv", ".tab"),
+        lambda sample: _csv_sql(sample, "\t"),
+        fallback_sql=lambda sample: _csv_sql(sample, "\t", forgiving=True),
+    ),
     "parquet": FormatSpec(
         "parquet", "Parquet", (".parquet", ".pq"), lambda _: "SELECT * FROM read_parquet(?)"
     ),
@@ -292,12 +306,8 @@ def ingest_file(
             return workspace.add_dataset(
                 name=dataset_name, source=shown, fingerprint=fingerprint, frame=frame
             )
-        return workspace.add_dataset(
-            name=dataset_name,
-            source=shown,
-            fingerprint=fingerprint,
-            relation_sql=spec.sql(sample),
-            relation_params=[str(path)],
+        return _add_relation(
+            workspace, spec, sample, path, name=dataset_name, source=shown, fingerprint=fingerprint
         )
     except StudioError:
         raise
@@ -314,3 +324,34 @@ def ingest_file(
         raise UnreadableTableError(
             f"Could not read '{shown}' as {spec.label}: {type(err).__name__}"
         ) from err
+
+
+def _add_relation(
+    workspace: Workspace,
+    spec: FormatSpec,
+    sample: bytes,
+    path: Path,
+    *,
+    name: str,
+    source: str,
+    fingerprint: str,
+) -> DatasetInfo:
+    """Store the table DuckDB reads with ``spec.sql``, or with its fallback if that refuses it.
+
+    A refused read rolls its transaction back, so the fallback starts from an unchanged
+    workspace; when both refuse, the error is the fallback's (it says more about the file).
+    """
+    assert spec.sql is not None
+    store = functools.partial(
+        workspace.add_dataset,
+        name=name,
+        source=source,
+        fingerprint=fingerprint,
+        relation_params=[str(path)],
+    )
+    if spec.fallback_sql is None:
+        return store(relation_sql=spec.sql(sample))
+    try:
+        return store(relation_sql=spec.sql(sample))
+    except duckdb.Error:
+        return store(relation_sql=spec.fallback_sql(sample))
