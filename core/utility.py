@@ -276,10 +276,15 @@ def as_labels(series: pd.Series) -> pd.Series:
 
 def as_seconds(series: pd.Series) -> pd.Series:
     """Dates as float seconds since 1970 (UTC), NaN where missing or unparseable."""
-    with warnings.catch_warnings():
-        # Mixed formats make pandas warn that it parses element by element; that is intended.
-        warnings.simplefilter("ignore")
-        dates = pd.to_datetime(series, errors="coerce", utc=True)
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        dates = series.dt.tz_convert("UTC")
+    elif pd.api.types.is_datetime64_dtype(series):
+        dates = series.dt.tz_localize("UTC")  # naive dates read as UTC; no parsing pass
+    else:
+        with warnings.catch_warnings():
+            # Mixed formats make pandas warn that it parses element by element; intended.
+            warnings.simplefilter("ignore")
+            dates = pd.to_datetime(series, errors="coerce", utc=True)
     raw = dates.dt.tz_localize(None).to_numpy().astype("datetime64[ns]").view("int64")
     return pd.Series(raw.astype(float) / 1e9, index=series.index).where(dates.notna())
 
