@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export SYNTH_STUDIO_WORKSPACE ?= $(HOME)/.synth_studio/workspace.duckdb
 PORT ?= 8501
 
-.PHONY: run test lint format install install-dev clean
+.PHONY: run test bench lint format install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -32,6 +32,10 @@ test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
+
+## Studio vs pandas / SDV / SDMetrics, side by side: one table of ratios, JSON in benchmarks/results.
+bench: install-dev
+	$(BIN)/python -m benchmarks
 
 lint: install-dev
 	$(BIN)/ruff check .

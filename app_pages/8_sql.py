@@ -3,9 +3,9 @@
 import streamlit as st
 
 from components.state import get_state
-from components.workspace import get_workspace, real_table, synthetic_table
+from components.workspace import example_sql, get_workspace, real_table, synthetic_table
 from core.errors import StudioError
-from core.sql import MAX_ROWS, REL_DIFF_SUFFIX, TIMEOUT_SECONDS, example_query, run_parity
+from core.sql import MAX_ROWS, REL_DIFF_SUFFIX, TIMEOUT_SECONDS, run_parity
 
 state = get_state()
 workspace = get_workspace()
@@ -21,23 +21,25 @@ if state.run_id is None:
 run = workspace.get_run(state.run_id)
 dataset = workspace.get_dataset(run.dataset_id)
 path = str(workspace.path)
-real = real_table(path, dataset.id)
-synthetic = synthetic_table(path, run.id)
+# Counts come from the workspace's records: the tables themselves are read only for a query.
 st.caption(
     f"Run #{run.id} on **{dataset.name}**: one SELECT runs on the real table "
-    f"({len(real):,} rows) and on the synthetic one ({len(synthetic):,} rows); in both it is "
+    f"({dataset.n_rows:,} rows) and on the synthetic one ({run.n_rows:,} rows); in both it is "
     f"called `data`. Read-only, no files or network, the first {MAX_ROWS:,} rows of each "
     f"result, {TIMEOUT_SECONDS:g} s at most."
 )
 
 with st.form("sql.form"):
-    query = st.text_area("Query", value=example_query(real), height=180, key="sql.query")
+    query = st.text_area("Query", value=example_sql(path, dataset.id), height=180, key="sql.query")
     submitted = st.form_submit_button("Run on both", type="primary", key="sql.run")
 if not submitted:
     st.stop()
 
 try:
-    result = run_parity(query=query, real=real, synthetic=synthetic)
+    with st.spinner("Running the query on both tables…"):
+        result = run_parity(
+            query=query, real=real_table(path, dataset.id), synthetic=synthetic_table(path, run.id)
+        )
 except StudioError as err:
     st.error(str(err))
     st.stop()

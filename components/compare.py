@@ -22,6 +22,8 @@ from core.projection import (
 )
 from core.utility import compute_utility
 
+PLOT_SEED = 0
+
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def split_tables(workspace_path: str, dataset_id: int) -> tuple[Any, Any]:
@@ -29,8 +31,21 @@ def split_tables(workspace_path: str, dataset_id: int) -> tuple[Any, Any]:
     return split.train, split.holdout
 
 
-def _pair(workspace_path: str, dataset_id: int, run_id: int) -> tuple[Any, Any]:
-    return split_tables(workspace_path, dataset_id)[0], synthetic_table(workspace_path, run_id)
+@st.cache_data(show_spinner=False, max_entries=8)
+def plot_tables(workspace_path: str, dataset_id: int, run_id: int) -> tuple[Any, Any]:
+    """The training and synthetic rows the figures draw, each cut to ``plot_max_rows`` (seeded).
+
+    Every figure already draws at most that many rows; cutting once here means a new column or
+    pair costs the same on a million-row table as on a small one, instead of copying both whole
+    tables out of the cache for each new figure.
+    """
+    cap = get_settings().plot_max_rows
+    train = split_tables(workspace_path, dataset_id)[0]
+    synthetic = synthetic_table(workspace_path, run_id)
+    return tuple(
+        frame if len(frame) <= cap else frame.sample(n=cap, random_state=PLOT_SEED)
+        for frame in (train, synthetic)
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -38,7 +53,7 @@ def column_figure(
     workspace_path: str, dataset_id: int, run_id: int, column: str, sdtype: str
 ) -> go.Figure:
     settings = get_settings()
-    real, synthetic = _pair(workspace_path, dataset_id, run_id)
+    real, synthetic = plot_tables(workspace_path, dataset_id, run_id)
     return plot_column(
         real[column],
         synthetic[column],
@@ -52,7 +67,7 @@ def column_figure(
 def correlation_figures(
     workspace_path: str, dataset_id: int, run_id: int, sdtypes: dict[str, str]
 ) -> tuple[go.Figure, go.Figure]:
-    real, synthetic = _pair(workspace_path, dataset_id, run_id)
+    real, synthetic = plot_tables(workspace_path, dataset_id, run_id)
     return (
         plot_correlations(real, synthetic, sdtypes),
         plot_correlation_difference(real, synthetic, sdtypes),
@@ -63,7 +78,7 @@ def correlation_figures(
 def pair_figure(
     workspace_path: str, dataset_id: int, run_id: int, x: str, y: str, sdtypes: dict[str, str]
 ) -> go.Figure:
-    real, synthetic = _pair(workspace_path, dataset_id, run_id)
+    real, synthetic = plot_tables(workspace_path, dataset_id, run_id)
     return plot_pair(real, synthetic, x, y, sdtypes)
 
 
@@ -71,7 +86,7 @@ def pair_figure(
 def projection_figure(
     workspace_path: str, dataset_id: int, run_id: int, sdtypes: dict[str, str]
 ) -> go.Figure | None:
-    real, synthetic = _pair(workspace_path, dataset_id, run_id)
+    real, synthetic = plot_tables(workspace_path, dataset_id, run_id)
     frame = compute_projection(real, synthetic, sdtypes=sdtypes)
     return None if frame.empty else plot_projection(frame)
 
@@ -99,7 +114,8 @@ def report_html(
 ) -> str:
     workspace = open_workspace(workspace_path)
     dataset, run = workspace.get_dataset(dataset_id), workspace.get_run(run_id)
-    real, synthetic = _pair(workspace_path, dataset_id, run_id)
+    real = split_tables(workspace_path, dataset_id)[0]
+    synthetic = synthetic_table(workspace_path, run_id)
     return build_report(
         title=f"Synthetic {dataset.name}: run #{run.id}",
         dataset_summary={

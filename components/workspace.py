@@ -13,7 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from core.config import get_settings
+from core.sql import example_query
 from core.workspace import Workspace
+
+# Rows read to choose an example query's columns: enough to tell a category from free text,
+# and the same cost for a thousand-row table as for a million-row one.
+EXAMPLE_ROWS = 5000
 
 
 @st.cache_resource(show_spinner=False)
@@ -35,3 +40,9 @@ def real_table(workspace_path: str, dataset_id: int) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=8)
 def synthetic_table(workspace_path: str, run_id: int) -> pd.DataFrame:
     return open_workspace(workspace_path).read_synthetic(run_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def example_sql(workspace_path: str, dataset_id: int) -> str:
+    """A first query for the dataset, chosen from its first rows (never the whole table)."""
+    return example_query(open_workspace(workspace_path).read_real(dataset_id, limit=EXAMPLE_ROWS))

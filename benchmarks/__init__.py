@@ -1,0 +1,1 @@
+"""Benchmarks of the studio against plain pandas / SDV / SDMetrics: ``python -m benchmarks``."""

@@ -1,0 +1,166 @@
+"""What every measurement shares: result rows, the run context and fresh-process workers.
+
+Each side of a comparison that touches memory or caches runs in its own ``python`` process
+(``python -m benchmarks.child``), so one side never inherits the other's warm caches or heap,
+and peak RSS is the child's own ``getrusage`` high-water mark.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks.data import BenchData, write_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULT_MARK = "BENCH-RESULT "
+SIZES = (1_000, 100_000, 1_000_000)
+SEED = 7
+# GaussianCopula with normal marginals: the cheapest registry entry and setting, so the runs
+# measure the studio's own overhead rather than a slow fit.
+SYNTHESIZER = "gaussian_copula"
+PARAMS = {"default_distribution": "norm"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the results table: a studio figure beside its baseline and target.
+
+    ``ratio`` is studio / baseline. ``target`` is the highest ratio that passes; None marks a
+    row shown for context only (throughput, or sizes where fixed costs dominate).
+    """
+
+    measurement: str
+    size: str
+    baseline_label: str
+    baseline: float | None
+    studio: float | None
+    unit: str
+    target: float | None = None
+    seconds: str = ""  # absolute timings, for context only
+    note: str = ""
+    extra_ok: bool = True  # a second condition of the target (e.g. a score within tolerance)
+    error: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline is None or self.studio is None or self.baseline <= 0:
+            return None
+        return self.studio / self.baseline
+
+    @property
+    def verdict(self) -> str:
+        if self.error:
+            return "ERROR"
+        if self.target is None or self.ratio is None:
+            return "info"
+        return "PASS" if self.ratio <= self.target and self.extra_ok else "FAIL"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "measurement": self.measurement,
+            "size": self.size,
+            "baseline_label": self.baseline_label,
+            "baseline": self.baseline,
+            "studio": self.studio,
+            "unit": self.unit,
+            "ratio": self.ratio,
+            "target": self.target,
+            "verdict": self.verdict,
+            "seconds": self.seconds,
+            "note": self.note,
+            "error": self.error,
+        }
+
+
+@dataclass
+class Context:
+    """The scratch folder, the generated tables and what one measurement leaves to the next."""
+
+    folder: Path
+    data: dict[int, BenchData] = field(default_factory=dict)
+    shared: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)  # every child's answer, for the JSON
+    log: Callable[[str], None] = print
+
+    def dataset(self, rows: int) -> BenchData:
+        """The generated table of ``rows`` rows, written on first use."""
+        if rows not in self.data:
+            started = time.perf_counter()
+            self.data[rows] = write_dataset(rows, self.folder / "data")
+            self.log(f"  generated {rows:,} rows in {time.perf_counter() - started:.1f} s")
+        return self.data[rows]
+
+
+class ChildError(RuntimeError):
+    """A worker process failed; the message is its last line of output."""
+
+
+def run_child(
+    ctx: Context, module: str, task: str, *, timeout: float = 1200, **kwargs: Any
+) -> dict[str, Any]:
+    """Run ``benchmarks.<module>.task_<task>(**kwargs)`` in a fresh interpreter.
+
+    The child's workspace setting points into the scratch folder, so nothing touches the
+    user's own workspace. Returns the task's dict plus ``peak_rss_mb`` and ``wall_seconds``.
+    """
+    env = {
+        **os.environ,
+        "SYNTH_STUDIO_WORKSPACE": str(ctx.folder / "unused.duckdb"),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "PYTHONWARNINGS": "ignore",
+    }
+    command = [sys.executable, "-m", "benchmarks.child", module, task, json.dumps(kwargs)]
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired as err:
+        raise ChildError(f"{module}.{task} took over {timeout:.0f} s") from err
+    # DuckDB may draw a progress bar on the same stdout, so find the mark anywhere in a line.
+    found = [
+        line.split(RESULT_MARK, 1)[1] for line in done.stdout.splitlines() if RESULT_MARK in line
+    ]
+    if done.returncode != 0 or not found:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ChildError(f"{module}.{task} failed: {tail[:300]}")
+    result = json.loads(found[-1])
+    result["wall_seconds"] = time.perf_counter() - started
+    ctx.raw.setdefault(module, []).append({"task": task, "args": kwargs, "result": result})
+    return result
+
+
+def interleaved(
+    a: Callable[[], Any], b: Callable[[], Any], repeats: int
+) -> tuple[list[float], list[float]]:
+    """Time ``a`` and ``b`` alternately, so a burst of outside load hits both sides alike."""
+    times_a, times_b = [], []
+    for i in range(repeats):
+        order = [(a, times_a), (b, times_b)] if i % 2 == 0 else [(b, times_b), (a, times_a)]
+        for fn, times in order:
+            started = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - started)
+    return times_a, times_b
+
+
+def seconds_note(**timings: float | list[float]) -> str:
+    """``base 1.23 s / studio 0.45 s`` from the given timings (the best of a list)."""
+    parts = []
+    for name, value in timings.items():
+        best = min(value) if isinstance(value, list) else value
+        parts.append(f"{name} {best:.2f} s")
+    return " / ".join(parts)
+
+
+def csv_mb_per_row(data: BenchData) -> float:
+    """Size of one row as CSV text, the unit of the throughput figures."""
+    return data.csv_mb / data.rows
