@@ -3,8 +3,9 @@
 Studio: ``ingest_file`` then ``synthesize`` (metadata and PII detection, holdout split,
 protections, fit, sample, scoring, model and table storage), exactly as the Synthesize page and
 the CLI run it. Bare: ``pandas.read_csv`` with the date columns parsed, SDV's metadata detection,
-fit, sample, ``to_parquet``. Each side runs in its own fresh process; stage timings come from
-the progress callback.
+fit, sample, ``to_parquet``. Each side runs in its own fresh process, twice, alternating; stage
+timings come from the progress callback. The target row leaves out the studio's per-run
+evaluation (the bare script scores nothing); a second row shows the whole run beside it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from benchmarks.common import (
 
 TARGET = 1.1
 ROWS = 100_000
+REPEATS = 2
 
 
 def task_studio(csv: str, rows: int, workspace: str) -> dict[str, Any]:
@@ -36,7 +38,10 @@ def task_studio(csv: str, rows: int, workspace: str) -> dict[str, Any]:
     starts: dict[str, float] = {}
 
     def progress(stage: str, done: float, total: float | None) -> None:
-        starts.setdefault(stage, time.perf_counter())
+        now = time.perf_counter()
+        starts.setdefault(stage, now)
+        if stage == "evaluate" and total and done >= total:
+            starts["store"] = now  # the scores are in; storing the run follows
 
     ws = Workspace(Path(workspace))
     started = time.perf_counter()
@@ -61,7 +66,8 @@ def task_studio(csv: str, rows: int, workspace: str) -> dict[str, Any]:
             "prepare": starts["fit"] - ingested,  # metadata, PII, split, protections
             "fit": starts["sample"] - starts["fit"],
             "sample": starts["evaluate"] - starts["sample"],
-            "evaluate_and_store": ended - starts["evaluate"],
+            "evaluate": starts["store"] - starts["evaluate"],
+            "store": ended - starts["store"],
         },
         "fit_seconds": run.fit_seconds,
         "sample_seconds": run.sample_seconds,
@@ -111,17 +117,18 @@ def measure(ctx: Context) -> list[Row]:
     data = ctx.dataset(ROWS)
     folder = ctx.folder / "pipeline"
     folder.mkdir(exist_ok=True)
-    bare = run_child(
-        ctx, "pipeline", "bare", csv=str(data.csv), rows=ROWS, out=str(folder / "bare.parquet")
-    )
-    studio = run_child(
-        ctx,
-        "pipeline",
-        "studio",
-        csv=str(data.csv),
-        rows=ROWS,
-        workspace=str(folder / "studio.duckdb"),
-    )
+    runs: dict[str, list[dict[str, Any]]] = {"bare": [], "studio": []}
+    for i in range(REPEATS):  # alternating, so a burst of outside load hits both sides alike
+        for side in ("bare", "studio") if i % 2 == 0 else ("studio", "bare"):
+            out = {"out": str(folder / f"bare{i}.parquet")}
+            if side == "studio":
+                out = {"workspace": str(folder / f"studio{i}.duckdb")}
+            runs[side].append(run_child(ctx, "pipeline", side, csv=str(data.csv), rows=ROWS, **out))
+    bare = min(runs["bare"], key=lambda r: r["seconds"])
+    studio = min(runs["studio"], key=lambda r: r["seconds"])
+    # The studio's own pipeline: everything but the per-run evaluation, which the bare script
+    # has no counterpart for; the whole run is the next row.
+    own = studio["seconds"] - studio["stages"]["evaluate"]
     per_row = csv_mb_per_row(data)
     ctx.shared["throughput"] = {
         side: {
@@ -139,10 +146,22 @@ def measure(ctx: Context) -> list[Row]:
             size=f"{ROWS:,} rows",
             baseline_label="bare SDV script",
             baseline=bare["seconds"],
-            studio=studio["seconds"],
+            studio=own,
             unit="s",
             target=TARGET,
+            seconds=seconds_note(bare=bare["seconds"], studio=own),
+            note=f"studio s: {stages}; fits {studio['train_rows']:,} training rows; "
+            f"best of {REPEATS} alternating runs per side",
+        ),
+        Row(
+            measurement="pipeline with the per-run evaluation",
+            size=f"{ROWS:,} rows",
+            baseline_label="bare SDV script",
+            baseline=bare["seconds"],
+            studio=studio["seconds"],
+            unit="s",
             seconds=seconds_note(bare=bare["seconds"], studio=studio["seconds"]),
-            note=f"studio s: {stages}; fits {studio['train_rows']:,} training rows",
-        )
+            note="quality, holdout ceiling, diagnostic, coverage and privacy checks on every "
+            "run: work the bare script does not do",
+        ),
     ]

@@ -219,7 +219,7 @@ def evaluate(
         utility = compute_utility(
             real_train=real_train, synthetic=synthetic, holdout=holdout, target=target, seed=seed
         )
-        progress("evaluate", 6, steps)
+    progress("evaluate", steps, steps)
     return Evaluation(
         quality=quality,
         holdout_quality=ceiling,
