@@ -154,7 +154,7 @@ def compute_coverage(
     real_rows = _row_hashes(real, kinds)
     synthetic_rows = _row_hashes(synthetic, kinds)
     duplicate_rows = int(synthetic_rows.duplicated().sum())
-    exact_copy_rows = int(synthetic_rows.isin(set(real_rows)).sum())
+    exact_copy_rows = int(synthetic_rows.isin(real_rows.unique()).sum())
     near_share, threshold, sample_rows = _near_duplicates(
         real, synthetic, kinds, max_rows=max_rows, seed=seed
     )
@@ -232,7 +232,13 @@ def _column_row(
         "rare_covered": 0,
     }
     if kind == "categorical":
-        real_labels, synthetic_labels = as_labels(real).dropna(), as_labels(synthetic).dropna()
+        # Labels of the distinct values only: a million rows hold a few thousand categories.
+        counts = real.value_counts(dropna=True)
+        counts = counts[counts > 0]  # a categorical dtype lists unseen categories too
+        shares = counts.groupby(as_labels(counts.index.to_series()).to_numpy()).sum()
+        shares = shares / shares.sum() if len(shares) else shares
+        real_labels = pd.Series(shares.index, dtype=object)
+        synthetic_labels = pd.Series(as_labels(pd.Series(synthetic.dropna().unique())).unique())
         row["metric"] = CategoryCoverage.__name__
         # SDMetrics divides by the number of real categories, so an empty column has none.
         row["coverage"] = (
@@ -240,10 +246,9 @@ def _column_row(
             if len(real_labels)
             else math.nan
         )
-        shares = real_labels.value_counts(normalize=True)
         rare = shares.index[shares < rare_threshold]
         row["rare_categories"] = len(rare)
-        row["rare_covered"] = int(rare.isin(set(synthetic_labels)).sum())
+        row["rare_covered"] = int(rare.isin(synthetic_labels).sum())
         return row
     convert = as_seconds if kind == "datetime" else _as_float
     real_values, synthetic_values = convert(real).dropna(), convert(synthetic).dropna()

@@ -271,7 +271,13 @@ def as_labels(series: pd.Series) -> pd.Series:
         whole = np.isfinite(present) & (present == np.round(present)) & (present.abs() < 2**53)
         if len(present) and whole.all():
             values = values.astype("Int64")
-    return values.astype(str).astype(object).where(series.notna())
+    # Each distinct value is turned into text once (a million rows hold a few thousand).
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = np.asarray(pd.Index(uniques).astype(str), dtype=object)
+    labels = np.full(len(codes), np.nan, dtype=object)
+    present = codes >= 0
+    labels[present] = texts[codes[present]]
+    return pd.Series(labels, index=series.index, dtype=object)
 
 
 def as_seconds(series: pd.Series) -> pd.Series:
