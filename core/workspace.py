@@ -366,24 +366,14 @@ class Workspace:
         model_path: Path | None = None,
     ) -> RunInfo:
         """Store the synthetic table and mark the run done, all or nothing."""
-        table = synth_table(run_id)
-        with self.transaction() as cur:
-            cur.register("incoming", synthetic)
-            cur.execute(f"CREATE TABLE {table} AS SELECT * FROM incoming")
-            cur.unregister("incoming")
-            cur.execute(
-                "UPDATE runs SET status = 'done', fit_seconds = ?, sample_seconds = ?,"
-                " scores_json = ?, n_rows = ?, model_path = ? WHERE id = ?",
-                [
-                    fit_seconds,
-                    sample_seconds,
-                    json.dumps(scores) if scores else None,
-                    len(synthetic),
-                    str(model_path) if model_path else None,
-                    run_id,
-                ],
-            )
-        return self.get_run(run_id)
+        return self.finish_run_batches(
+            run_id,
+            batches=[synthetic],
+            fit_seconds=fit_seconds,
+            sample_seconds=sample_seconds,
+            scores=scores,
+            model_path=model_path,
+        )
 
     def finish_run_batches(
         self,
@@ -391,6 +381,7 @@ class Workspace:
         *,
         batches: Iterable[Any],
         fit_seconds: float,
+        sample_seconds: float | None = None,
         scores: dict[str, Any] | None = None,
         model_path: Path | None = None,
     ) -> RunInfo:
@@ -398,7 +389,8 @@ class Workspace:
 
         ``batches`` yields DataFrames or Arrow tables of one schema. They go into the same
         transaction that marks the run done, so an error (or a cancel) raised while they are
-        drawn leaves no table and the run untouched. ``sample_seconds`` is the time they took.
+        drawn leaves no table and the run untouched. ``sample_seconds`` defaults to the time
+        they took to arrive.
         """
         table = synth_table(run_id)
         started = time.perf_counter()
@@ -417,7 +409,7 @@ class Workspace:
                 " scores_json = ?, n_rows = ?, model_path = ? WHERE id = ?",
                 [
                     fit_seconds,
-                    time.perf_counter() - started,
+                    time.perf_counter() - started if sample_seconds is None else sample_seconds,
                     json.dumps(scores) if scores else None,
                     n_rows,
                     str(model_path) if model_path else None,
