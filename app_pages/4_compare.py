@@ -35,40 +35,44 @@ st.caption(
 )
 score_metrics(scores)
 
-tabs = st.tabs(
-    ["Columns", "Correlations", "Pairs", "Projection", "Coverage", "Utility", "Per-column"]
-)
-with tabs[0]:
-    chosen = st.multiselect("Columns", columns, default=columns[:12], key="compare.columns")
-    grid = st.columns(2)
-    for i, column in enumerate(chosen):
-        figure = compare.column_figure(path, dataset.id, run.id, column, sdtypes[column])
-        grid[i % 2].plotly_chart(figure, key=f"compare.col.{column}")
-with tabs[1]:
-    side_by_side, difference = compare.correlation_figures(path, dataset.id, run.id, sdtypes)
-    st.plotly_chart(side_by_side, key="compare.corr")
-    st.plotly_chart(difference, key="compare.corr_diff")
-with tabs[2]:
-    left, right = st.columns(2)
-    x = left.selectbox("X", columns, index=0, key="compare.pair_x")
-    y = right.selectbox("Y", columns, index=min(1, len(columns) - 1), key="compare.pair_y")
-    if x == y:
-        st.info("Pick two different columns.")
-    else:
-        figure = compare.pair_figure(path, dataset.id, run.id, x, y, sdtypes)
-        st.plotly_chart(figure, key="compare.pair")
-with tabs[3]:
-    projection = compare.projection_figure(path, dataset.id, run.id, sdtypes)
-    if projection is None:
-        st.info("A projection needs numeric columns.")
-    else:
-        st.plotly_chart(projection, key="compare.projection")
-with tabs[4]:
-    coverage_panel(scores)
-with tabs[5]:
-    utility_panel(path, dataset.id, run.id, columns, holdout_rows=holdout.get("holdout_rows", 0))
-with tabs[6]:
-    st.dataframe(pd.DataFrame(scores.get("per_column", [])), hide_index=True)
+# Shown only when the block is slow: the first visit reads both tables (seconds on a million
+# rows); later reruns hit the cache.
+with st.spinner("Reading the real and synthetic rows…"):
+    tabs = st.tabs(
+        ["Columns", "Correlations", "Pairs", "Projection", "Coverage", "Utility", "Per-column"]
+    )
+    with tabs[0]:
+        chosen = st.multiselect("Columns", columns, default=columns[:12], key="compare.columns")
+        grid = st.columns(2)
+        for i, column in enumerate(chosen):
+            figure = compare.column_figure(path, dataset.id, run.id, column, sdtypes[column])
+            grid[i % 2].plotly_chart(figure, key=f"compare.col.{column}")
+    with tabs[1]:
+        side_by_side, difference = compare.correlation_figures(path, dataset.id, run.id, sdtypes)
+        st.plotly_chart(side_by_side, key="compare.corr")
+        st.plotly_chart(difference, key="compare.corr_diff")
+    with tabs[2]:
+        left, right = st.columns(2)
+        x = left.selectbox("X", columns, index=0, key="compare.pair_x")
+        y = right.selectbox("Y", columns, index=min(1, len(columns) - 1), key="compare.pair_y")
+        if x == y:
+            st.info("Pick two different columns.")
+        else:
+            figure = compare.pair_figure(path, dataset.id, run.id, x, y, sdtypes)
+            st.plotly_chart(figure, key="compare.pair")
+    with tabs[3]:
+        projection = compare.projection_figure(path, dataset.id, run.id, sdtypes)
+        if projection is None:
+            st.info("A projection needs numeric columns.")
+        else:
+            st.plotly_chart(projection, key="compare.projection")
+    with tabs[4]:
+        coverage_panel(scores)
+    with tabs[5]:
+        holdout_rows = holdout.get("holdout_rows", 0)
+        utility_panel(path, dataset.id, run.id, columns, holdout_rows=holdout_rows)
+    with tabs[6]:
+        st.dataframe(pd.DataFrame(scores.get("per_column", [])), hide_index=True)
 
 st.download_button(
     "Download the HTML report",
