@@ -60,7 +60,8 @@ with st.form("synthesize.form"):
 if go:
     # Any click reruns the page, which ends this script at its next progress update; the
     # pipeline then stops the fit, marks the run failed and keeps none of it.
-    st.button("Stop", icon=":material/stop_circle:", key="synthesize.stop")
+    stop = st.empty()  # offered while the run lasts, gone when it ends
+    stop.button("Stop", icon=":material/stop_circle:", key="synthesize.stop")
     state.generating = f"{spec.label} run on {dataset.name}"
     progress = StreamlitProgress()
     try:
@@ -75,10 +76,12 @@ if go:
         )
     except StudioError as err:
         state.generating = None
+        stop.empty()
         progress.done("Stopped.")
         st.error(str(err))
     else:
         state.generating = None
+        stop.empty()
         state.run_id = result.run.id
         progress.done(f"Done: {len(result.synthetic):,} rows.")
         run = result.run
