@@ -349,9 +349,9 @@ def _add_relation(
         fingerprint=fingerprint,
         relation_params=[str(path)],
     )
-    if spec.fallback_sql is None:
-        return store(relation_sql=spec.sql(sample))
     try:
         return store(relation_sql=spec.sql(sample))
     except duckdb.Error:
+        if spec.fallback_sql is None:
+            raise
         return store(relation_sql=spec.fallback_sql(sample))
