@@ -16,7 +16,7 @@ import pandas as pd
 from sdv.evaluation import run_diagnostic as sdv_run_diagnostic
 from sdv.metadata import Metadata
 
-from core.errors import StudioError
+from core.errors import StudioError, one_line
 from core.evaluate import Score
 
 _VALIDITY = "Data Validity"
@@ -78,7 +78,7 @@ def run_diagnostic(
             properties = report.get_properties().set_index("Property")["Score"]
             validity = report.get_details(_VALIDITY)
     except Exception as err:  # SDMetrics raises many types; all mean "could not diagnose"
-        text = " ".join(str(err).split())[:300] or type(err).__name__
+        text = one_line(err)
         raise StudioError(f"Diagnostic failed: {text}") from err
     _raise_column_errors(validity)
     per_column = validity.rename(columns=_PER_COLUMN).reindex(columns=list(_PER_COLUMN.values()))

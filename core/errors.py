@@ -8,6 +8,14 @@ class StudioError(Exception):
     """Base class: the message is one line that says what is wrong and what to do."""
 
 
+def one_line(err: BaseException, limit: int = 300) -> str:
+    """A library error's message folded onto one line and cut to ``limit`` characters.
+
+    The error's type name when it has no message, so the line never ends empty.
+    """
+    return " ".join(str(err).split())[:limit] or type(err).__name__
+
+
 class UnsupportedFormatError(StudioError):
     """The file's type is not one the studio reads."""
 

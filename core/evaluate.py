@@ -18,7 +18,7 @@ from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_
 from sdv.evaluation import evaluate_quality as sdv_evaluate_quality
 from sdv.metadata import Metadata
 
-from core.errors import StudioError
+from core.errors import StudioError, one_line
 from core.metadata import TABLE
 
 _SHAPES = "Column Shapes"
@@ -143,7 +143,7 @@ def evaluate_quality(
             pairs = report.get_details(_PAIRS)
             overall = report.get_score()
     except Exception as err:  # SDMetrics raises many types; all mean "could not score"
-        text = " ".join(str(err).split())[:300] or type(err).__name__
+        text = one_line(err)
         raise StudioError(f"Quality evaluation failed: {text}") from err
     _raise_column_errors(shapes)
     return QualityResult(

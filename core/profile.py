@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from core.errors import StudioError
+from core.errors import StudioError, one_line
 from core.progress import Progress, no_progress
 
 # matplotlib's pyplot (which ydata-profiling draws with) is process-global state, so two
@@ -187,7 +187,7 @@ def _run_steps(
         progress("profile", done[0], total)
     if "error" in outcome:
         err = outcome["error"]
-        first = " ".join(str(err).split())[:300] or type(err).__name__
+        first = one_line(err)
         raise StudioError(f"ydata-profiling could not profile this table: {first}") from err
     progress("profile", total, total)
     return outcome["html"], time.perf_counter() - started

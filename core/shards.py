@@ -26,7 +26,7 @@ import cloudpickle
 import pyarrow as pa
 from sdv.single_table.base import BaseSingleTableSynthesizer
 
-from core.errors import CancelledError, InvalidParameterError, StudioError
+from core.errors import CancelledError, InvalidParameterError, StudioError, one_line
 from core.progress import Progress, no_progress
 from core.stream import (
     Cancel,
@@ -299,7 +299,7 @@ def _run_dask(
         if cluster is not None:
             cluster.close()
         where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
-        first = " ".join(str(err).split())[:200] or type(err).__name__
+        first = one_line(err, 200)
         raise StudioError(f"Cannot reach {where}: {first}") from err
     try:
         token = uuid.uuid4().hex[:8]  # fresh task keys: a shared scheduler may hold older ones
@@ -340,7 +340,7 @@ def _result(future: Any) -> _Part:
     except StudioError:
         raise
     except Exception as err:  # a worker died or the task failed on it
-        first = " ".join(str(err).split())[:300] or type(err).__name__
+        first = one_line(err)
         raise StudioError(f"A shard failed on its Dask worker: {first}") from err
 
 

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sdv.single_table.base import BaseSingleTableSynthesizer
 
-from core.errors import CancelledError, InvalidParameterError, NotFoundError, StudioError
+from core.errors import CancelledError, InvalidParameterError, NotFoundError, StudioError, one_line
 from core.evaluation import pii_columns, sdtypes_of
 from core.metadata import TABLE
 from core.progress import Progress, no_progress
@@ -253,7 +253,7 @@ def sample_to_parquet(
         partial.unlink(missing_ok=True)
         if isinstance(err, StudioError) or not isinstance(err, Exception):
             raise
-        first = " ".join(str(err).split())[:300] or type(err).__name__
+        first = one_line(err)
         raise StudioError(f"Could not write {path.name}: {first}") from err
     return StreamResult(
         path=path,

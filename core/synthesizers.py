@@ -24,7 +24,7 @@ from sdv.single_table import (
 from sdv.single_table.base import BaseSingleTableSynthesizer
 
 from core.dp import BOUNDS_CHOICES, DPMSTSynthesizer
-from core.errors import InvalidParameterError, StudioError, UnknownSynthesizerError
+from core.errors import InvalidParameterError, StudioError, UnknownSynthesizerError, one_line
 from core.metadata import TABLE
 from core.progress import Progress, no_progress
 
@@ -311,7 +311,7 @@ def fit_synthesizer(
         err = outcome["error"]
         if isinstance(err, StudioError):
             raise err
-        first = " ".join(str(err).split())[:300] or type(err).__name__
+        first = one_line(err)
         raise StudioError(f"{spec.label} could not fit this table: {first}") from err
     progress("fit", total or 1, total or 1)
     return synth

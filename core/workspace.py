@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from core.errors import EmptyTableError, NotFoundError, StudioError, WorkspaceError
+from core.errors import EmptyTableError, NotFoundError, StudioError, WorkspaceError, one_line
 
 SCHEMA_VERSION = 3
 
@@ -453,7 +453,7 @@ class Workspace:
             self.fail_run(run_id, str(err))
             raise
         except Exception as err:
-            message = " ".join(str(err).split())[:300] or type(err).__name__
+            message = one_line(err)
             self.fail_run(run_id, message)
             raise StudioError(f"The run failed: {message}") from err
         except BaseException:  # the page was left or rerun mid-run, or Ctrl-C in the CLI
