@@ -83,10 +83,10 @@ if go:
         state.generating = None
         stop.empty()
         state.run_id = result.run.id
-        progress.done(f"Done: {len(result.synthetic):,} rows.")
+        progress.done(f"Done: {result.rows:,} rows.")
         run = result.run
         st.success(
-            f"Run #{run.id}: {len(result.synthetic):,} rows in "
+            f"Run #{run.id}: {result.rows:,} rows in "
             f"{run.fit_seconds + run.sample_seconds:.1f} s; "
             f"quality {result.quality.overall.value:.1%}."
         )

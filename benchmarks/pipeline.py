@@ -72,7 +72,7 @@ def task_studio(csv: str, rows: int, workspace: str) -> dict[str, Any]:
         "fit_seconds": run.fit_seconds,
         "sample_seconds": run.sample_seconds,
         "train_rows": result.evaluation.train_rows,
-        "rows": len(result.synthetic),
+        "rows": result.rows,
         "quality": run.scores["quality_score"],
         "dataset_id": dataset.id,
         "run_id": run.id,

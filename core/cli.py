@@ -262,12 +262,14 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
             metadata = ensure_metadata(workspace, dataset)
             real = workspace.read_real(dataset.id) if args.html else None
             model = None if shard_rows is None else load_run_model(workspace, result.run.id)
+            # The rows were stored in batches; the extract is read back once, to be written.
+            synthetic = workspace.read_synthetic(result.run.id) if model is None else None
         finally:
             workspace.close()
     scores = result.evaluation.to_dict()
     report = {
-        "rows": len(result.synthetic),
-        "columns": result.synthetic.shape[1],
+        "rows": result.rows,
+        "columns": result.sample.shape[1],
         "synthesizer": spec.key,
         "parameters": result.run.params,
         "seed": args.seed,
@@ -285,8 +287,8 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
             f"release gate failed ({', '.join(status.failing)}); --strict, so {args.output} "
             "was not written (see the report's privacy block)."
         )
-    if model is None:
-        write_table(result.synthetic, args.output)
+    if synthetic is not None:
+        write_table(synthetic, args.output)
     else:
         _write_shards(args, model, shard_rows, report)
     if args.report:
@@ -305,7 +307,7 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
             params={**result.run.params, "seed": args.seed},
             scores=scores,
             real=real,
-            synthetic=result.synthetic,
+            synthetic=result.sample,
             metadata=metadata,
             seed=args.seed,
         )

@@ -19,12 +19,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sdmetrics.single_column import CategoryCoverage, MissingValueSimilarity, RangeCoverage
+from sdmetrics.single_column import CategoryCoverage, RangeCoverage
 from sklearn.neighbors import NearestNeighbors
 
 from core.errors import StudioError
 from core.evaluate import Score
-from core.utility import as_labels, as_seconds, build_encoder, kinds_from_sdtypes, prepare_features
+from core.tally import ColumnFacts, SyntheticTally, as_float, count_in, row_hashes
+from core.utility import as_labels, as_seconds, build_encoder, prepare_features
 
 NEAR_PERCENTILE = 5.0
 _PER_COLUMN = [
@@ -112,17 +113,20 @@ def compute_coverage(
     rare_threshold: float = 0.05,
     max_rows: int = 2000,
     seed: int = 0,
+    tally: SyntheticTally | None = None,
 ) -> CoverageResult:
     """Measure coverage of the real table and copying of real rows.
 
     Args:
         real: The real (training) table.
-        synthetic: The synthetic table.
+        synthetic: The synthetic table, or with ``tally``, its evaluation sample.
         sdtypes: SDV sdtype per column; only modelled sdtypes are compared.
         rare_threshold: A category is rare when its share of real rows is below this.
         max_rows: Each table is randomly cut to at most this many rows (seeded) for the
             nearest-neighbour search; every other measure uses all rows.
         seed: Seed of that cut.
+        tally: Facts about every synthetic row when they were sampled in batches (see
+            :mod:`core.tally`); made from ``synthetic`` when not given.
 
     Returns:
         Aggregate scores, counts and one detail row per compared column.
@@ -136,29 +140,25 @@ def compute_coverage(
     for label, frame in (("real", real), ("synthetic", synthetic)):
         if frame.empty:
             raise StudioError(f"The {label} table has no rows; there is nothing to compare.")
-    kinds = {c: k for c, k in kinds_from_sdtypes(sdtypes).items() if c in real.columns}
+    tally = tally or SyntheticTally.of(synthetic, sdtypes=sdtypes, columns=real.columns)
+    kinds = tally.kinds
     if not kinds:
         raise StudioError("No numerical, date or category column to compare coverage on.")
-    lacking = [str(c) for c in kinds if c not in synthetic.columns]
-    if lacking:
-        raise StudioError(f"The synthetic table lacks column(s) {', '.join(lacking)}.")
+    n = tally.rows
     rows = [
-        _column_row(real[c], synthetic[c], sdtypes[c], kind, rare_threshold=rare_threshold)
-        for c, kind in kinds.items()
+        _column_row(real[c], tally.facts[c], n, sdtypes[c], rare_threshold=rare_threshold)
+        for c in kinds
     ]
     per_column = pd.DataFrame(rows, columns=_PER_COLUMN)
     categorical = per_column[per_column["metric"] == CategoryCoverage.__name__]
     numeric = per_column[per_column["metric"] == RangeCoverage.__name__]
     rare_total = int(per_column["rare_categories"].sum())
 
-    real_rows = _row_hashes(real, kinds)
-    synthetic_rows = _row_hashes(synthetic, kinds)
-    duplicate_rows = int(synthetic_rows.duplicated().sum())
-    exact_copy_rows = int(synthetic_rows.isin(real_rows.unique()).sum())
+    duplicate_rows = tally.duplicate_rows
+    exact_copy_rows = count_in(tally.hashes, row_hashes(real, kinds))
     near_share, threshold, sample_rows = _near_duplicates(
         real, synthetic, kinds, max_rows=max_rows, seed=seed
     )
-    n = len(synthetic)
     return CoverageResult(
         category_coverage=Score(
             name="Category coverage",
@@ -217,28 +217,28 @@ def compute_coverage(
 
 
 def _column_row(
-    real: pd.Series, synthetic: pd.Series, sdtype: str, kind: str, *, rare_threshold: float
+    real: pd.Series, synthetic: ColumnFacts, rows: int, sdtype: str, *, rare_threshold: float
 ) -> dict[str, Any]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        missing = float(MissingValueSimilarity.compute(real, synthetic))
+    real_missing = float(real.isna().mean())
+    synthetic_missing = synthetic.missing / rows if rows else math.nan
     row: dict[str, Any] = {
         "column": real.name,
         "sdtype": sdtype,
-        "real_missing": float(real.isna().mean()),
-        "synthetic_missing": float(synthetic.isna().mean()) if len(synthetic) else math.nan,
-        "missing_similarity": missing,
+        "real_missing": real_missing,
+        "synthetic_missing": synthetic_missing,
+        # MissingValueSimilarity's formula, on the counts of every synthetic row.
+        "missing_similarity": 1.0 - abs(real_missing - synthetic_missing),
         "rare_categories": 0,
         "rare_covered": 0,
     }
-    if kind == "categorical":
+    if synthetic.kind == "categorical":
         # Labels of the distinct values only: a million rows hold a few thousand categories.
         counts = real.value_counts(dropna=True)
         counts = counts[counts > 0]  # a categorical dtype lists unseen categories too
         shares = counts.groupby(as_labels(counts.index.to_series()).to_numpy()).sum()
         shares = shares / shares.sum() if len(shares) else shares
         real_labels = pd.Series(shares.index, dtype=object)
-        synthetic_labels = pd.Series(as_labels(pd.Series(synthetic.dropna().unique())).unique())
+        synthetic_labels = pd.Series(as_labels(synthetic.values()).unique())
         row["metric"] = CategoryCoverage.__name__
         # SDMetrics divides by the number of real categories, so an empty column has none.
         row["coverage"] = (
@@ -250,8 +250,8 @@ def _column_row(
         row["rare_categories"] = len(rare)
         row["rare_covered"] = int(rare.isin(synthetic_labels).sum())
         return row
-    convert = as_seconds if kind == "datetime" else _as_float
-    real_values, synthetic_values = convert(real).dropna(), convert(synthetic).dropna()
+    convert = as_seconds if synthetic.kind == "datetime" else as_float
+    real_values, synthetic_values = convert(real).dropna(), synthetic.values()
     row["metric"] = RangeCoverage.__name__
     if real_values.empty:
         row["coverage"] = math.nan
@@ -261,12 +261,6 @@ def _column_row(
         # NaN when the real column is constant: there is no range to cover.
         row["coverage"] = float(RangeCoverage.compute(real_values, synthetic_values))
     return row
-
-
-def _row_hashes(df: pd.DataFrame, kinds: dict[str, str]) -> pd.Series:
-    # Compare canonical values so an int column that comes back as floats still matches.
-    canonical = prepare_features(df, kinds)
-    return pd.util.hash_pandas_object(canonical, index=False)
 
 
 def _near_duplicates(
@@ -300,10 +294,6 @@ def _subsample(frame: pd.DataFrame, *, max_rows: int, seed: int) -> pd.DataFrame
     if len(frame) <= max_rows:
         return frame
     return frame.sample(n=max_rows, random_state=seed)
-
-
-def _as_float(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series, errors="coerce").astype(float)
 
 
 def _mean(values: pd.Series) -> float:

@@ -51,14 +51,15 @@ class DiagnosticResult:
 def run_diagnostic(
     *, real: pd.DataFrame, synthetic: pd.DataFrame, metadata: Metadata
 ) -> DiagnosticResult:
-    """Run the SDMetrics diagnostic report on both whole tables.
+    """Run the SDMetrics diagnostic report on the whole real table.
 
-    Neither table is subsampled: a subsample of the real table would narrow the ranges that
-    synthetic values are checked against.
+    The real table is never subsampled: that would narrow the ranges that synthetic values are
+    checked against. The scores are shares of synthetic values, so a run sampled in batches
+    passes its evaluation sample (its first rows, independent draws).
 
     Args:
         real: The real (training) table.
-        synthetic: The synthetic table, with the same columns as ``real``.
+        synthetic: The synthetic table or its evaluation sample, with the columns of ``real``.
         metadata: SDV metadata of the single studio table.
 
     Returns:

@@ -24,6 +24,7 @@ from core.progress import Progress, no_progress
 from core.projection import compute_projection, plot_correlation_difference, plot_projection
 from core.release import release_status
 from core.report import render_report
+from core.tally import SyntheticTally
 from core.training_sample import fitted_sample_note
 from core.utility import UtilityResult, compute_utility
 
@@ -147,18 +148,22 @@ def evaluate(
     seed: int = 0,
     settings: Settings | None = None,
     progress: Progress = no_progress,
+    tally: SyntheticTally | None = None,
 ) -> Evaluation:
     """Score ``synthetic`` against the real rows it was made from.
 
     Args:
         real_train: The real rows the synthesizer was fitted on.
-        synthetic: The synthetic rows.
+        synthetic: The synthetic rows, or with ``tally``, their evaluation sample.
         metadata: The studio metadata dict of the table.
         holdout: Real rows the synthesizer never saw: the ceiling and the utility test set.
         target: A column to predict for the utility check (needs ``holdout``).
         seed: Seed of every subsample, so the same inputs give the same scores.
         settings: Row caps (defaults to :func:`get_settings`).
         progress: Called with stage ``"evaluate"`` after each check.
+        tally: Facts about every synthetic row of a run sampled in batches (see
+            :mod:`core.tally`); coverage and privacy count every row with it, the other
+            checks read the sample.
 
     Raises:
         StudioError: a check cannot run on these tables (one line).
@@ -183,6 +188,13 @@ def evaluate(
     progress("evaluate", 1, steps)
     ceiling = quality_of(holdout) if holdout is not None else None
     progress("evaluate", 2, steps)
+    tally = tally or SyntheticTally.of(
+        synthetic,
+        sdtypes=sdtypes,
+        columns=real_train.columns,
+        pii_columns=pii_columns(metadata),
+        real_pii=real_train if holdout is None else pd.concat([real_train, holdout]),
+    )
     diagnostic = run_diagnostic(real=real_train, synthetic=synthetic, metadata=sdv_metadata)
     progress("evaluate", 3, steps)
     coverage = compute_coverage(
@@ -191,6 +203,7 @@ def evaluate(
         sdtypes=sdtypes,
         max_rows=settings.distance_max_rows,
         seed=seed,
+        tally=tally,
     )
     progress("evaluate", 4, steps)
     privacy, gate, privacy_note = None, None, ""
@@ -206,6 +219,7 @@ def evaluate(
                 pii_columns=pii_columns(metadata),
                 max_rows=settings.distance_max_rows,
                 seed=seed,
+                tally=tally,
             )
             gate = release_gate(privacy, max_dcr_share=settings.gate_max_dcr_share)
         except InvalidParameterError as err:
@@ -216,8 +230,14 @@ def evaluate(
             raise InvalidParameterError(
                 "The utility check needs holdout rows; this table is too small to keep any."
             )
+        # Both models learn from as many rows at most: a sampled run's synthetic side has
+        # the evaluation sample, and a big real table should not get an unfair head start.
         utility = compute_utility(
-            real_train=real_train, synthetic=synthetic, holdout=holdout, target=target, seed=seed
+            real_train=cap_rows(real_train, settings.eval_max_rows, seed=seed),
+            synthetic=cap_rows(synthetic, settings.eval_max_rows, seed=seed),
+            holdout=holdout,
+            target=target,
+            seed=seed,
         )
     progress("evaluate", steps, steps)
     return Evaluation(
@@ -233,6 +253,11 @@ def evaluate(
         privacy_note=privacy_note,
         pii_columns=tuple(pii_columns(metadata)),
     )
+
+
+def cap_rows(frame: pd.DataFrame, rows: int, *, seed: int) -> pd.DataFrame:
+    """``frame``, or a seeded sample of ``rows`` of its rows when it has more."""
+    return frame if len(frame) <= rows else frame.sample(n=rows, random_state=seed)
 
 
 def report_figures(

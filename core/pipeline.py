@@ -6,12 +6,14 @@ import copy
 import dataclasses
 import platform
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 from sdv.single_table.base import BaseSingleTableSynthesizer
 
 from core.config import Settings, get_settings
@@ -21,7 +23,6 @@ from core.evaluation import (
     Evaluation,
     RealSplit,
     evaluate,
-    pii_columns,
     sdtypes_of,
     split_real,
 )
@@ -32,11 +33,11 @@ from core.protect import (
     RARE_REPLACEMENT,
     clip_extremes,
     fake_pii_metadata,
-    locale_of,
     protect_rare_categories,
-    replace_real_pii,
 )
-from core.synthesizers import fit_synthesizer, get_spec, resolve_params, sample_rows
+from core.stream import arrow_schema, iter_batches, redraw_real_pii, to_arrow
+from core.synthesizers import fit_synthesizer, get_spec, resolve_params
+from core.tally import SyntheticTally
 from core.training_sample import category_columns, training_sample
 from core.workspace import DatasetInfo, RunInfo, Workspace
 
@@ -128,9 +129,19 @@ def save_model(synth: BaseSingleTableSynthesizer, path: Path) -> Path:
 
 @dataclass(frozen=True)
 class RunResult:
+    """A finished run: its record, its scores and its evaluation sample.
+
+    The rows themselves are in the workspace (``Workspace.read_synthetic``); ``sample`` holds
+    the first of them, at most ``Settings.eval_max_rows``, that the sampled checks read.
+    """
+
     run: RunInfo
-    synthetic: pd.DataFrame
+    sample: pd.DataFrame
     evaluation: Evaluation
+
+    @property
+    def rows(self) -> int:
+        return self.run.n_rows
 
     @property
     def quality(self) -> QualityResult:
@@ -153,9 +164,12 @@ def synthesize(
 ) -> RunResult:
     """Fit on the training rows, sample, score against them and the holdout, store the run.
 
-    The run is recorded as failed on any error. ``target`` adds the utility check; ``pii``
-    detects direct identifiers on first use of the dataset; ``protect`` groups rare
-    categories and clips extremes in the training rows (both on by default).
+    Rows are sampled in batches of ``Settings.sample_batch_rows`` straight into the workspace,
+    so memory does not grow with ``rows``; the checks read a tally of every row and a sample
+    (see :mod:`core.tally`). The run is recorded as failed on any error. ``target`` adds the
+    utility check; ``pii`` detects direct identifiers on first use of the dataset;
+    ``protect`` groups rare categories and clips extremes in the training rows (both on by
+    default).
 
     Raises:
         StudioError: bad parameters or a fit the data does not allow, as one line.
@@ -203,49 +217,70 @@ def synthesize(
             progress=progress,
         )
         fit_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        synthetic = sample_rows(
-            synth, rows=rows, seed=seed, batch_rows=settings.sample_batch_rows, progress=progress
-        )
-        if secret := pii_columns(metadata):
-            synthetic, redrawn = replace_real_pii(
-                synthetic,
-                split.train if split.holdout is None else real_all(split),
-                sdtypes=sdtypes_of(metadata),
-                columns=secret,
-                locale=locale_of(metadata),
-                seed=seed,
-            )
-            fit.report["pii_values_redrawn"] = redrawn
-        sample_seconds = time.perf_counter() - started
-        evaluation = evaluate(
-            real_train=split.train,
-            synthetic=synthetic,
-            metadata=metadata,
-            holdout=split.holdout,
-            target=target,
-            seed=seed,
-            settings=settings,
-            progress=progress,
-        )
-        evaluation = dataclasses.replace(
-            evaluation,
-            split={
-                "share": split.share,
-                "seed": split.seed,
-                "note": split.note,
-                "training_sample": fit_rows.to_dict(),
-                "sample_batch_rows": settings.sample_batch_rows,
-            },
-            protections=fit.report,
-        )
         model_path = save_model(synth, workspace.models_dir / f"run_{run_id}.pkl")
-        run = workspace.finish_run(
+        real_rows = split.train if split.holdout is None else real_all(split)
+        redraw = redraw_real_pii(metadata, real_rows)
+        secret = list(redraw.columns) if redraw else []
+        tally = SyntheticTally(
+            sdtypes=sdtypes_of(metadata),
+            columns=split.train.columns,
+            pii_columns=secret,
+            real_pii=redraw.real if redraw else None,
+            sample_rows=settings.eval_max_rows,
+        )
+
+        def batches() -> Iterator[pa.Table]:
+            schema = None
+            progress("sample", 0, rows)
+            for batch in iter_batches(
+                synth,
+                rows=rows,
+                seed=seed,
+                batch_rows=settings.sample_batch_rows,
+                postprocess=redraw,
+            ):
+                tally.add(batch)
+                schema = schema or arrow_schema(batch)
+                yield to_arrow(batch, schema)
+                progress("sample", tally.rows, rows)
+
+        evaluation: Evaluation | None = None
+
+        def scores() -> dict[str, Any]:
+            nonlocal evaluation
+            if redraw is not None:
+                fit.report["pii_values_redrawn"] = redraw.redrawn
+            evaluation = evaluate(
+                real_train=split.train,
+                synthetic=tally.sample,
+                metadata=metadata,
+                holdout=split.holdout,
+                target=target,
+                seed=seed,
+                settings=settings,
+                progress=progress,
+                tally=tally,
+            )
+            evaluation = dataclasses.replace(
+                evaluation,
+                split={
+                    "share": split.share,
+                    "seed": split.seed,
+                    "note": split.note,
+                    "training_sample": fit_rows.to_dict(),
+                    "sample_batch_rows": settings.sample_batch_rows,
+                    "evaluation_sample_rows": len(tally.sample),
+                },
+                protections=fit.report,
+            )
+            return evaluation.to_dict()
+
+        run = workspace.finish_run_batches(
             run_id,
-            synthetic=synthetic,
+            batches=batches(),
             fit_seconds=fit_seconds,
-            sample_seconds=sample_seconds,
-            scores=evaluation.to_dict(),
+            scores=scores,
             model_path=model_path,
         )
-    return RunResult(run=run, synthetic=synthetic, evaluation=evaluation)
+    assert evaluation is not None  # scores() ran before the run was marked done
+    return RunResult(run=run, sample=tally.sample, evaluation=evaluation)

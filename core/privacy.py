@@ -41,7 +41,8 @@ from sklearn.neighbors import NearestNeighbors
 from core.errors import InvalidParameterError
 from core.evaluate import Score
 from core.release import release_status
-from core.utility import as_labels, build_encoder, kinds_from_sdtypes, prepare_features
+from core.tally import SyntheticTally, count_in, normalised, row_hashes
+from core.utility import build_encoder, prepare_features
 
 MIN_SYNTHETIC_ROWS = 100
 MIN_TRAIN_ROWS = 90
@@ -161,19 +162,22 @@ def compute_privacy(
     pii_columns: Sequence[str] = (),
     max_rows: int = 2000,
     seed: int = 0,
+    tally: SyntheticTally | None = None,
 ) -> PrivacyResult:
     """Measure how close the synthetic rows sit to the training rows, against the holdout.
 
     Args:
         train: The real rows the synthesizer was fitted on.
         holdout: Real rows kept aside before fitting.
-        synthetic: The synthetic rows.
+        synthetic: The synthetic rows, or with ``tally``, their evaluation sample.
         sdtypes: SDV sdtype per column; numerical, datetime, categorical, boolean and
             ordinal columns are compared, ids and personal data are not.
         pii_columns: Personal-data columns: left out of distances, checked for leaked values.
         max_rows: Training and holdout are both cut to ``min(len(train), len(holdout),
             max_rows)`` rows, and the synthetic table to at most ``max_rows``, seeded.
         seed: Seed of those cuts.
+        tally: Facts about every synthetic row when they were sampled in batches (see
+            :mod:`core.tally`): exact matches and leaks count every row, not the sample.
 
     Returns:
         DCR share, exact-match shares, NNDR, leaked PII values and the sample sizes.
@@ -183,7 +187,15 @@ def compute_privacy(
             training, 10 holdout rows), a table lacks a compared column, or no column can be
             compared.
     """
-    sizes = {"synthetic": len(synthetic), "training": len(train), "holdout": len(holdout)}
+    pii = tuple(str(c) for c in pii_columns)
+    tally = tally or SyntheticTally.of(
+        synthetic,
+        sdtypes=sdtypes,
+        columns=train.columns,
+        pii_columns=pii,
+        real_pii=pd.concat([train, holdout], ignore_index=True),
+    )
+    sizes = {"synthetic": tally.rows, "training": len(train), "holdout": len(holdout)}
     minimums = {
         "synthetic": MIN_SYNTHETIC_ROWS,
         "training": MIN_TRAIN_ROWS,
@@ -199,12 +211,7 @@ def compute_privacy(
         raise InvalidParameterError(
             f"max_rows must be at least {MIN_SYNTHETIC_ROWS}, got {max_rows}."
         )
-    pii = tuple(str(c) for c in pii_columns)
-    kinds = {
-        c: k
-        for c, k in kinds_from_sdtypes(sdtypes).items()
-        if c in train.columns and str(c) not in pii
-    }
+    kinds = tally.privacy_kinds
     if not kinds:
         raise InvalidParameterError(
             "No number, date or category column to compare; privacy checks need one."
@@ -226,10 +233,10 @@ def compute_privacy(
     to_holdout = by_holdout.kneighbors(synthetic_x, n_neighbors=1)[0][:, 0]
     holdout_to_train = by_train.kneighbors(holdout_x, n_neighbors=2)[0]
 
-    train_hashes = _row_hashes(train, kinds).unique()  # an array: isin hashes it in C
-    exact = float(_row_hashes(synthetic, kinds).isin(train_hashes).mean())
-    exact_baseline = float(_row_hashes(holdout, kinds).isin(train_hashes).mean())
-    leaks = count_pii_leaks(pd.concat([train, holdout], ignore_index=True), synthetic, pii)
+    train_hashes = row_hashes(train, kinds)
+    exact = count_in(tally.privacy_hashes, train_hashes) / tally.rows
+    exact_baseline = count_in(row_hashes(holdout, kinds), train_hashes) / len(holdout)
+    leaks = tally.pii_leaks
     return PrivacyResult(
         dcr_share=Score(
             name="DCR share",
@@ -287,8 +294,7 @@ def count_pii_leaks(real: pd.DataFrame, synthetic: pd.DataFrame, pii_columns: It
     for column in pii_columns:
         if column not in real.columns or column not in synthetic.columns:
             continue
-        real_values = set(_normalised(real[column]))
-        leaks += len(real_values & set(_normalised(synthetic[column])))
+        leaks += len(normalised(real[column]) & normalised(synthetic[column]))
     return leaks
 
 
@@ -383,16 +389,6 @@ def _median_nndr(distances: np.ndarray) -> float:
     # A row on top of two identical training rows (0 / 0) singles them out: ratio 0.
     ratio = np.divide(nearest, second, out=np.zeros_like(nearest), where=second > 0)
     return float(np.median(ratio))
-
-
-def _row_hashes(df: pd.DataFrame, kinds: dict[str, Any]) -> pd.Series:
-    # Canonical values, so an int column that comes back as floats still matches.
-    return pd.util.hash_pandas_object(prepare_features(df, kinds), index=False)
-
-
-def _normalised(series: pd.Series) -> list[str]:
-    labels = as_labels(series).dropna().astype(str).str.strip().str.casefold()
-    return [value for value in labels if value]
 
 
 def _subsample(frame: pd.DataFrame, *, rows: int, seed: int) -> pd.DataFrame:

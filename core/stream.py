@@ -46,21 +46,23 @@ def batch_seed(seed: int, index: int) -> int:
     return int(np.random.SeedSequence(int(seed), spawn_key=(int(index),)).generate_state(1)[0])
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class RedrawRealPii:
     """A postprocess that redraws fake personal values equal to a real one, batch by batch.
 
-    The batch-wise form of the pipeline's :func:`core.protect.replace_real_pii` step. ``real``
-    holds only the personal columns' distinct real values, so that is all a worker receives.
+    The batch-wise form of :func:`core.protect.replace_real_pii`. ``real`` holds only the
+    personal columns' distinct real values, so that is all a worker receives; ``redrawn``
+    counts the values redrawn in this process.
     """
 
     real: pd.DataFrame
     sdtypes: dict[str, str]
     columns: tuple[str, ...]
     locale: str
+    redrawn: int = 0
 
     def __call__(self, batch: pd.DataFrame, seed: int) -> pd.DataFrame:
-        out, _ = replace_real_pii(
+        out, redrawn = replace_real_pii(
             batch,
             self.real,
             sdtypes=self.sdtypes,
@@ -68,6 +70,7 @@ class RedrawRealPii:
             locale=self.locale,
             seed=seed,
         )
+        self.redrawn += redrawn
         return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -382,7 +382,7 @@ class Workspace:
         batches: Iterable[Any],
         fit_seconds: float,
         sample_seconds: float | None = None,
-        scores: dict[str, Any] | None = None,
+        scores: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
         model_path: Path | None = None,
     ) -> RunInfo:
         """Like :meth:`finish_run`, for synthetic rows that arrive in batches (bounded memory).
@@ -390,7 +390,8 @@ class Workspace:
         ``batches`` yields DataFrames or Arrow tables of one schema. They go into the same
         transaction that marks the run done, so an error (or a cancel) raised while they are
         drawn leaves no table and the run untouched. ``sample_seconds`` defaults to the time
-        they took to arrive.
+        they took to arrive. ``scores`` may be a function, called once every batch is in and
+        before the run is marked done (so a failing check stores nothing either).
         """
         table = synth_table(run_id)
         started = time.perf_counter()
@@ -404,12 +405,16 @@ class Workspace:
                 n_rows += len(batch)
             if n_rows == 0:
                 raise EmptyTableError(f"Run {run_id} produced no rows; nothing was stored.")
+            if sample_seconds is None:
+                sample_seconds = time.perf_counter() - started
+            if callable(scores):
+                scores = scores()
             cur.execute(
                 "UPDATE runs SET status = 'done', fit_seconds = ?, sample_seconds = ?,"
                 " scores_json = ?, n_rows = ?, model_path = ? WHERE id = ?",
                 [
                     fit_seconds,
-                    time.perf_counter() - started if sample_seconds is None else sample_seconds,
+                    sample_seconds,
                     json.dumps(scores) if scores else None,
                     n_rows,
                     str(model_path) if model_path else None,

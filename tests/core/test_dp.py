@@ -59,10 +59,10 @@ def test_mst_run_through_the_pipeline_at_epsilon_1(workspace):
     assert 0.6 <= result.quality.overall.value <= 0.95
     run = workspace.get_run(result.run.id)
     assert (run.status, run.params) == ("done", {"epsilon": 1.0, "bounds": "metadata"})
-    assert result.synthetic.dtypes.to_dict() == real.dtypes.to_dict()
+    assert result.sample.dtypes.to_dict() == real.dtypes.to_dict()
     model = load_synthesizer(run.model_path)
     batch = get_settings().sample_batch_rows
-    assert sample_rows(model, rows=300, seed=3, batch_rows=batch).equals(result.synthetic)
+    assert sample_rows(model, rows=300, seed=3, batch_rows=batch).equals(result.sample)
 
 
 def test_a_dp_run_refuses_a_bundle_in_one_line(workspace):

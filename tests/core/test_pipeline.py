@@ -1,7 +1,14 @@
+import dataclasses
+
+import pandas as pd
 import pytest
 
+from core.config import get_settings
+from core.coverage import compute_coverage
 from core.demo import load_demo
-from core.errors import InvalidParameterError, StudioError
+from core.errors import InvalidParameterError, NotFoundError, StudioError
+from core.evaluation import sdtypes_of, split_real
+from core.ingest import ingest_file
 from core.pipeline import ensure_metadata, synthesize
 
 
@@ -28,8 +35,10 @@ def test_same_seed_same_rows_across_runs(workspace):
     b = synthesize(workspace, dataset_id=dataset.id, key="gaussian_copula", rows=120, seed=9)
     c = synthesize(workspace, dataset_id=dataset.id, key="gaussian_copula", rows=120, seed=10)
     # Assert
-    assert a.synthetic.equals(b.synthetic)
-    assert not a.synthetic.equals(c.synthetic)
+    first, again, other = (workspace.read_synthetic(run.run.id) for run in (a, b, c))
+    assert first.equals(again)
+    assert not first.equals(other)
+    assert a.sample.equals(first)  # 120 rows: the evaluation sample is all of them
     assert [r.id for r in workspace.list_runs(dataset.id)] == [a.run.id, b.run.id, c.run.id]
 
 
@@ -86,3 +95,58 @@ def test_run_is_fitted_on_the_training_split_and_records_it(workspace):
     assert holdout["holdout_rows"] == 49  # ceil(20% of 244)
     assert (holdout["share"], holdout["seed"]) == (0.2, 42)
     assert 0.0 <= result.evaluation.to_dict()["holdout_quality_score"] <= 1.0
+
+
+def test_a_run_larger_than_its_sample_is_stored_in_batches_and_counted_whole(workspace, mixed_csv):
+    # Setup: 2,000 rows in batches of 300, checks that need a sample read the first 500
+    dataset = ingest_file(workspace, mixed_csv)
+    settings = dataclasses.replace(get_settings(), sample_batch_rows=300, eval_max_rows=500)
+    # Run
+    result = synthesize(
+        workspace, dataset_id=dataset.id, key="gaussian_copula", rows=2000, seed=4,
+        settings=settings,
+    )  # fmt: skip
+    # Assert: every row is stored, the sample is the first rows
+    stored = workspace.read_synthetic(result.run.id)
+    assert (result.rows, len(stored), len(result.sample)) == (2000, 2000, 500)
+    pd.testing.assert_frame_equal(result.sample, stored.iloc[:500], check_dtype=False)
+    # Whole-table counts are those of all 2,000 stored rows, not of the sample
+    metadata = ensure_metadata(workspace, dataset)
+    train = split_real(workspace.read_real(dataset.id), settings).train
+    whole = compute_coverage(real=train, synthetic=stored, sdtypes=sdtypes_of(metadata))
+    scores = workspace.get_run(result.run.id).scores
+    assert scores["coverage"]["duplicate_rows"] == whole.duplicate_rows
+    assert scores["coverage"]["exact_copy_rows"] == whole.exact_copy_rows
+    assert scores["coverage"]["per_column"] == whole.to_dict()["per_column"]
+    # ... which differ from the sample's (the share of missing amounts), so this can fail
+    sampled = compute_coverage(real=train, synthetic=result.sample, sdtypes=sdtypes_of(metadata))
+    assert sampled.to_dict()["per_column"] != whole.to_dict()["per_column"]
+    assert scores["holdout"]["evaluation_sample_rows"] == 500
+    assert 0.7 <= result.quality.overall.value <= 1.0
+
+
+def test_stopping_while_rows_are_sampled_keeps_none_of_them(workspace):
+    # Setup: the page's Stop ends the script at a progress update (a BaseException)
+    dataset = load_demo(workspace, "tips")
+    settings = dataclasses.replace(get_settings(), sample_batch_rows=100)
+
+    class Stopped(BaseException):
+        pass
+
+    def progress(stage: str, done: float, total: float | None) -> None:
+        if stage == "sample" and done >= 200:
+            raise Stopped
+
+    # Run
+    with pytest.raises(Stopped):
+        synthesize(
+            workspace, dataset_id=dataset.id, key="gaussian_copula", rows=1000, seed=1,
+            progress=progress, settings=settings,
+        )  # fmt: skip
+    # Assert: the run is failed, nothing of it is stored, and the next run works
+    [run] = workspace.list_runs(dataset.id)
+    assert (run.status, run.error) == ("failed", "interrupted before it finished")
+    with pytest.raises(NotFoundError):
+        workspace.read_synthetic(run.id)
+    again = synthesize(workspace, dataset_id=dataset.id, key="gaussian_copula", rows=50, seed=1)
+    assert len(workspace.read_synthetic(again.run.id)) == 50

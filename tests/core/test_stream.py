@@ -241,4 +241,4 @@ def test_a_runs_saved_model_samples_the_same_rows(workspace: Workspace, tmp_path
     batches = list(iter_batches(model.synth, rows=60, seed=9, batch_rows=10_000))
 
     # Assert: the pipeline sampled with the same seed and default batch size
-    pd.testing.assert_frame_equal(batches[0], result.synthetic)
+    pd.testing.assert_frame_equal(batches[0], result.sample)

@@ -188,7 +188,7 @@ def test_pipeline_fits_on_the_sample_and_records_it(workspace: Workspace) -> Non
     assert {"sex", "smoker", "day", "time"} <= set(sample["strata"])
     assert sample["note"].startswith("Fits on a stratified sample of 100 of 195 training rows")
     assert holdout["train_rows"] == 195  # fidelity is still scored against every training row
-    assert len(result.synthetic) == 80
+    assert result.rows == len(result.sample) == 80
     assert 0.0 <= result.quality.overall.value <= 1.0
     # After the run, the Compare page and the report say so
     note = fitted_sample_note(holdout)
