@@ -5,19 +5,27 @@ workspace's run) and samples straight to a Parquet file; the figure is the proce
 Bounded memory needs batches written as they are drawn: ``core.stream.sample_to_parquet``
 when the studio has it, else what the studio does today (``sample_rows`` builds the whole
 table, then ``DataFrame.to_parquet``). The table says which one ran.
+
+A second row, for context: the peak RSS of a whole studio run (``core.pipeline.synthesize``)
+asking for 1M rows vs 100k rows of the same table, each in a fresh process. Its rows go into
+the workspace in batches, and only its evaluation sample stays in memory.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import SEED, Context, Row, csv_mb_per_row, run_child
+from benchmarks.common import PARAMS, SEED, SYNTHESIZER, Context, Row, csv_mb_per_row, run_child
 from benchmarks.fixtures import studio_workspace
 
 SMALL, LARGE = 1_000_000, 10_000_000
+# A UI run samples into the workspace: rows asked for, from a table of this many rows.
+RUN_TABLE = 100_000
+RUN_ROWS = (100_000, 1_000_000)
 TARGET = 1.2
 STREAMED = "core.stream.sample_to_parquet"
 IN_MEMORY = "sample_rows + DataFrame.to_parquet"
@@ -65,6 +73,57 @@ def task_sample(model: str, rows: int, out: str) -> dict[str, Any]:
     return {"seconds": seconds, "method": method, "setup_rss_mb": setup_mb, "file_mb": size_mb}
 
 
+def task_run(csv: str, rows: int, workspace: str) -> dict[str, Any]:
+    """One studio run of ``rows`` rows on a fresh workspace: ingest, fit, sample, store, score."""
+    import resource
+
+    from core.config import get_settings
+    from core.ingest import ingest_file
+    from core.pipeline import synthesize
+    from core.workspace import Workspace
+
+    ws = Workspace(Path(workspace))
+    dataset = ingest_file(ws, Path(csv))
+    setup_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    settings = get_settings()
+    started = time.perf_counter()
+    synthesize(
+        ws, dataset_id=dataset.id, key=SYNTHESIZER, rows=rows, seed=SEED, params=PARAMS,
+        settings=dataclasses.replace(settings, max_rows=max(rows, settings.max_rows)),
+    )  # fmt: skip
+    seconds = time.perf_counter() - started
+    ws.close()
+    Path(workspace).unlink()
+    return {"seconds": seconds, "setup_rss_mb": setup_mb}
+
+
+def measure_runs(ctx: Context) -> Row:
+    """Peak RSS of a studio run into the workspace, 1M vs 100k rows from one 100k-row table."""
+    data = ctx.dataset(RUN_TABLE)
+    runs = {
+        rows: run_child(
+            ctx,
+            "sampling",
+            "run",
+            csv=str(data.csv),
+            rows=rows,
+            workspace=str(ctx.folder / f"run_{rows}.duckdb"),
+        )  # fmt: skip
+        for rows in RUN_ROWS
+    }
+    small, large = (runs[rows] for rows in RUN_ROWS)
+    return Row(
+        measurement="peak RSS of a studio run (sample, store, score)",
+        size="1M vs 100k rows",
+        baseline_label="same, 100k rows",
+        baseline=small["peak_rss_mb"],
+        studio=large["peak_rss_mb"],
+        unit="MB",
+        seconds=f"100k {small['seconds']:.1f} s / 1M {large['seconds']:.1f} s",
+        note=f"fit on {RUN_TABLE:,} rows; {small['setup_rss_mb']:.0f} MB after ingest",
+    )
+
+
 def measure(ctx: Context) -> list[Row]:
     built = studio_workspace(ctx, SMALL)
     runs = {
@@ -95,5 +154,6 @@ def measure(ctx: Context) -> list[Row]:
             target=TARGET,
             seconds=f"1M {small['seconds']:.1f} s / 10M {large['seconds']:.1f} s",
             note=f"via {large['method']}; {small['setup_rss_mb']:.0f} MB before sampling",
-        )
+        ),
+        measure_runs(ctx),
     ]
