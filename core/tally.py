@@ -159,7 +159,10 @@ class SyntheticTally:
     @property
     def duplicate_rows(self) -> int:
         """Rows that repeat an earlier synthetic row on every compared column."""
-        return self.rows - len(np.unique(self.hashes))
+        # Sorted in place, equal neighbours counted: np.unique peaked at 60 bytes a row.
+        ordered = _joined(self._hashes)  # a new array, so sorting it leaves the tally alone
+        ordered.sort()
+        return int(np.count_nonzero(ordered[1:] == ordered[:-1]))
 
     @property
     def pii_leaks(self) -> int:
