@@ -158,13 +158,39 @@ def iter_batches(
         index += 1
 
 
+# What pandas infers for an object column holding numbers, alone or beside text: e.g. a number
+# column marked categorical whose rare values were grouped as "(other)" before fitting.
+_NUMBERS_AS_OBJECTS = frozenset(
+    {"integer", "floating", "mixed-integer", "mixed-integer-float", "mixed", "decimal"}
+)
+
+
+def as_storable(batch: pd.DataFrame) -> pd.DataFrame:
+    """``batch`` with each object column of numbers (and maybe text) as text.
+
+    Arrow types an object column from its first values, so ``[1, "(other)"]`` fails to
+    convert, and one batch may hold only the numbers while the next holds the text too. SDV
+    returns object columns only where the training column was one, so text is their type in
+    every batch. Missing values stay missing.
+    """
+    mixed = [
+        column
+        for column in batch.columns
+        if batch[column].dtype == object
+        and pd.api.types.infer_dtype(batch[column], skipna=True) in _NUMBERS_AS_OBJECTS
+    ]
+    if not mixed:
+        return batch
+    return batch.assign(**{c: batch[c].map(lambda v: v if pd.isna(v) else str(v)) for c in mixed})
+
+
 def arrow_schema(batch: pd.DataFrame) -> pa.Schema:
     """The Parquet schema a stream fixes from its first batch.
 
     A column with no value in that batch has Arrow's null type, which no later value fits; it
     is widened to text, the type SDV gives every object column.
     """
-    schema = pa.Schema.from_pandas(batch, preserve_index=False)
+    schema = pa.Schema.from_pandas(as_storable(batch), preserve_index=False)
     for i, item in enumerate(schema):
         if pa.types.is_null(item.type):
             schema = schema.set(i, item.with_type(pa.string()))
@@ -173,7 +199,7 @@ def arrow_schema(batch: pd.DataFrame) -> pa.Schema:
 
 def to_arrow(batch: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     """``batch`` as an Arrow table of ``schema``, or one line naming the column that differs."""
-    table = pa.Table.from_pandas(batch, preserve_index=False)
+    table = pa.Table.from_pandas(as_storable(batch), preserve_index=False)
     try:
         return table.cast(schema)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError) as err:

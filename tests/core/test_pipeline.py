@@ -9,6 +9,7 @@ from core.demo import load_demo
 from core.errors import InvalidParameterError, NotFoundError, StudioError
 from core.evaluation import sdtypes_of, split_real
 from core.ingest import ingest_file
+from core.metadata import apply_edits, columns_of
 from core.pipeline import ensure_metadata, synthesize
 
 
@@ -150,3 +151,29 @@ def test_stopping_while_rows_are_sampled_keeps_none_of_them(workspace):
         workspace.read_synthetic(run.id)
     again = synthesize(workspace, dataset_id=dataset.id, key="gaussian_copula", rows=50, seed=1)
     assert len(workspace.read_synthetic(again.run.id)) == 50
+
+
+def test_a_number_column_marked_categorical_is_sampled_in_batches(workspace, mixed_csv):
+    # Setup: ages as categories; ages seen under 5 times are grouped as "(other)" before fitting,
+    # so the synthesizer returns numbers and text in one column
+    dataset = ingest_file(workspace, mixed_csv)
+    metadata = ensure_metadata(workspace, dataset)
+    edits = [
+        dataclasses.replace(c, sdtype="categorical") if c.name == "age" else c
+        for c in columns_of(metadata)
+    ]
+    workspace.set_metadata(
+        dataset.id, apply_edits(metadata, edits, workspace.read_real(dataset.id))
+    )
+    settings = dataclasses.replace(get_settings(), sample_batch_rows=200)
+    # Run
+    result = synthesize(
+        workspace, dataset_id=dataset.id, key="gaussian_copula", rows=1000, seed=2,
+        settings=settings,
+    )  # fmt: skip
+    # Assert: stored as text, every value a whole number or the group
+    ages = workspace.read_synthetic(result.run.id)["age"].dropna()
+    assert len(ages) > 900 and ages.map(type).eq(str).all()
+    assert ages.str.fullmatch(r"\d+|\(other\)").all()
+    assert "(other)" in set(ages)
+    assert result.evaluation.to_dict()["protections"]["rare_categories_grouped"]["age"] > 0

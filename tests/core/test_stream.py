@@ -242,3 +242,18 @@ def test_a_runs_saved_model_samples_the_same_rows(workspace: Workspace, tmp_path
 
     # Assert: the pipeline sampled with the same seed and default batch size
     pd.testing.assert_frame_equal(batches[0], result.sample)
+
+
+def test_numbers_grouped_with_text_store_as_text_in_every_batch() -> None:
+    # Setup: an object column of numbers in the first batch, numbers and "(other)" in the next
+    first = pd.DataFrame({"age": pd.Series([31, 45, None], dtype=object), "x": [1.0, 2.0, 3.0]})
+    second = pd.DataFrame({"age": pd.Series([52, "(other)"], dtype=object), "x": [4.0, 5.0]})
+
+    # Run
+    schema = arrow_schema(first)
+    tables = [to_arrow(batch, schema) for batch in (first, second)]
+
+    # Assert
+    assert schema.field("age").type == pa.string()
+    assert schema.field("x").type == pa.float64()
+    assert pa.concat_tables(tables).column("age").to_pylist() == ["31", "45", None, "52", "(other)"]
