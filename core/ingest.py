@@ -46,6 +46,8 @@ class FormatSpec:
 
 
 _SAMPLE_BYTES = 1 << 16
+# DuckDB's max_line_size is 2 MB by default, and a buffer must hold at least one line.
+_CSV_BUFFER_BYTES = 1 << 21
 _DECIMAL_COMMA = re.compile(r"(^|[;\t|])-?[0-9]+,[0-9]+($|[;\t|\r\n])", re.MULTILINE)
 # Delimiters we recognise, in order of preference when the evidence ties.
 _DELIMITERS = (",", ";", "\t", "|")
@@ -69,6 +71,10 @@ def _csv_sql(sample: bytes, delim: str | None = None, *, forgiving: bool = False
     options = ["header = true", "quote = '\"'", "escape = '\"'"]
     if forgiving:
         options += ["null_padding = true", "parallel = false"]
+    else:
+        # Threads take the file a buffer at a time, in order: the default 32 MB buffers left
+        # one of two cores idle on most files (an 86 MB CSV: 0.55 s, in 2 MB buffers 0.42 s).
+        options.append(f"buffer_size = {_CSV_BUFFER_BYTES}")
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         options.append("encoding = 'utf-16'")
         encoding = "utf-16"

@@ -186,3 +186,29 @@ def test_numeric_header_only_file_is_refused_as_empty(workspace, tmp_path):
     # Run / Assert
     with pytest.raises(EmptyTableError, match="no data rows"):
         ingest_file(workspace, path)
+
+
+def test_a_csv_of_many_buffers_keeps_its_rows_in_file_order(workspace, tmp_path):
+    # Setup: about 6 MB, so both threads read several buffers, with quoted line breaks and
+    # delimiters falling wherever they fall
+    rows = 100_000
+    frame = pd.DataFrame(
+        {
+            "row": range(rows),
+            "note": [
+                f"line {i}\nwith, a comma" if i % 7 == 0 else "x" * (1 + i % 90)
+                for i in range(rows)
+            ],
+            "amount": [i * 0.5 for i in range(rows)],
+        }
+    )
+    path = tmp_path / "long.csv"
+    frame.to_csv(path, index=False)
+    assert path.stat().st_size > 5_000_000
+
+    # Run
+    dataset = ingest_file(workspace, path)
+
+    # Assert
+    stored = workspace.read_real(dataset.id)
+    pd.testing.assert_frame_equal(stored, frame, check_dtype=False)
