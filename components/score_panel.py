@@ -8,7 +8,7 @@ import streamlit as st
 
 from components import compare
 from core.errors import StudioError
-from core.report import read_score
+from core.readings import read_score
 from core.training_sample import fitted_sample_note
 
 

@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,127 +20,32 @@ import duckdb
 import pandas as pd
 
 from core.errors import EmptyTableError, NotFoundError, StudioError, WorkspaceError, one_line
-
-SCHEMA_VERSION = 3
-
-# Each migration takes the schema from version N-1 to N. Append only; never edit a shipped one.
-MIGRATIONS: dict[int, list[str]] = {
-    1: [
-        "CREATE SEQUENCE IF NOT EXISTS dataset_ids START 1",
-        "CREATE SEQUENCE IF NOT EXISTS run_ids START 1",
-        """CREATE TABLE datasets (
-            id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, source VARCHAR NOT NULL,
-            fingerprint VARCHAR NOT NULL, n_rows BIGINT NOT NULL, n_columns INTEGER NOT NULL,
-            metadata_json VARCHAR, created TIMESTAMP NOT NULL DEFAULT current_timestamp)""",
-        """CREATE TABLE runs (
-            id INTEGER PRIMARY KEY, dataset_id INTEGER NOT NULL, synthesizer VARCHAR NOT NULL,
-            params_json VARCHAR NOT NULL, seed INTEGER NOT NULL, n_rows BIGINT NOT NULL,
-            status VARCHAR NOT NULL, fit_seconds DOUBLE, sample_seconds DOUBLE,
-            scores_json VARCHAR, error VARCHAR,
-            created TIMESTAMP NOT NULL DEFAULT current_timestamp)""",
-    ],
-    2: [
-        "ALTER TABLE runs ADD COLUMN versions_json VARCHAR",
-        "ALTER TABLE runs ADD COLUMN model_path VARCHAR",
-    ],
-    3: [
-        # A release of an extract that failed the privacy gate, with who asked and why.
-        "ALTER TABLE runs ADD COLUMN override_json VARCHAR",
-    ],
-}
-
-# A run left 'running' when its process died (kill, crash, power loss) is marked with this.
-INTERRUPTED = "interrupted: the studio stopped before this run finished"
-
-
-@dataclass(frozen=True)
-class DatasetInfo:
-    """A dataset stored in the workspace."""
-
-    id: int
-    name: str
-    source: str
-    fingerprint: str
-    n_rows: int
-    n_columns: int
-    metadata: dict[str, Any] | None
-    created: datetime
-
-    @property
-    def table(self) -> str:
-        return real_table(self.id)
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """One synthesis run and its outcome."""
-
-    id: int
-    dataset_id: int
-    synthesizer: str
-    params: dict[str, Any]
-    seed: int
-    n_rows: int
-    status: str
-    fit_seconds: float | None
-    sample_seconds: float | None
-    scores: dict[str, Any] | None
-    error: str | None
-    created: datetime
-    versions: dict[str, str] | None = None
-    model_path: str | None = None
-    override: dict[str, Any] | None = None  # a recorded release despite a failed gate
-
-    @property
-    def table(self) -> str:
-        return synth_table(self.id)
-
-
-def real_table(dataset_id: int) -> str:
-    return f"real_{int(dataset_id)}"
-
-
-def synth_table(run_id: int) -> str:
-    return f"synth_{int(run_id)}"
-
-
-_DATASET_COLS = "id, name, source, fingerprint, n_rows, n_columns, metadata_json, created"
-_RUN_COLS = (
-    "id, dataset_id, synthesizer, params_json, seed, n_rows, status, fit_seconds,"
-    " sample_seconds, scores_json, error, created, versions_json, model_path, override_json"
+from core.records import (
+    DATASET_COLUMNS,
+    INTERRUPTED,
+    MIGRATIONS,
+    RUN_COLUMNS,
+    SCHEMA_VERSION,
+    DatasetInfo,
+    RunInfo,
+    dataset_from_row,
+    quote_identifier,
+    real_table,
+    run_from_row,
+    synth_table,
 )
 
-
-def _dataset(row: tuple) -> DatasetInfo:
-    *head, meta, created = row
-    return DatasetInfo(*head, json.loads(meta) if meta else None, created)
-
-
-def _run(row: tuple) -> RunInfo:
-    rid, did, synth, params, seed, n, status, fit, sample, scores, error, created, *rest = row
-    versions, model_path, override = rest
-    return RunInfo(
-        id=rid,
-        dataset_id=did,
-        synthesizer=synth,
-        params=json.loads(params),
-        seed=seed,
-        n_rows=n,
-        status=status,
-        fit_seconds=fit,
-        sample_seconds=sample,
-        scores=json.loads(scores) if scores else None,
-        error=error,
-        created=created,
-        versions=json.loads(versions) if versions else None,
-        model_path=model_path,
-        override=json.loads(override) if override else None,
-    )
-
-
-def quote_identifier(name: str) -> str:
-    """A column name from user data as a safe SQL identifier."""
-    return '"' + str(name).replace('"', '""') + '"'
+__all__ = [
+    "INTERRUPTED",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "DatasetInfo",
+    "RunInfo",
+    "Workspace",
+    "quote_identifier",
+    "real_table",
+    "synth_table",
+]
 
 
 def _flatten_nested(cur: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -267,7 +171,7 @@ class Workspace:
                     f"'{source}' has no data rows; choose a file with a header and rows."
                 )
             cur.execute(
-                f"INSERT INTO datasets ({_DATASET_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO datasets ({DATASET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     dataset_id,
                     name,
@@ -283,27 +187,27 @@ class Workspace:
 
     def list_datasets(self) -> list[DatasetInfo]:
         with self.cursor() as cur:
-            rows = cur.execute(f"SELECT {_DATASET_COLS} FROM datasets ORDER BY id").fetchall()
-        return [_dataset(r) for r in rows]
+            rows = cur.execute(f"SELECT {DATASET_COLUMNS} FROM datasets ORDER BY id").fetchall()
+        return [dataset_from_row(r) for r in rows]
 
     def get_dataset(self, dataset_id: int) -> DatasetInfo:
         with self.cursor() as cur:
             row = cur.execute(
-                f"SELECT {_DATASET_COLS} FROM datasets WHERE id = ?", [dataset_id]
+                f"SELECT {DATASET_COLUMNS} FROM datasets WHERE id = ?", [dataset_id]
             ).fetchall()
         if not row:
             raise NotFoundError(f"Dataset {dataset_id} is not in this workspace.")
-        return _dataset(row[0])
+        return dataset_from_row(row[0])
 
     def find_dataset(self, fingerprint: str) -> DatasetInfo | None:
         """The newest dataset with this fingerprint, so re-uploading a file does not copy it."""
         with self.cursor() as cur:
             row = cur.execute(
-                f"SELECT {_DATASET_COLS} FROM datasets WHERE fingerprint = ? "
+                f"SELECT {DATASET_COLUMNS} FROM datasets WHERE fingerprint = ? "
                 "ORDER BY id DESC LIMIT 1",
                 [fingerprint],
             ).fetchall()
-        return _dataset(row[0]) if row else None
+        return dataset_from_row(row[0]) if row else None
 
     def set_metadata(self, dataset_id: int, metadata: dict[str, Any]) -> None:
         self.get_dataset(dataset_id)
@@ -340,7 +244,7 @@ class Workspace:
         with self.transaction() as cur:
             ((run_id,),) = cur.execute("SELECT nextval('run_ids')").fetchall()
             cur.execute(
-                f"INSERT INTO runs ({_RUN_COLS}) VALUES (?, ?, ?, ?, ?, ?, 'running',"
+                f"INSERT INTO runs ({RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, 'running',"
                 " NULL, NULL, NULL, NULL, ?, ?, NULL, NULL)",
                 [
                     run_id,
@@ -473,20 +377,20 @@ class Workspace:
 
     def get_run(self, run_id: int) -> RunInfo:
         with self.cursor() as cur:
-            row = cur.execute(f"SELECT {_RUN_COLS} FROM runs WHERE id = ?", [run_id]).fetchall()
+            row = cur.execute(f"SELECT {RUN_COLUMNS} FROM runs WHERE id = ?", [run_id]).fetchall()
         if not row:
             raise NotFoundError(f"Run {run_id} is not in this workspace.")
-        return _run(row[0])
+        return run_from_row(row[0])
 
     def list_runs(self, dataset_id: int | None = None) -> list[RunInfo]:
-        sql = f"SELECT {_RUN_COLS} FROM runs"
+        sql = f"SELECT {RUN_COLUMNS} FROM runs"
         params: list[Any] = []
         if dataset_id is not None:
             sql += " WHERE dataset_id = ?"
             params.append(dataset_id)
         with self.cursor() as cur:
             rows = cur.execute(sql + " ORDER BY id", params).fetchall()
-        return [_run(r) for r in rows]
+        return [run_from_row(r) for r in rows]
 
     def delete_run(self, run_id: int) -> int:
         """Delete a run, its synthetic table and its model file; returns bytes freed on disk."""

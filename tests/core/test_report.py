@@ -13,8 +13,9 @@ from core.coverage import compute_coverage
 from core.demo import DEMOS
 from core.metadata import detect_metadata
 from core.projection import compute_projection, plot_correlation_difference, plot_projection
+from core.readings import HOLDOUT_KEY, read_score
 from core.release import release_status
-from core.report import HOLDOUT_KEY, SECTIONS, read_score, render_report
+from core.report import SECTIONS, render_report
 
 EVIL = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"

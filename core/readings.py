@@ -1,0 +1,209 @@
+"""How each score is shown and read: its label, range, direction and a plain-language reading.
+
+The HTML report and the Compare page's score panel use the same entries, so a score reads the
+same wherever it appears.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+HOLDOUT_KEY = "holdout_quality_score"
+
+Better = Literal["higher", "lower", "one", "reference", "ratio", "ceiling"]
+
+
+@dataclass(frozen=True)
+class ScoreInfo:
+    """How to show and read one named score; ``None`` bounds are unbounded."""
+
+    label: str
+    low: float | None
+    high: float | None
+    better: Better
+    meaning: str
+
+
+SCORES: dict[str, ScoreInfo] = {
+    "quality_score": ScoreInfo(
+        "Quality score", 0, 1, "higher", "how closely columns and column pairs follow the real"
+    ),
+    "column_shapes": ScoreInfo(
+        "Column Shapes", 0, 1, "higher", "how closely each column's distribution is matched"
+    ),
+    "column_pair_trends": ScoreInfo(
+        "Column Pair Trends", 0, 1, "higher", "how well relationships between columns are kept"
+    ),
+    HOLDOUT_KEY: ScoreInfo(
+        "Holdout quality score",
+        0,
+        1,
+        "ceiling",
+        "the quality score of real rows kept aside, scored against the training rows",
+    ),
+    "diagnostic_score": ScoreInfo(
+        "Diagnostic score", 0, 1, "one", "whether synthetic rows are well formed"
+    ),
+    "data_validity": ScoreInfo(
+        "Data Validity", 0, 1, "one", "values inside real ranges and known categories"
+    ),
+    "data_structure": ScoreInfo(
+        "Data Structure", 0, 1, "one", "the same columns as the real table"
+    ),
+    "real_score": ScoreInfo(
+        "Model trained on real rows",
+        None,
+        1,
+        "reference",
+        "score on the holdout of a model trained on real rows (macro F1 or R²)",
+    ),
+    "synthetic_score": ScoreInfo(
+        "Model trained on synthetic rows",
+        None,
+        1,
+        "reference",
+        "score on the holdout of the same model trained on synthetic rows",
+    ),
+    "ratio": ScoreInfo(
+        "Utility ratio",
+        0,
+        None,
+        "ratio",
+        "synthetic-trained score divided by real-trained score",
+    ),
+    "category_coverage": ScoreInfo(
+        "Category coverage", 0, 1, "higher", "share of real categories present"
+    ),
+    "range_coverage": ScoreInfo(
+        "Range coverage", 0, 1, "higher", "share of the real numeric ranges spanned"
+    ),
+    "missing_value_similarity": ScoreInfo(
+        "Missing values", 0, 1, "higher", "agreement of missing-value rates"
+    ),
+    "rare_category_coverage": ScoreInfo(
+        "Rare category coverage", 0, 1, "higher", "share of rare real categories present"
+    ),
+    "duplicate_share": ScoreInfo(
+        "Duplicate rows", 0, 1, "lower", "share of synthetic rows repeating another"
+    ),
+    "exact_copy_share": ScoreInfo(
+        "Exact copies", 0, 1, "lower", "share of synthetic rows identical to a real row"
+    ),
+    "near_duplicate_share": ScoreInfo(
+        "Near-duplicates",
+        0,
+        1,
+        "lower",
+        "share of synthetic rows unusually close to a real row (a fresh real sample gives ~5%)",
+    ),
+}
+
+_BANDS = (
+    (0.9, "excellent", "very close to the real data on this measure"),
+    (0.8, "good", "close to the real data, with small differences"),
+    (0.7, "fair", "noticeable differences; check the plots"),
+    (0.5, "poor", "large differences from the real data"),
+    (-math.inf, "very poor", "little resemblance to the real data on this measure"),
+)
+_NEAR_EXPECTED = 0.075  # a fresh real sample gives 5% by construction; allow sampling noise
+
+
+def read_score(name: str, value: float | None) -> str:
+    """A plain-language reading of one score, e.g. ``"good: close to the real data ..."``.
+
+    Args:
+        name: A key of :data:`SCORES` (``"quality_score"``, ``"ratio"``, ...) or a score's
+            display name (``"Column Shapes"``); other names get the generic 0-1 reading.
+        value: The score; ``None`` or NaN reads as "not available".
+    """
+    return read_info(SCORES.get(name) or info_for_label(name), value)
+
+
+def read_info(info: ScoreInfo | None, value: float | None) -> str:
+    """The reading of ``value`` for the score ``info`` describes (generic 0-1 when None)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "not available: the score does not apply to this table"
+    better = info.better if info else "higher"
+    if better == "one":
+        if value >= 0.9999:
+            return "as expected: every synthetic value is well formed"
+        if value >= 0.99:
+            return "almost all synthetic values are well formed; a few break the real ranges"
+        return (
+            "some synthetic values break the real ranges, categories or columns; "
+            "add constraints or check the metadata"
+        )
+    if better == "ratio":
+        return _read_ratio(value)
+    if better == "reference" and info:
+        return f"{info.meaning}; the utility ratio compares the two"
+    if better == "ceiling":
+        return (
+            "what a fresh sample of real rows reaches: the practical ceiling for the "
+            "synthetic quality score"
+        )
+    if better == "lower" and info:
+        return _read_share(info, value)
+    for floor, band, text in _BANDS:
+        if value >= floor:
+            return f"{band}: {text}"
+    return ""  # unreachable: the last band has no floor
+
+
+def _read_ratio(value: float) -> str:
+    if value > 1.1:
+        return (
+            "suspicious: the synthetic-trained model beats the real-trained one; check that "
+            "holdout rows did not leak into training and that the holdout is not tiny"
+        )
+    if value >= 0.9:
+        return (
+            "excellent: a model trained on synthetic rows predicts the holdout about as well "
+            "as one trained on real rows"
+        )
+    if value >= 0.8:
+        return "good: the synthetic data keeps most of the real data's predictive value"
+    if value >= 0.6:
+        return "fair: the synthetic data loses a noticeable part of the predictive value"
+    return "poor: the synthetic data loses most of the real data's predictive value"
+
+
+def _read_share(info: ScoreInfo, value: float) -> str:
+    if info is SCORES["near_duplicate_share"]:
+        if value <= _NEAR_EXPECTED:
+            return "about what a fresh real sample gives (~5%): no sign of memorised rows"
+        if value <= 0.2:
+            return "more than a fresh real sample gives: some rows sit very close to real ones"
+        return "far more than a fresh real sample gives: the synthesizer likely memorised rows"
+    if info is SCORES["exact_copy_share"]:
+        if value == 0:
+            return "no synthetic row is an exact copy of a real row"
+        return (
+            f"{value:.1%} of synthetic rows are exact copies of real rows; they reveal those "
+            "records unless the table has only a few possible combinations"
+        )
+    if info is SCORES["duplicate_share"]:
+        if value == 0:
+            return "no synthetic row is repeated"
+        if value <= 0.01:
+            return "a few repeated rows"
+        return f"{value:.1%} of rows repeat another; check whether the real table does too"
+    if value == 0:
+        return "none"
+    return f"{value:.1%}; lower is better"
+
+
+def _label_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_")
+
+
+# Score objects carry display names ("Column Shapes"); map those back to their entries.
+_BY_LABEL: dict[str, ScoreInfo] = {_label_key(info.label): info for info in SCORES.values()}
+
+
+def info_for_label(name: str) -> ScoreInfo | None:
+    """The entry of a score given by its display name (``"Column Shapes"``), if any."""
+    return _BY_LABEL.get(_label_key(name))
