@@ -10,9 +10,9 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.workspace import open_workspace, real_table, synthetic_table
+from components.workspace import open_workspace, real_table, synthetic_head
 from core.config import get_settings
-from core.evaluation import build_report, report_figures, split_real
+from core.evaluation import build_report, cap_rows, report_figures, split_real
 from core.plots import plot_column, plot_correlations
 from core.projection import (
     compute_projection,
@@ -33,19 +33,16 @@ def split_tables(workspace_path: str, dataset_id: int) -> tuple[Any, Any]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def plot_tables(workspace_path: str, dataset_id: int, run_id: int) -> tuple[Any, Any]:
-    """The training and synthetic rows the figures draw, each cut to ``plot_max_rows`` (seeded).
+    """The training and synthetic rows the figures draw, each at most ``plot_max_rows``.
 
     Every figure already draws at most that many rows; cutting once here means a new column or
-    pair costs the same on a million-row table as on a small one, instead of copying both whole
-    tables out of the cache for each new figure.
+    pair costs the same on a million-row table as on a small one. The training rows are a
+    seeded sample; the synthetic ones the run's first rows (a random sample, see
+    :func:`components.workspace.synthetic_head`), so a big run is never read whole.
     """
     cap = get_settings().plot_max_rows
     train = split_tables(workspace_path, dataset_id)[0]
-    synthetic = synthetic_table(workspace_path, run_id)
-    return tuple(
-        frame if len(frame) <= cap else frame.sample(n=cap, random_state=PLOT_SEED)
-        for frame in (train, synthetic)
-    )
+    return cap_rows(train, cap, seed=PLOT_SEED), synthetic_head(workspace_path, run_id, cap)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -95,10 +92,12 @@ def projection_figure(
 def utility_scores(
     workspace_path: str, dataset_id: int, run_id: int, target: str
 ) -> dict[str, Any]:
+    # As in a run's own check: both models learn from at most eval_max_rows rows.
+    cap = get_settings().eval_max_rows
     train, holdout = split_tables(workspace_path, dataset_id)
     return compute_utility(
-        real_train=train,
-        synthetic=synthetic_table(workspace_path, run_id),
+        real_train=cap_rows(train, cap, seed=0),
+        synthetic=synthetic_head(workspace_path, run_id, cap),
         holdout=holdout,
         target=target,
     ).to_dict()
@@ -114,8 +113,7 @@ def report_html(
 ) -> str:
     workspace = open_workspace(workspace_path)
     dataset, run = workspace.get_dataset(dataset_id), workspace.get_run(run_id)
-    real = split_tables(workspace_path, dataset_id)[0]
-    synthetic = synthetic_table(workspace_path, run_id)
+    real, synthetic = plot_tables(workspace_path, dataset_id, run_id)
     return build_report(
         title=f"Synthetic {dataset.name}: run #{run.id}",
         dataset_summary={

@@ -42,6 +42,16 @@ def synthetic_table(workspace_path: str, run_id: int) -> pd.DataFrame:
     return open_workspace(workspace_path).read_synthetic(run_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def synthetic_head(workspace_path: str, run_id: int, rows: int) -> pd.DataFrame:
+    """A run's first ``rows`` rows, read without the rest.
+
+    A run's rows are independent draws stored in the order drawn, so its first rows are a
+    random sample of it: what the figures and the utility check need, at any run size.
+    """
+    return open_workspace(workspace_path).read_synthetic(run_id, limit=rows)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def example_sql(workspace_path: str, dataset_id: int) -> str:
     """A first query for the dataset, chosen from its first rows (never the whole table)."""

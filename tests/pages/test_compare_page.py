@@ -168,3 +168,33 @@ def test_a_run_fitted_on_a_training_sample_says_so(
     captions = [c.value for c in at.caption]
     assert fitted_sample_note(run.scores["holdout"]) in captions
     assert any(c.startswith("Fitted on a sample of 100 of its 195 training rows") for c in captions)
+
+
+def test_figures_read_only_the_first_rows_of_a_big_run(
+    workspace: Workspace,
+    workspace_path,
+    tips: DatasetInfo,
+    tips_run: RunInfo,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Setup: figures draw at most 50 rows; watch how the run's rows are read
+    from components.compare import plot_tables
+
+    monkeypatch.setenv("SYNTH_STUDIO_PLOT_MAX_ROWS", "50")
+    limits: list[int | None] = []
+    read = Workspace.read_synthetic
+
+    def spy(self: Workspace, run_id: int, limit: int | None = None):
+        limits.append(limit)
+        return read(self, run_id, limit)
+
+    monkeypatch.setattr(Workspace, "read_synthetic", spy)
+
+    # Run
+    real, synthetic = plot_tables(str(workspace_path), tips.id, tips_run.id)
+
+    # Assert: the run's first 50 rows, read with a limit, and 50 seeded training rows
+    assert limits == [50]
+    stored = read(workspace, tips_run.id)
+    assert synthetic.equals(stored.iloc[:50])
+    assert len(real) == 50 and set(real.columns) == set(stored.columns)
