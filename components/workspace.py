@@ -1,8 +1,9 @@
 """The process-wide workspace handle and cached reads from it.
 
 ``st.cache_resource`` holds only the workspace connection (one per file, shared by sessions;
-each operation takes its own cursor). Tables are cached per session-independent key (workspace
-path + id) with ``st.cache_data``, which copies them per caller.
+each operation takes its own cursor). Small reads are cached per session-independent key
+(workspace path + id) with ``st.cache_data``, which copies them per caller; whole tables are
+read when an action needs them.
 """
 
 from __future__ import annotations
@@ -32,12 +33,13 @@ def get_workspace() -> Workspace:
     return open_workspace(str(get_settings().workspace_path))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+# Whole tables are read from DuckDB when an action needs them, not cached: st.cache_data
+# pickles what it keeps, which cost a million-row table 0.8 s on top of its 0.26 s read, and
+# held a pickled copy of every table read. Reruns never call these.
 def real_table(workspace_path: str, dataset_id: int) -> pd.DataFrame:
     return open_workspace(workspace_path).read_real(dataset_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def synthetic_table(workspace_path: str, run_id: int) -> pd.DataFrame:
     return open_workspace(workspace_path).read_synthetic(run_id)
 
