@@ -82,5 +82,6 @@ st.download_button(
     file_name=f"{dataset.name}_run{run.id}_report.html",
     mime="text/html",
     key="compare.report",
+    on_click="ignore",  # as on the Export page: a rerun could strand the deferred request
 )
 st.page_link("app_pages/5_export.py", label="Next: export", icon=":material/arrow_forward:")
