@@ -50,16 +50,21 @@ def library_versions() -> dict[str, str]:
 
 
 def ensure_metadata(
-    workspace: Workspace, dataset: DatasetInfo, *, pii: bool = True
+    workspace: Workspace,
+    dataset: DatasetInfo,
+    *,
+    pii: bool = True,
+    real: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The dataset's stored metadata, detecting and storing it on first use.
 
     With ``pii`` on, columns holding direct identifiers (emails, phones, names, card numbers…)
-    are marked as personal data, so synthesizers fill them with fake values.
+    are marked as personal data, so synthesizers fill them with fake values. ``real`` is the
+    dataset's table when the caller has read it already.
     """
     if dataset.metadata is not None:
         return dataset.metadata
-    real = workspace.read_real(dataset.id)
+    real = workspace.read_real(dataset.id) if real is None else real
     metadata = detect_metadata(real)
     if pii and (findings := detect_pii(real)):
         metadata = fake_pii_metadata(metadata, findings)
@@ -182,10 +187,11 @@ def synthesize(
             f"Number of rows must be between 1 and {settings.max_rows:,}; got {rows:,}."
         )
     dataset = workspace.get_dataset(dataset_id)
-    metadata = ensure_metadata(workspace, dataset, pii=pii)
+    real = workspace.read_real(dataset_id)  # read once: metadata on first use, then the split
+    metadata = ensure_metadata(workspace, dataset, pii=pii, real=real)
     if target is not None and target not in sdtypes_of(metadata):
         raise InvalidParameterError(f"Target column '{target}' is not in {dataset.name}.")
-    split = split_real(workspace.read_real(dataset_id), settings)
+    split = split_real(real, settings)
     run_id = workspace.start_run(
         dataset_id=dataset_id,
         synthesizer=spec.key,

@@ -39,10 +39,10 @@ class ColumnFacts:
         if self.kind == "categorical":
             self.distinct.update(series.dropna().unique().tolist())
             return
-        values = (as_seconds(series) if self.kind == "datetime" else as_float(series)).dropna()
-        if len(values):
-            self.low = float(np.fmin(self.low, values.min()))
-            self.high = float(np.fmax(self.high, values.max()))
+        values = (as_seconds(series) if self.kind == "datetime" else as_float(series)).to_numpy()
+        if len(values) and not np.isnan(values).all():
+            self.low = float(np.fmin(self.low, np.nanmin(values)))
+            self.high = float(np.fmax(self.high, np.nanmax(values)))
 
     def values(self) -> pd.Series:
         """A stand-in for the column's values: its categories, or its two extremes.
