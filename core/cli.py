@@ -34,7 +34,7 @@ import pandas as pd
 from core.config import get_settings
 from core.errors import InvalidParameterError, NotFoundError, ReleaseBlockedError, StudioError
 from core.evaluation import build_report, evaluate, report_figures, sdtypes_of
-from core.export import format_for_path, write_table
+from core.export import format_for_path, write_batches
 from core.ingest import ingest_file
 from core.metadata import detect_metadata
 from core.pii import detect_pii
@@ -261,36 +261,36 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
             )
             metadata = ensure_metadata(workspace, dataset)
             real = workspace.read_real(dataset.id) if args.html else None
-            model = None if shard_rows is None else load_run_model(workspace, result.run.id)
-            # The rows were stored in batches; the extract is read back once, to be written.
-            synthetic = workspace.read_synthetic(result.run.id) if model is None else None
+            scores = result.evaluation.to_dict()
+            report = {
+                "rows": result.rows,
+                "columns": result.sample.shape[1],
+                "synthesizer": spec.key,
+                "parameters": result.run.params,
+                "seed": args.seed,
+                **{k: v for k, v in scores.items() if k != "per_column"},
+                "fit_seconds": round(result.run.fit_seconds or 0.0, 3),
+                "sample_seconds": round(result.run.sample_seconds or 0.0, 3),
+                "output": str(args.output),
+            }
+            status = _release(report, scores)
+            if args.strict and not status.passed:
+                report["output"] = None
+                if args.report:
+                    _write_json(args.report, report)
+                raise ReleaseBlockedError(
+                    f"release gate failed ({', '.join(status.failing)}); --strict, so "
+                    f"{args.output} was not written (see the report's privacy block)."
+                )
+            if shard_rows is None:
+                # The run's rows are in the workspace: written a chunk at a time, never whole.
+                chunks = workspace.synthetic_chunks(result.run.id, rows=settings.sample_batch_rows)
+                write_batches(chunks, args.output)
+            else:
+                model = load_run_model(workspace, result.run.id)
+                _write_shards(args, model, shard_rows, report)
         finally:
             workspace.close()
-    scores = result.evaluation.to_dict()
-    report = {
-        "rows": result.rows,
-        "columns": result.sample.shape[1],
-        "synthesizer": spec.key,
-        "parameters": result.run.params,
-        "seed": args.seed,
-        **{k: v for k, v in scores.items() if k != "per_column"},
-        "fit_seconds": round(result.run.fit_seconds or 0.0, 3),
-        "sample_seconds": round(result.run.sample_seconds or 0.0, 3),
-        "output": str(args.output),
-    }
-    status = _release(report, scores)
-    if args.strict and not status.passed:
-        report["output"] = None
-        if args.report:
-            _write_json(args.report, report)
-        raise ReleaseBlockedError(
-            f"release gate failed ({', '.join(status.failing)}); --strict, so {args.output} "
-            "was not written (see the report's privacy block)."
-        )
-    if synthetic is not None:
-        write_table(synthetic, args.output)
-    else:
-        _write_shards(args, model, shard_rows, report)
     if args.report:
         _write_json(args.report, report)
     if args.html:

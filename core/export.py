@@ -7,14 +7,16 @@ formula comes out inert.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from core.errors import UnsupportedFormatError
 from core.safe_export import safe_csv_bytes, safe_excel_bytes
+from core.stream import arrow_schema, to_arrow
 
 
 @dataclass(frozen=True)
@@ -73,11 +75,44 @@ def export_bytes(df: pd.DataFrame, key: str) -> bytes:
 
 def write_table(df: pd.DataFrame, path: Path | str) -> Path:
     """Write the table to ``path`` in the format its extension names, atomically."""
+    return write_batches([df], path)
+
+
+def write_batches(batches: Iterable[pd.DataFrame], path: Path | str) -> Path:
+    """Write a table that arrives in batches (of one schema) to ``path``, atomically.
+
+    CSV and Parquet are written batch by batch, so only one batch is held; an Excel workbook
+    is one zipped file, built from all of them at once (Excel holds about a million rows).
+    The file appears only when complete: it is written as ``PATH.partial`` and renamed.
+    """
     path = Path(path)
     fmt = format_for_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    with partial.open("wb") as handle:
-        fmt.write(df, handle)
-    partial.replace(path)
+    try:
+        with partial.open("wb") as handle:
+            if fmt.key == "csv":
+                for number, batch in enumerate(batches):
+                    handle.write(safe_csv_bytes(batch, header=number == 0))
+            elif fmt.key == "parquet":
+                _write_parquet(batches, handle)
+            else:
+                fmt.write(pd.concat(list(batches), ignore_index=True), handle)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return path
+
+
+def _write_parquet(batches: Iterable[pd.DataFrame], handle: io.BufferedIOBase) -> None:
+    writer: pq.ParquetWriter | None = None
+    try:
+        for batch in batches:
+            if writer is None:
+                schema = arrow_schema(batch)  # each later batch is cast to the first one's types
+                writer = pq.ParquetWriter(handle, schema)
+            writer.write_table(to_arrow(batch, schema))
+    finally:
+        if writer is not None:
+            writer.close()

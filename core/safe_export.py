@@ -50,13 +50,15 @@ def escape_frame(df: pd.DataFrame) -> pd.DataFrame:
     return escaped
 
 
-def safe_csv_bytes(df: pd.DataFrame) -> bytes:
+def safe_csv_bytes(df: pd.DataFrame, *, header: bool = True) -> bytes:
     """The table as UTF-8 CSV with CRLF line ends (RFC 4180), formula-like text escaped.
 
     With CRLF line ends every cell holding a carriage return or a newline is quoted; with a
-    bare newline a lone carriage return would end the row early in most readers.
+    bare newline a lone carriage return would end the row early in most readers. Without
+    ``header`` the rows continue a file already begun.
     """
-    return escape_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+    text = escape_frame(df).to_csv(index=False, header=header, lineterminator="\r\n")
+    return text.encode("utf-8")
 
 
 def safe_excel_bytes(df: pd.DataFrame) -> bytes:

@@ -442,6 +442,18 @@ class Workspace:
             raise NotFoundError(f"Run {run_id} has no synthetic table (status: {run.status}).")
         return self._read(synth_table(run_id), limit)
 
+    def synthetic_chunks(self, run_id: int, *, rows: int) -> Iterator[pd.DataFrame]:
+        """A run's rows in order, about ``rows`` at a time, so a caller holds one chunk only.
+
+        Chunks are whole DuckDB vectors (2,048 rows), with the dtypes :meth:`read_synthetic`
+        gives.
+        """
+        self.read_synthetic(run_id, limit=0)  # refuses a run without a table, in one line
+        with self.cursor() as cur:
+            cur.execute(f"SELECT * FROM {synth_table(run_id)}")
+            while len(chunk := cur.fetch_df_chunk(max(1, rows // 2048))):
+                yield chunk
+
     def _read(self, table: str, limit: int | None) -> pd.DataFrame:
         sql = f"SELECT * FROM {table}"
         with self.cursor() as cur:

@@ -257,3 +257,17 @@ def test_numbers_grouped_with_text_store_as_text_in_every_batch() -> None:
     assert schema.field("age").type == pa.string()
     assert schema.field("x").type == pa.float64()
     assert pa.concat_tables(tables).column("age").to_pylist() == ["31", "45", None, "52", "(other)"]
+
+
+def test_a_runs_rows_are_read_back_a_chunk_at_a_time(workspace: Workspace) -> None:
+    # Setup
+    dataset = load_demo(workspace, "tips")
+    result = synthesize(workspace, dataset_id=dataset.id, key="gaussian_copula", rows=5000, seed=3)
+
+    # Run
+    chunks = list(workspace.synthetic_chunks(result.run.id, rows=2048))
+
+    # Assert: in order, in chunks of one DuckDB vector, the same rows and dtypes
+    assert [len(c) for c in chunks] == [2048, 2048, 904]
+    whole = workspace.read_synthetic(result.run.id)
+    pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), whole)
