@@ -1,0 +1,107 @@
+"""The command line of :mod:`core.cli`: its commands, arguments and their help.
+
+Kept apart from what the commands do, so ``--help`` reads as one place.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import NoReturn
+
+from core.config import get_settings
+from core.shards import ENGINES
+from core.synthesizers import REGISTRY
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m core.cli", description="Synth Studio, headless.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    table_help = "CSV, TSV, Excel, Parquet or JSON table"
+
+    syn = commands.add_parser("synthesize", help="fit a synthesizer on a table and sample rows")
+    syn.add_argument("input", type=Path, help=table_help)
+    syn.add_argument("--synthesizer", required=True, help=f"one of: {', '.join(REGISTRY)}")
+    syn.add_argument("--rows", type=int, required=True, help="synthetic rows to generate")
+    syn.add_argument("--seed", type=int, default=get_settings().seed, help="random seed")
+    syn.add_argument("--epochs", type=int, help="training epochs (neural synthesizers)")
+    syn.add_argument("--output", type=Path, required=True, help="OUT.csv or OUT.parquet")
+    syn.add_argument("--target", help="column to predict for the utility check")
+    syn.add_argument("--report", type=Path, help="write scores and timings as JSON here")
+    syn.add_argument("--html", type=Path, help="write the stakeholder HTML report here")
+    syn.add_argument(
+        "--workspace",
+        type=Path,
+        help="keep the dataset and run in this workspace (default: a temporary one)",
+    )
+    _pii_argument(syn)
+    syn.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit non-zero and write no output file when the privacy release gate fails",
+    )
+    syn.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="local",
+        help="local (default): sample in this process; dask: sample shards in parallel on Dask "
+        "into OUT.parquet, a directory of Parquet parts",
+    )
+    syn.add_argument(
+        "--workers", type=int, help="worker processes of the local Dask cluster (default: CPUs)"
+    )
+    syn.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="use the running Dask cluster whose scheduler is at ADDRESS (tcp://host:8786)",
+    )
+    syn.add_argument(
+        "--shard-rows",
+        type=int,
+        help=f"rows per shard (default {get_settings().shard_rows:,}); with --engine local, "
+        "samples the same shards in this process (same rows as the Dask run)",
+    )
+
+    ev = commands.add_parser("evaluate", help="score any synthetic table against a real one")
+    ev.add_argument("real", type=Path, help=f"the real table ({table_help})")
+    ev.add_argument("synthetic", type=Path, help="the synthetic table")
+    ev.add_argument("--holdout", type=Path, help="real rows the synthesizer never saw")
+    ev.add_argument("--target", help="column to predict for the utility check (needs --holdout)")
+    ev.add_argument("--report", type=Path, required=True, help="write the scores as JSON here")
+    ev.add_argument("--html", type=Path, help="write the stakeholder HTML report here")
+    _pii_argument(ev)
+
+    bake = commands.add_parser("bakeoff", help="rank several synthesizers on one table")
+    bake.add_argument("input", type=Path, help=table_help)
+    bake.add_argument(
+        "--synthesizers", required=True, help=f"comma-separated, from: {', '.join(REGISTRY)}"
+    )
+    bake.add_argument("--budget-seconds", type=float, required=True, help="total time budget")
+    bake.add_argument("--rows", type=int, default=1000, help="synthetic rows per synthesizer")
+    bake.add_argument("--seed", type=int, default=get_settings().seed, help="random seed")
+    bake.add_argument("--target", help="column to predict for the utility check")
+    bake.add_argument("--report", type=Path, required=True, help="write the leaderboard here")
+    bake.add_argument("--workspace", type=Path, help="keep the runs in this workspace")
+
+    runs = commands.add_parser("runs", help="list the runs of a workspace")
+    runs.add_argument("--workspace", type=Path, required=True, help="the workspace file")
+    runs.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    return parser
+
+
+def _pii_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pii",
+        choices=("detect", "off"),
+        default="detect",
+        help="detect (default): columns of personal data are found by name and values, faked "
+        "and checked for leaks; off: only SDV's own detection by column name applies",
+    )
