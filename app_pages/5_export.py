@@ -52,7 +52,10 @@ key = st.radio(
 fmt = EXPORT_FORMATS[key]
 st.download_button(
     f"Download {fmt.label}",
-    data=lambda: export_bytes(workspace.read_synthetic(run.id), key),
+    # Read a batch at a time: only the file's bytes are held, never the whole table too.
+    data=lambda: export_bytes(
+        workspace.synthetic_chunks(run.id, rows=settings.sample_batch_rows), key
+    ),
     file_name=f"{dataset.name}_synthetic_run{run.id}{fmt.extension}",
     mime=fmt.mime,
     type="primary",

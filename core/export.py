@@ -66,10 +66,10 @@ def format_for_path(path: Path | str) -> ExportFormat:
     raise UnsupportedFormatError(f"Cannot write '{Path(path).name}': use one of {known}.")
 
 
-def export_bytes(df: pd.DataFrame, key: str) -> bytes:
-    """The table encoded in format ``key``, ready for a download button."""
+def export_bytes(df: pd.DataFrame | Iterable[pd.DataFrame], key: str) -> bytes:
+    """The table (or its batches, one held at a time) in format ``key``, for a download."""
     buffer = io.BytesIO()
-    EXPORT_FORMATS[key].write(df, buffer)
+    _write_batches([df] if isinstance(df, pd.DataFrame) else df, EXPORT_FORMATS[key], buffer)
     return buffer.getvalue()
 
 
@@ -91,18 +91,24 @@ def write_batches(batches: Iterable[pd.DataFrame], path: Path | str) -> Path:
     partial = path.with_name(path.name + ".partial")
     try:
         with partial.open("wb") as handle:
-            if fmt.key == "csv":
-                for number, batch in enumerate(batches):
-                    handle.write(safe_csv_bytes(batch, header=number == 0))
-            elif fmt.key == "parquet":
-                _write_parquet(batches, handle)
-            else:
-                fmt.write(pd.concat(list(batches), ignore_index=True), handle)
+            _write_batches(batches, fmt, handle)
         partial.replace(path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     return path
+
+
+def _write_batches(
+    batches: Iterable[pd.DataFrame], fmt: ExportFormat, handle: io.BufferedIOBase
+) -> None:
+    if fmt.key == "csv":
+        for number, batch in enumerate(batches):
+            handle.write(safe_csv_bytes(batch, header=number == 0))
+    elif fmt.key == "parquet":
+        _write_parquet(batches, handle)
+    else:
+        fmt.write(pd.concat(list(batches), ignore_index=True), handle)
 
 
 def _write_parquet(batches: Iterable[pd.DataFrame], handle: io.BufferedIOBase) -> None:

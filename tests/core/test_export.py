@@ -70,3 +70,18 @@ def test_a_failing_batch_leaves_no_file(tips, tmp_path):
     with pytest.raises(RuntimeError, match="went away"):
         write_batches(batches(), tmp_path / "out.parquet")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("key", ["csv", "parquet"])
+def test_download_bytes_from_batches_read_back_as_the_whole_table(tips, key):
+    # Setup
+    batches = [tips.iloc[:100], tips.iloc[100:]]
+    read = {"csv": pd.read_csv, "parquet": pd.read_parquet}[key]
+
+    # Run
+    parts, whole = export_bytes(iter(batches), key), export_bytes(tips, key)
+
+    # Assert
+    pd.testing.assert_frame_equal(read(io.BytesIO(parts)), read(io.BytesIO(whole)))
+    if key == "csv":
+        assert parts == whole
