@@ -13,6 +13,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -305,31 +306,42 @@ def ingest_file(
             "with one object per line."
         )
     dataset_name = name or shown.split(".")[0] or "dataset"
-    fingerprint = fingerprint_file(path)
-    try:
-        if spec.frame_reader is not None:
-            frame = spec.frame_reader(path, settings)
-            return workspace.add_dataset(
-                name=dataset_name, source=shown, fingerprint=fingerprint, frame=frame
+    # The file is hashed while DuckDB reads it (two reads of the same cached bytes, on two
+    # cores); the hash is awaited only when the dataset row is written.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        fingerprint = pool.submit(fingerprint_file, path).result
+        try:
+            if spec.frame_reader is not None:
+                frame = spec.frame_reader(path, settings)
+                return workspace.add_dataset(
+                    name=dataset_name, source=shown, fingerprint=fingerprint, frame=frame
+                )
+            return _add_relation(
+                workspace,
+                spec,
+                sample,
+                path,
+                name=dataset_name,
+                source=shown,
+                fingerprint=fingerprint,
             )
-        return _add_relation(
-            workspace, spec, sample, path, name=dataset_name, source=shown, fingerprint=fingerprint
-        )
-    except StudioError:
-        raise
-    except (duckdb.Error, ValueError, OSError, KeyError) as err:
-        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        reason = reason.replace(str(path), shown)  # uploads sit under a temporary name
-        if "non-record JSON" in reason:
+        except StudioError:
+            raise
+        except (duckdb.Error, ValueError, OSError, KeyError) as err:
+            reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            reason = reason.replace(str(path), shown)  # uploads sit under a temporary name
+            if "non-record JSON" in reason:
+                raise UnreadableTableError(
+                    f"'{shown}' is JSON but not a table: use an array of objects, or JSON lines "
+                    "with one object per line."
+                ) from err
             raise UnreadableTableError(
-                f"'{shown}' is JSON but not a table: use an array of objects, or JSON lines "
-                "with one object per line."
+                f"Could not read '{shown}' as {spec.label}: {reason}"
             ) from err
-        raise UnreadableTableError(f"Could not read '{shown}' as {spec.label}: {reason}") from err
-    except Exception as err:  # openpyxl and zipfile raise their own types on broken files
-        raise UnreadableTableError(
-            f"Could not read '{shown}' as {spec.label}: {type(err).__name__}"
-        ) from err
+        except Exception as err:  # openpyxl and zipfile raise their own types on broken files
+            raise UnreadableTableError(
+                f"Could not read '{shown}' as {spec.label}: {type(err).__name__}"
+            ) from err
 
 
 def _add_relation(
@@ -340,7 +352,7 @@ def _add_relation(
     *,
     name: str,
     source: str,
-    fingerprint: str,
+    fingerprint: Callable[[], str],
 ) -> DatasetInfo:
     """Store the table DuckDB reads with ``spec.sql``, or with its fallback if that refuses it.
 

@@ -142,7 +142,7 @@ class Workspace:
         *,
         name: str,
         source: str,
-        fingerprint: str,
+        fingerprint: str | Callable[[], str],
         relation_sql: str | None = None,
         relation_params: list[Any] | None = None,
         frame: pd.DataFrame | None = None,
@@ -152,7 +152,8 @@ class Workspace:
 
         Pass either ``frame`` (a DataFrame) or ``relation_sql``, a fixed SELECT from
         :mod:`core.ingest` whose user values (the file path) travel in ``relation_params``.
-        An empty table is refused and nothing is written.
+        An empty table is refused and nothing is written. ``fingerprint`` may be a function
+        (the hash of a file still being read), called just before the dataset row is written.
         """
         with self.transaction() as cur:
             ((dataset_id,),) = cur.execute("SELECT nextval('dataset_ids')").fetchall()
@@ -176,7 +177,7 @@ class Workspace:
                     dataset_id,
                     name,
                     source,
-                    fingerprint,
+                    fingerprint() if callable(fingerprint) else fingerprint,
                     n_rows,
                     n_cols,
                     json.dumps(metadata) if metadata else None,
