@@ -12,7 +12,7 @@ import streamlit as st
 
 from components.workspace import open_workspace, synthetic_head
 from core.config import get_settings
-from core.evaluation import build_report, cap_rows, report_figures, split_real
+from core.evaluation import build_report, capped_utility, report_figures, split_real
 from core.plots import plot_column, plot_correlations
 from core.projection import (
     compute_projection,
@@ -20,7 +20,7 @@ from core.projection import (
     plot_pair,
     plot_projection,
 )
-from core.utility import compute_utility
+from core.utility import cap_rows
 
 PLOT_SEED = 0
 
@@ -96,14 +96,14 @@ def projection_figure(
 def utility_scores(
     workspace_path: str, dataset_id: int, run_id: int, target: str
 ) -> dict[str, Any]:
-    # As in a run's own check: both models learn from at most eval_max_rows rows.
-    cap = get_settings().eval_max_rows
+    cap = get_settings().eval_max_rows  # as in a run's own check
     train, holdout = split_tables(workspace_path, dataset_id)
-    return compute_utility(
-        real_train=cap_rows(train, cap, seed=0),
+    return capped_utility(
+        real_train=train,
         synthetic=synthetic_head(workspace_path, run_id, cap),
         holdout=holdout,
         target=target,
+        max_rows=cap,
     ).to_dict()
 
 

@@ -25,7 +25,7 @@ from sklearn.neighbors import NearestNeighbors
 from core.errors import StudioError
 from core.evaluate import Score
 from core.tally import ColumnFacts, SyntheticTally, as_float, count_in, row_hashes
-from core.utility import as_labels, as_seconds, build_encoder, prepare_features
+from core.utility import as_labels, as_seconds, build_encoder, cap_rows, prepare_features
 
 NEAR_PERCENTILE = 5.0
 _PER_COLUMN = [
@@ -271,8 +271,8 @@ def _near_duplicates(
     max_rows: int,
     seed: int,
 ) -> tuple[float, float, int]:
-    real_used = _subsample(real, max_rows=max_rows, seed=seed)
-    synthetic_used = _subsample(synthetic, max_rows=max_rows, seed=seed)
+    real_used = cap_rows(real, max_rows, seed=seed)
+    synthetic_used = cap_rows(synthetic, max_rows, seed=seed)
     sample_rows = max(len(real_used), len(synthetic_used))
     if len(real_used) < 2:
         return math.nan, math.nan, sample_rows
@@ -288,12 +288,6 @@ def _near_duplicates(
     synthetic_distances = search.kneighbors(synthetic_x, n_neighbors=1)[0][:, 0]
     near = (synthetic_distances < threshold) | (synthetic_distances == 0.0)
     return float(near.mean()), threshold, sample_rows
-
-
-def _subsample(frame: pd.DataFrame, *, max_rows: int, seed: int) -> pd.DataFrame:
-    if len(frame) <= max_rows:
-        return frame
-    return frame.sample(n=max_rows, random_state=seed)
 
 
 def _mean(values: pd.Series) -> float:

@@ -26,7 +26,7 @@ from core.release import release_status
 from core.report import render_report
 from core.tally import SyntheticTally
 from core.training_sample import fitted_sample_note
-from core.utility import UtilityResult, compute_utility
+from core.utility import UtilityResult, cap_rows, compute_utility
 
 # Scores the report shows, in order; counts and sample sizes go into its readings instead.
 _REPORTED = (
@@ -230,13 +230,12 @@ def evaluate(
             raise InvalidParameterError(
                 "The utility check needs holdout rows; this table is too small to keep any."
             )
-        # Both models learn from as many rows at most: a sampled run's synthetic side has
-        # the evaluation sample, and a big real table should not get an unfair head start.
-        utility = compute_utility(
-            real_train=cap_rows(real_train, settings.eval_max_rows, seed=seed),
-            synthetic=cap_rows(synthetic, settings.eval_max_rows, seed=seed),
+        utility = capped_utility(
+            real_train=real_train,
+            synthetic=synthetic,
             holdout=holdout,
             target=target,
+            max_rows=settings.eval_max_rows,
             seed=seed,
         )
     progress("evaluate", steps, steps)
@@ -255,9 +254,27 @@ def evaluate(
     )
 
 
-def cap_rows(frame: pd.DataFrame, rows: int, *, seed: int) -> pd.DataFrame:
-    """``frame``, or a seeded sample of ``rows`` of its rows when it has more."""
-    return frame if len(frame) <= rows else frame.sample(n=rows, random_state=seed)
+def capped_utility(
+    *,
+    real_train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    holdout: pd.DataFrame,
+    target: str,
+    max_rows: int,
+    seed: int = 0,
+) -> UtilityResult:
+    """The utility check with both models learning from at most ``max_rows`` rows (seeded).
+
+    A run sampled in batches has only its evaluation sample on the synthetic side, and a big
+    real table should not give the real-trained model a head start.
+    """
+    return compute_utility(
+        real_train=cap_rows(real_train, max_rows, seed=seed),
+        synthetic=cap_rows(synthetic, max_rows, seed=seed),
+        holdout=holdout,
+        target=target,
+        seed=seed,
+    )
 
 
 def report_figures(

@@ -42,7 +42,7 @@ from core.errors import InvalidParameterError
 from core.evaluate import Score
 from core.release import release_status
 from core.tally import SyntheticTally, count_in, normalised, row_hashes
-from core.utility import build_encoder, prepare_features
+from core.utility import build_encoder, cap_rows, prepare_features
 
 MIN_SYNTHETIC_ROWS = 100
 MIN_TRAIN_ROWS = 90
@@ -222,9 +222,9 @@ def compute_privacy(
             raise InvalidParameterError(f"The {label} table lacks column(s) {', '.join(lacking)}.")
 
     reference_rows = min(len(train), len(holdout), max_rows)
-    train_used = _subsample(train, rows=reference_rows, seed=seed)
-    holdout_used = _subsample(holdout, rows=reference_rows, seed=seed + 1)
-    synthetic_used = _subsample(synthetic, rows=min(len(synthetic), max_rows), seed=seed + 2)
+    train_used = cap_rows(train, reference_rows, seed=seed)
+    holdout_used = cap_rows(holdout, reference_rows, seed=seed + 1)
+    synthetic_used = cap_rows(synthetic, max_rows, seed=seed + 2)
     train_x, holdout_x, synthetic_x = _encode(kinds, train_used, holdout_used, synthetic_used)
 
     by_train = NearestNeighbors(n_neighbors=2).fit(train_x)
@@ -389,12 +389,6 @@ def _median_nndr(distances: np.ndarray) -> float:
     # A row on top of two identical training rows (0 / 0) singles them out: ratio 0.
     ratio = np.divide(nearest, second, out=np.zeros_like(nearest), where=second > 0)
     return float(np.median(ratio))
-
-
-def _subsample(frame: pd.DataFrame, *, rows: int, seed: int) -> pd.DataFrame:
-    if len(frame) <= rows:
-        return frame
-    return frame.sample(n=rows, random_state=seed)
 
 
 def _json_float(value: Any) -> float | None:

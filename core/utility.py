@@ -175,6 +175,11 @@ def compute_utility(
     )
 
 
+def cap_rows(frame: pd.DataFrame, rows: int, *, seed: int) -> pd.DataFrame:
+    """``frame``, or a seeded sample of ``rows`` of its rows when it has more."""
+    return frame if len(frame) <= rows else frame.sample(n=rows, random_state=seed)
+
+
 def infer_task(target: pd.Series) -> Task:
     """Classification for text, booleans and at most 20 distinct whole numbers; else regression.
 
