@@ -143,26 +143,29 @@ class SyntheticTally:
     @property
     def sample(self) -> pd.DataFrame:
         """The first rows drawn, at most ``sample_rows`` of them."""
-        if len(self._parts) == 1:
-            return self._parts[0]
-        return pd.concat(self._parts, ignore_index=True) if self._parts else pd.DataFrame()
+        if len(self._parts) > 1:  # joined once, however often it is read
+            self._parts = [pd.concat(self._parts, ignore_index=True)]
+        return self._parts[0] if self._parts else pd.DataFrame()
 
     @property
     def hashes(self) -> np.ndarray:
         """Row hashes over every compared column, one per synthetic row."""
-        return _joined(self._hashes)
+        self._hashes = _joined(self._hashes)
+        return self._hashes[0] if self._hashes else np.empty(0, dtype=np.uint64)
 
     @property
     def privacy_hashes(self) -> np.ndarray:
         """Row hashes over the compared columns that are not personal data."""
-        return _joined(self._privacy_hashes) if self._privacy_hashes else self.hashes
+        if not self._privacy_hashes:
+            return self.hashes
+        self._privacy_hashes = _joined(self._privacy_hashes)
+        return self._privacy_hashes[0]
 
     @property
     def duplicate_rows(self) -> int:
         """Rows that repeat an earlier synthetic row on every compared column."""
-        # Sorted in place, equal neighbours counted: np.unique peaked at 60 bytes a row.
-        ordered = _joined(self._hashes)  # a new array, so sorting it leaves the tally alone
-        ordered.sort()
+        # Sorted, equal neighbours counted: np.unique peaked at 60 bytes a row.
+        ordered = np.sort(self.hashes)
         return int(np.count_nonzero(ordered[1:] == ordered[:-1]))
 
     @property
@@ -176,5 +179,6 @@ def count_in(hashes: np.ndarray, reference: np.ndarray) -> int:
     return int(pd.Series(hashes).isin(pd.unique(reference)).sum())
 
 
-def _joined(parts: list[np.ndarray]) -> np.ndarray:
-    return np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
+def _joined(parts: list[np.ndarray]) -> list[np.ndarray]:
+    """``parts`` as one array (in a list, so later batches append to it)."""
+    return [np.concatenate(parts)] if len(parts) > 1 else parts
