@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from core.errors import UnsupportedFormatError
 from core.safe_export import safe_csv_bytes, safe_excel_bytes
-from core.stream import arrow_schema, to_arrow
+from core.stream import write_parquet
 
 
 @dataclass(frozen=True)
@@ -106,19 +105,6 @@ def _write_batches(
         for number, batch in enumerate(batches):
             handle.write(safe_csv_bytes(batch, header=number == 0))
     elif fmt.key == "parquet":
-        _write_parquet(batches, handle)
+        write_parquet(batches, handle)
     else:
         fmt.write(pd.concat(list(batches), ignore_index=True), handle)
-
-
-def _write_parquet(batches: Iterable[pd.DataFrame], handle: io.BufferedIOBase) -> None:
-    writer: pq.ParquetWriter | None = None
-    try:
-        for batch in batches:
-            if writer is None:
-                schema = arrow_schema(batch)  # each later batch is cast to the first one's types
-                writer = pq.ParquetWriter(handle, schema)
-            writer.write_table(to_arrow(batch, schema))
-    finally:
-        if writer is not None:
-            writer.close()

@@ -6,14 +6,12 @@ import copy
 import dataclasses
 import platform
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 from sdv.single_table.base import BaseSingleTableSynthesizer
 
 from core.config import Settings, get_settings
@@ -35,7 +33,7 @@ from core.protect import (
     fake_pii_metadata,
     protect_rare_categories,
 )
-from core.stream import arrow_schema, iter_batches, redraw_real_pii, to_arrow
+from core.stream import redraw_real_pii, sample_to_workspace
 from core.synthesizers import fit_synthesizer, get_spec, resolve_params
 from core.tally import SyntheticTally
 from core.training_sample import category_columns, training_sample
@@ -226,67 +224,59 @@ def synthesize(
         model_path = save_model(synth, workspace.models_dir / f"run_{run_id}.pkl")
         real_rows = split.train if split.holdout is None else real_all(split)
         redraw = redraw_real_pii(metadata, real_rows)
-        secret = list(redraw.columns) if redraw else []
         tally = SyntheticTally(
             sdtypes=sdtypes_of(metadata),
             columns=split.train.columns,
-            pii_columns=secret,
+            pii_columns=redraw.columns if redraw else (),
             real_pii=redraw.real if redraw else None,
             sample_rows=settings.eval_max_rows,
         )
 
-        def batches() -> Iterator[pa.Table]:
-            schema = None
-            progress("sample", 0, rows)
-            for batch in iter_batches(
-                synth,
-                rows=rows,
-                seed=seed,
-                batch_rows=settings.sample_batch_rows,
-                postprocess=redraw,
-            ):
-                tally.add(batch)
-                schema = schema or arrow_schema(batch)
-                yield to_arrow(batch, schema)
-                progress("sample", tally.rows, rows)
+    evaluation: Evaluation | None = None
 
-        evaluation: Evaluation | None = None
-
-        def scores() -> dict[str, Any]:
-            nonlocal evaluation
-            if redraw is not None:
-                fit.report["pii_values_redrawn"] = redraw.redrawn
-            evaluation = evaluate(
-                real_train=split.train,
-                synthetic=tally.sample,
-                metadata=metadata,
-                holdout=split.holdout,
-                target=target,
-                seed=seed,
-                settings=settings,
-                progress=progress,
-                tally=tally,
-            )
-            evaluation = dataclasses.replace(
-                evaluation,
-                split={
-                    "share": split.share,
-                    "seed": split.seed,
-                    "note": split.note,
-                    "training_sample": fit_rows.to_dict(),
-                    "sample_batch_rows": settings.sample_batch_rows,
-                    "evaluation_sample_rows": len(tally.sample),
-                },
-                protections=fit.report,
-            )
-            return evaluation.to_dict()
-
-        run = workspace.finish_run_batches(
-            run_id,
-            batches=batches(),
-            fit_seconds=fit_seconds,
-            scores=scores,
-            model_path=model_path,
+    def scores() -> dict[str, Any]:
+        nonlocal evaluation
+        if redraw is not None:
+            fit.report["pii_values_redrawn"] = redraw.redrawn
+        evaluation = evaluate(
+            real_train=split.train,
+            synthetic=tally.sample,
+            metadata=metadata,
+            holdout=split.holdout,
+            target=target,
+            seed=seed,
+            settings=settings,
+            progress=progress,
+            tally=tally,
         )
+        evaluation = dataclasses.replace(
+            evaluation,
+            split={
+                "share": split.share,
+                "seed": split.seed,
+                "note": split.note,
+                "training_sample": fit_rows.to_dict(),
+                "sample_batch_rows": settings.sample_batch_rows,
+                "evaluation_sample_rows": len(tally.sample),
+            },
+            protections=fit.report,
+        )
+        return evaluation.to_dict()
+
+    # It records its own failure: on any error the run is marked failed and nothing stored.
+    run = sample_to_workspace(
+        workspace,
+        run_id=run_id,
+        synth=synth,
+        rows=rows,
+        seed=seed,
+        batch_rows=settings.sample_batch_rows,
+        fit_seconds=fit_seconds,
+        model_path=model_path,
+        progress=progress,
+        postprocess=redraw,
+        observe=tally.add,
+        scores=scores,
+    )
     assert evaluation is not None  # scores() ran before the run was marked done
     return RunResult(run=run, sample=tally.sample, evaluation=evaluation)

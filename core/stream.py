@@ -9,10 +9,10 @@ from __future__ import annotations
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -209,6 +209,30 @@ def to_arrow(batch: pd.DataFrame, schema: pa.Schema) -> pa.Table:
         ) from err
 
 
+def write_parquet(
+    batches: Iterable[pd.DataFrame],
+    sink: Path | str | BinaryIO,
+    *,
+    schema: pa.Schema | None = None,
+) -> None:
+    """Write batches into one Parquet file (a path or a binary handle), one row group each.
+
+    Each batch is cast to the first one's types (see :func:`arrow_schema`), or to ``schema``;
+    only one batch is held at a time.
+    """
+    writer: pq.ParquetWriter | None = None
+    try:
+        for batch in batches:
+            if writer is None:
+                schema = schema or arrow_schema(batch)
+                writer = pq.ParquetWriter(sink, schema)
+            writer.write_table(to_arrow(batch, schema))
+            del batch  # not held while the next one is drawn
+    finally:
+        if writer is not None:
+            writer.close()
+
+
 def is_cancelled(cancel: Cancel) -> bool:
     """Whether a cancel token (an Event, a callable or None) says stop."""
     if cancel is None:
@@ -254,10 +278,9 @@ def sample_to_parquet(
     partial = path.with_name(path.name + ".partial")
     started = time.perf_counter()
     done = count = 0
-    writer: pq.ParquetWriter | None = None
-    progress("sample", 0, rows)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+
+    def drawn() -> Iterator[pd.DataFrame]:
+        nonlocal done, count
         batches = iter_batches(
             synth, rows=rows, seed=seed, batch_rows=batch_rows, postprocess=postprocess
         )
@@ -266,19 +289,18 @@ def sample_to_parquet(
                 raise CancelledError(f"Stopped after {done:,} of {rows:,} rows; nothing written.")
             batch = next(batches, None)
             if batch is None:
-                break
-            if writer is None:
-                schema = schema or arrow_schema(batch)
-                writer = pq.ParquetWriter(partial, schema)
-            writer.write_table(to_arrow(batch, schema))
+                return
+            yield batch
             done, count = done + len(batch), count + 1
             del batch  # hold one batch at a time
             progress("sample", done, rows)
-        writer.close()
+
+    progress("sample", 0, rows)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_parquet(drawn(), partial, schema=schema)
         partial.replace(path)
     except BaseException as err:
-        if writer is not None:
-            writer.close()
         partial.unlink(missing_ok=True)
         if isinstance(err, StudioError) or not isinstance(err, Exception):
             raise
@@ -306,12 +328,16 @@ def sample_to_workspace(
     progress: Progress = no_progress,
     cancel: Cancel = None,
     postprocess: Postprocess | None = None,
+    observe: Callable[[pd.DataFrame], None] | None = None,
+    scores: Callable[[], dict[str, Any]] | None = None,
 ) -> RunInfo:
     """Sample a started run's rows into its workspace table, a batch at a time.
 
     All or nothing: the batches go into one transaction that also marks the run done, so a
-    cancel or an error leaves no table and the run is marked failed. Scores are not computed
-    here; evaluate a subsample (``read_synthetic(run_id, limit=...)``) and ``set_scores``.
+    cancel or an error leaves no table and the run is marked failed. ``observe`` sees each
+    batch before it is stored (e.g. a :class:`core.tally.SyntheticTally`); ``scores``, when
+    given, is called once every batch is in and its result stored with the run. Without it,
+    evaluate a subsample (``read_synthetic(run_id, limit=...)``) and ``set_scores``.
 
     Raises:
         CancelledError: ``cancel`` was set; the run is marked failed.
@@ -328,6 +354,8 @@ def sample_to_workspace(
         ):
             if is_cancelled(cancel):
                 raise CancelledError(f"Stopped after {done:,} of {rows:,} rows; nothing stored.")
+            if observe is not None:
+                observe(batch)
             schema = schema or arrow_schema(batch)
             done += len(batch)
             yield to_arrow(batch, schema)
@@ -336,5 +364,9 @@ def sample_to_workspace(
 
     with workspace.recording_failure(run_id):
         return workspace.finish_run_batches(
-            run_id, batches=tables(), fit_seconds=fit_seconds, model_path=model_path
+            run_id,
+            batches=tables(),
+            fit_seconds=fit_seconds,
+            scores=scores,
+            model_path=model_path,
         )
