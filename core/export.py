@@ -1,7 +1,8 @@
 """Export formats as a registry: each knows its extension, MIME type and writer.
 
-CSV and Excel go through :mod:`core.safe_export`, so text a spreadsheet would run as a
-formula comes out inert.
+Every writer takes the input file's :class:`core.formats.TableFormat`, so an extract reads like
+the file it came from (spellings, dates, decimals, missing markers). CSV and Excel go through
+:mod:`core.safe_export`, so text a spreadsheet would run as a formula comes out inert.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from core.errors import UnsupportedFormatError
+from core.formats import TableFormat, render_typed
 from core.safe_export import safe_csv_bytes, safe_excel_bytes
 from core.stream import write_parquet
+
+Write = Callable[[pd.DataFrame, io.BufferedIOBase, TableFormat], None]
 
 
 @dataclass(frozen=True)
@@ -24,19 +28,19 @@ class ExportFormat:
     label: str
     extension: str
     mime: str
-    write: Callable[[pd.DataFrame, io.BufferedIOBase], None]
+    write: Write
 
 
-def _csv(df: pd.DataFrame, out: io.BufferedIOBase) -> None:
-    out.write(safe_csv_bytes(df))
+def _csv(df: pd.DataFrame, out: io.BufferedIOBase, table: TableFormat) -> None:
+    out.write(safe_csv_bytes(df, table=table))
 
 
-def _excel(df: pd.DataFrame, out: io.BufferedIOBase) -> None:
-    out.write(safe_excel_bytes(df))
+def _excel(df: pd.DataFrame, out: io.BufferedIOBase, table: TableFormat) -> None:
+    out.write(safe_excel_bytes(render_typed(df, table)))
 
 
-def _parquet(df: pd.DataFrame, out: io.BufferedIOBase) -> None:
-    df.to_parquet(out, index=False)
+def _parquet(df: pd.DataFrame, out: io.BufferedIOBase, table: TableFormat) -> None:
+    render_typed(df, table).to_parquet(out, index=False)
 
 
 EXPORT_FORMATS: dict[str, ExportFormat] = {
@@ -65,19 +69,28 @@ def format_for_path(path: Path | str) -> ExportFormat:
     raise UnsupportedFormatError(f"Cannot write '{Path(path).name}': use one of {known}.")
 
 
-def export_bytes(df: pd.DataFrame | Iterable[pd.DataFrame], key: str) -> bytes:
-    """The table (or its batches, one held at a time) in format ``key``, for a download."""
+def export_bytes(
+    df: pd.DataFrame | Iterable[pd.DataFrame], key: str, table: TableFormat | None = None
+) -> bytes:
+    """The table (or its batches, one held at a time) in format ``key``, for a download.
+
+    ``table`` is how the input file writes its columns (:attr:`DatasetInfo.formats`); without
+    it, each column is written in the usual way for its type.
+    """
     buffer = io.BytesIO()
-    _write_batches([df] if isinstance(df, pd.DataFrame) else df, EXPORT_FORMATS[key], buffer)
+    batches = [df] if isinstance(df, pd.DataFrame) else df
+    _write_batches(batches, EXPORT_FORMATS[key], buffer, table or TableFormat(columns={}))
     return buffer.getvalue()
 
 
-def write_table(df: pd.DataFrame, path: Path | str) -> Path:
+def write_table(df: pd.DataFrame, path: Path | str, table: TableFormat | None = None) -> Path:
     """Write the table to ``path`` in the format its extension names, atomically."""
-    return write_batches([df], path)
+    return write_batches([df], path, table)
 
 
-def write_batches(batches: Iterable[pd.DataFrame], path: Path | str) -> Path:
+def write_batches(
+    batches: Iterable[pd.DataFrame], path: Path | str, table: TableFormat | None = None
+) -> Path:
     """Write a table that arrives in batches (of one schema) to ``path``, atomically.
 
     CSV and Parquet are written batch by batch, so only one batch is held; an Excel workbook
@@ -90,7 +103,7 @@ def write_batches(batches: Iterable[pd.DataFrame], path: Path | str) -> Path:
     partial = path.with_name(path.name + ".partial")
     try:
         with partial.open("wb") as handle:
-            _write_batches(batches, fmt, handle)
+            _write_batches(batches, fmt, handle, table or TableFormat(columns={}))
         partial.replace(path)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -99,12 +112,15 @@ def write_batches(batches: Iterable[pd.DataFrame], path: Path | str) -> Path:
 
 
 def _write_batches(
-    batches: Iterable[pd.DataFrame], fmt: ExportFormat, handle: io.BufferedIOBase
+    batches: Iterable[pd.DataFrame],
+    fmt: ExportFormat,
+    handle: io.BufferedIOBase,
+    table: TableFormat,
 ) -> None:
     if fmt.key == "csv":
         for number, batch in enumerate(batches):
-            handle.write(safe_csv_bytes(batch, header=number == 0))
+            handle.write(safe_csv_bytes(batch, header=number == 0, table=table))
     elif fmt.key == "parquet":
-        write_parquet(batches, handle)
+        write_parquet((render_typed(batch, table) for batch in batches), handle)
     else:
-        fmt.write(pd.concat(list(batches), ignore_index=True), handle)
+        fmt.write(pd.concat(list(batches), ignore_index=True), handle, table)

@@ -28,7 +28,9 @@ from core.errors import (
     UnreadableTableError,
     UnsupportedFormatError,
 )
-from core.workspace import DatasetInfo, Workspace
+from core.formats import ReadOptions, infer_format
+from core.retype import force_types, null_markers
+from core.workspace import DatasetInfo, Workspace, quote_identifier
 
 
 @dataclass(frozen=True)
@@ -39,11 +41,13 @@ class FormatSpec:
     label: str
     extensions: tuple[str, ...]
     # Builds DuckDB SQL with one ``?`` for the path; every option in it is a literal chosen here
-    # from the file's first bytes, never text from the file. None when ``frame_reader`` is used.
+    # from the file's first bytes, never text from the file. None for the other readers.
     sql: Callable[[bytes], str] | None = None
-    frame_reader: Callable[[Path, Settings], pd.DataFrame] | None = None
-    # A slower, more forgiving reader, tried when ``sql`` refuses the file.
-    fallback_sql: Callable[[bytes], str] | None = None
+    frame_reader: Callable[[Path, Settings, ReadOptions], pd.DataFrame] | None = None
+    # Delimited text (CSV, TSV): read with DuckDB's CSV reader, dialect from the first bytes;
+    # ``delimiter`` is fixed for TSV and found from the header line otherwise.
+    delimited: bool = False
+    delimiter: str | None = None
 
 
 _SAMPLE_BYTES = 1 << 16
@@ -52,10 +56,22 @@ _CSV_BUFFER_BYTES = 1 << 21
 _DECIMAL_COMMA = re.compile(r"(^|[;\t|])-?[0-9]+,[0-9]+($|[;\t|\r\n])", re.MULTILINE)
 # Delimiters we recognise, in order of preference when the evidence ties.
 _DELIMITERS = (",", ";", "\t", "|")
+# Rows of the file read as text to learn how it writes each column.
+FORMAT_SAMPLE_ROWS = 20_000
 
 
-def _csv_sql(sample: bytes, delim: str | None = None, *, forgiving: bool = False) -> str:
-    """read_csv with options for what the sample shows: delimiter, encoding, decimal commas.
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a delimited file is read: DuckDB options chosen from its first bytes (literals only,
+    never text from the file), its delimiter and decimal separator."""
+
+    options: tuple[str, ...]
+    delimiter: str
+    decimal: str
+
+
+def _csv_dialect(sample: bytes, delim: str | None = None, *, forgiving: bool = False) -> CsvDialect:
+    """read_csv options for what the sample shows: delimiter, encoding, decimal commas.
 
     The first line is always the header: analysts' files have one, and DuckDB's sniffer reads a
     header whose names parse as their columns' values (years over numbers) as a data row. The
@@ -88,8 +104,26 @@ def _csv_sql(sample: bytes, delim: str | None = None, *, forgiving: bool = False
     delim = delim or _pick_delimiter(text, complete=len(sample) < _SAMPLE_BYTES)
     # A literal from _DELIMITERS or the format registry, never text from the file.
     options.append("delim = '\t'" if delim == "\t" else f"delim = '{delim}'")
+    decimal = "."
     if delim != "," and _DECIMAL_COMMA.search(text):
         options.append("decimal_separator = ','")
+        decimal = ","
+    return CsvDialect(tuple(options), delim, decimal)
+
+
+def _csv_sql(dialect: CsvDialect, *, raw: bool = False, text_columns: bool = False) -> str:
+    """The SELECT reading a delimited file: ``?`` for the path, then (unless ``raw``) one for
+    the missing-value markers and, with ``text_columns``, one for the columns read as text.
+
+    ``raw`` reads every field as the file writes it, markers included, to learn its formats.
+    """
+    options = list(dialect.options)
+    if raw:
+        options.append("all_varchar = true")
+    else:
+        options.append("nullstr = ?")
+        if text_columns:
+            options.append("types = ?")
     return f"SELECT * FROM read_csv(?, {', '.join(options)})"
 
 
@@ -174,9 +208,10 @@ def _is_utf8(sample: bytes) -> bool:
     return True
 
 
-def _read_excel(path: Path, settings: Settings) -> pd.DataFrame:
+def _read_excel(path: Path, settings: Settings, options: ReadOptions) -> pd.DataFrame:
     _check_zip(path, settings)
-    return pd.read_excel(path, engine="openpyxl")
+    markers = list(options.missing)
+    return pd.read_excel(path, engine="openpyxl", na_values=markers, keep_default_na=False)
 
 
 def _check_zip(path: Path, settings: Settings) -> None:
@@ -196,20 +231,8 @@ def _check_zip(path: Path, settings: Settings) -> None:
 
 
 FORMATS: dict[str, FormatSpec] = {
-    "csv": FormatSpec(
-        "csv",
-        "CSV",
-        (".csv", ".csv.gz", ".txt"),
-        _csv_sql,
-        fallback_sql=lambda sample: _csv_sql(sample, forgiving=True),
-    ),
-    "tsv": FormatSpec(
-        "tsv",
-        "TSV",
-        (".tsv", ".tab"),
-        lambda sample: _csv_sql(sample, "\t"),
-        fallback_sql=lambda sample: _csv_sql(sample, "\t", forgiving=True),
-    ),
+    "csv": FormatSpec("csv", "CSV", (".csv", ".csv.gz", ".txt"), delimited=True),
+    "tsv": FormatSpec("tsv", "TSV", (".tsv", ".tab"), delimited=True, delimiter="\t"),
     "parquet": FormatSpec(
         "parquet", "Parquet", (".parquet", ".pq"), lambda _: "SELECT * FROM read_parquet(?)"
     ),
@@ -270,8 +293,9 @@ def ingest_file(
     name: str | None = None,
     display_name: str | None = None,
     settings: Settings | None = None,
+    options: ReadOptions | None = None,
 ) -> DatasetInfo:
-    """Load a table file into the workspace as a new dataset.
+    """Load a table file into the workspace as a new dataset, and how it writes each column.
 
     Args:
         workspace: the workspace to store the dataset in.
@@ -279,12 +303,15 @@ def ingest_file(
         name: the dataset's name (defaults to the file's stem).
         display_name: the file name shown to the user (defaults to ``path.name``).
         settings: limits to apply (defaults to :func:`get_settings`).
+        options: missing-value markers and types forced on columns (defaults: the usual
+            markers ``NA``, ``N/A``, ``null``, ``-``, empty..., every type detected).
 
     Raises:
         StudioError: a one-line reason when the file cannot become a dataset; the workspace is
             left unchanged.
     """
     settings = settings or get_settings()
+    options = options or ReadOptions()
     path = Path(path)
     shown = display_name or path.name
     if not path.is_file():
@@ -310,20 +337,21 @@ def ingest_file(
     # cores); the hash is awaited only when the dataset row is written.
     with ThreadPoolExecutor(max_workers=1) as pool:
         fingerprint = pool.submit(fingerprint_file, path).result
+        store = functools.partial(
+            workspace.add_dataset, name=dataset_name, source=shown, fingerprint=fingerprint
+        )
         try:
             if spec.frame_reader is not None:
-                frame = spec.frame_reader(path, settings)
-                return workspace.add_dataset(
-                    name=dataset_name, source=shown, fingerprint=fingerprint, frame=frame
-                )
-            return _add_relation(
-                workspace,
-                spec,
-                sample,
-                path,
-                name=dataset_name,
-                source=shown,
-                fingerprint=fingerprint,
+                frame = spec.frame_reader(path, settings, options)
+                return store(frame=frame, finish=_finisher(options))
+            if spec.delimited:
+                return _add_delimited(store, spec, sample, path, options)
+            assert spec.sql is not None
+            return store(
+                relation_sql=spec.sql(sample),
+                relation_params=[str(path)],
+                # JSON writes missing values as null, but some exporters write "NA" instead.
+                finish=_finisher(options, text_markers=spec.key == "json"),
             )
         except StudioError:
             raise
@@ -344,32 +372,85 @@ def ingest_file(
             ) from err
 
 
-def _add_relation(
-    workspace: Workspace,
+def _add_delimited(
+    store: Callable[..., DatasetInfo],
     spec: FormatSpec,
     sample: bytes,
     path: Path,
-    *,
-    name: str,
-    source: str,
-    fingerprint: Callable[[], str],
+    options: ReadOptions,
 ) -> DatasetInfo:
-    """Store the table DuckDB reads with ``spec.sql``, or with its fallback if that refuses it.
+    """Store a CSV or TSV with DuckDB's parallel reader, or its forgiving one if that refuses.
 
     A refused read rolls its transaction back, so the fallback starts from an unchanged
     workspace; when both refuse, the error is the fallback's (it says more about the file).
+    Columns forced to text are read as text, so their digits stay as written (``007``);
+    other forced types are applied once the table is stored.
     """
-    assert spec.sql is not None
-    store = functools.partial(
-        workspace.add_dataset,
-        name=name,
-        source=source,
-        fingerprint=fingerprint,
-        relation_params=[str(path)],
-    )
-    try:
-        return store(relation_sql=spec.sql(sample))
-    except duckdb.Error:
-        if spec.fallback_sql is None:
-            raise
-        return store(relation_sql=spec.fallback_sql(sample))
+    text = {c: "VARCHAR" for c, t in options.forced.items() if t == "VARCHAR"}
+    params: list[object] = [str(path), list(options.missing) or [""]]
+    if text:
+        params.append(text)
+    for forgiving in (False, True):
+        dialect = _csv_dialect(sample, spec.delimiter, forgiving=forgiving)
+        raw = (_csv_sql(dialect, raw=True), [str(path)])
+        try:
+            return store(
+                relation_sql=_csv_sql(dialect, text_columns=bool(text)),
+                relation_params=params,
+                finish=_finisher(options, raw=raw, dialect=dialect),
+            )
+        except duckdb.Error:
+            if forgiving:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _keep_header(cur: duckdb.DuckDBPyConnection, table: str, header: list[str]) -> None:
+    """Name the columns as the file's header does.
+
+    DuckDB applies the missing-value markers to the header too, so a column headed ``NA`` or
+    ``nan`` would otherwise be renamed ``column0``.
+    """
+    names = [row[0] for row in cur.execute(f"DESCRIBE {table}").fetchall()]
+    if len(names) != len(header):
+        return
+    for old, new in zip(names, header, strict=True):
+        if old != new:
+            cur.execute(
+                f"ALTER TABLE {table} RENAME {quote_identifier(old)} TO {quote_identifier(new)}"
+            )
+
+
+def _finisher(
+    options: ReadOptions,
+    *,
+    raw: tuple[str, list[object]] | None = None,
+    dialect: CsvDialect | None = None,
+    text_markers: bool = False,
+) -> Callable[[duckdb.DuckDBPyConnection, str], dict[str, object]]:
+    """The step run inside the ingest transaction: forced types, then the file's formats."""
+
+    def finish(cur: duckdb.DuckDBPyConnection, table: str) -> dict[str, object]:
+        text = None
+        if raw is not None:
+            sql, params = raw
+            text = cur.execute(f"{sql} LIMIT {FORMAT_SAMPLE_ROWS}", params).df()
+            _keep_header(cur, table, list(text.columns))
+        if text_markers:  # JSON text: a marker such as "NA" means missing
+            null_markers(cur, table, options.missing)
+        force_types(cur, table, options.forced)
+        types = {row[0]: row[1] for row in cur.execute(f"DESCRIBE {table}").fetchall()}
+        typed = cur.execute(f"SELECT * FROM {table} LIMIT {FORMAT_SAMPLE_ROWS}").df()
+        if text is not None and list(text.columns) != list(typed.columns):
+            text = None
+        fmt = infer_format(
+            types=types,
+            typed=typed,
+            raw=text,
+            missing=options.missing,
+            delimiter=dialect.delimiter if dialect else ",",
+            decimal=dialect.decimal if dialect else ".",
+        )
+        return fmt.to_dict()
+
+    return finish

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Each migration takes the schema from version N-1 to N. Append only; never edit a shipped one.
 MIGRATIONS: dict[int, list[str]] = {
@@ -38,6 +38,10 @@ MIGRATIONS: dict[int, list[str]] = {
         # A release of an extract that failed the privacy gate, with who asked and why.
         "ALTER TABLE runs ADD COLUMN override_json VARCHAR",
     ],
+    4: [
+        # How each column was written in the uploaded file, so extracts are written alike.
+        "ALTER TABLE datasets ADD COLUMN formats_json VARCHAR",
+    ],
 }
 
 # A run left 'running' when its process died (kill, crash, power loss) is marked with this.
@@ -56,6 +60,7 @@ class DatasetInfo:
     n_columns: int
     metadata: dict[str, Any] | None
     created: datetime
+    formats: dict[str, Any] | None = None  # core.formats.TableFormat.to_dict()
 
     @property
     def table(self) -> str:
@@ -95,7 +100,9 @@ def synth_table(run_id: int) -> str:
     return f"synth_{int(run_id)}"
 
 
-DATASET_COLUMNS = "id, name, source, fingerprint, n_rows, n_columns, metadata_json, created"
+DATASET_COLUMNS = (
+    "id, name, source, fingerprint, n_rows, n_columns, metadata_json, created, formats_json"
+)
 RUN_COLUMNS = (
     "id, dataset_id, synthesizer, params_json, seed, n_rows, status, fit_seconds,"
     " sample_seconds, scores_json, error, created, versions_json, model_path, override_json"
@@ -103,8 +110,13 @@ RUN_COLUMNS = (
 
 
 def dataset_from_row(row: tuple) -> DatasetInfo:
-    *head, meta, created = row
-    return DatasetInfo(*head, json.loads(meta) if meta else None, created)
+    *head, meta, created, formats = row
+    return DatasetInfo(
+        *head,
+        json.loads(meta) if meta else None,
+        created,
+        json.loads(formats) if formats else None,
+    )
 
 
 def run_from_row(row: tuple) -> RunInfo:

@@ -21,6 +21,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 
+from core.formats import TableFormat, render_text
+
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
 SHEET_TITLE = "data"
@@ -50,15 +52,32 @@ def escape_frame(df: pd.DataFrame) -> pd.DataFrame:
     return escaped
 
 
-def safe_csv_bytes(df: pd.DataFrame, *, header: bool = True) -> bytes:
+def safe_csv_bytes(
+    df: pd.DataFrame, *, header: bool = True, table: TableFormat | None = None
+) -> bytes:
     """The table as UTF-8 CSV with CRLF line ends (RFC 4180), formula-like text escaped.
 
+    Values are written the way ``table`` (the input file's formats) says: true / false
+    spellings, date patterns, decimal places and separator, missing-value markers; without it,
+    in the usual way for each type. The delimiter is the input's unless that was a tab (the
+    extract is a .csv) or a comma beside decimal commas (then ``;``, as spreadsheets expect).
     With CRLF line ends every cell holding a carriage return or a newline is quoted; with a
     bare newline a lone carriage return would end the row early in most readers. Without
     ``header`` the rows continue a file already begun.
     """
-    text = escape_frame(df).to_csv(index=False, header=header, lineterminator="\r\n")
-    return text.encode("utf-8")
+    table = table or TableFormat(columns={})
+    escaped = df.copy(deep=False)
+    for position in range(df.shape[1]):
+        series = df.iloc[:, position]
+        if _is_texty(series):
+            escaped.isetitem(position, series.astype(object).map(escape_cell))
+    text = render_text(escaped, table)
+    text.columns = [escape_cell(str(c)) if isinstance(c, str) else c for c in df.columns]
+    delimiter = table.delimiter if table.delimiter in (",", ";", "|") else ","
+    if table.decimal == "," and delimiter == ",":
+        delimiter = ";"
+    written = text.to_csv(index=False, header=header, sep=delimiter, lineterminator="\r\n")
+    return written.encode("utf-8")
 
 
 def safe_excel_bytes(df: pd.DataFrame) -> bytes:

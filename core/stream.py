@@ -22,6 +22,7 @@ from sdv.single_table.base import BaseSingleTableSynthesizer
 
 from core.errors import CancelledError, InvalidParameterError, NotFoundError, StudioError, one_line
 from core.evaluation import pii_columns, sdtypes_of
+from core.formats import conform, to_frame
 from core.metadata import TABLE
 from core.progress import Progress, no_progress
 from core.protect import locale_of, replace_real_pii
@@ -199,7 +200,10 @@ def arrow_schema(batch: pd.DataFrame) -> pa.Schema:
 
 def to_arrow(batch: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     """``batch`` as an Arrow table of ``schema``, or one line naming the column that differs."""
-    table = pa.Table.from_pandas(as_storable(batch), preserve_index=False)
+    return _cast(pa.Table.from_pandas(as_storable(batch), preserve_index=False), schema)
+
+
+def _cast(table: pa.Table, schema: pa.Schema) -> pa.Table:
     try:
         return table.cast(schema)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError) as err:
@@ -345,6 +349,8 @@ def sample_to_workspace(
     """
     schema: pa.Schema | None = None
     done = 0
+    # Rows are stored with the real table's types: whole numbers as integers, dates as dates.
+    real = workspace.real_schema(workspace.get_run(run_id).dataset_id)
 
     def tables() -> Iterator[pa.Table]:
         nonlocal schema, done
@@ -354,12 +360,13 @@ def sample_to_workspace(
         ):
             if is_cancelled(cancel):
                 raise CancelledError(f"Stopped after {done:,} of {rows:,} rows; nothing stored.")
-            if observe is not None:
-                observe(batch)
-            schema = schema or arrow_schema(batch)
+            table = conform(batch, real)
+            if observe is not None:  # the checks see the rows as stored
+                observe(to_frame(table))
+            schema = schema or table.schema
             done += len(batch)
-            yield to_arrow(batch, schema)
-            del batch
+            yield _cast(table, schema)
+            del batch, table
             progress("sample", done, rows)
 
     with workspace.recording_failure(run_id):

@@ -25,6 +25,7 @@ from sdv.single_table.base import BaseSingleTableSynthesizer
 
 from core.dp import BOUNDS_CHOICES, DPMSTSynthesizer
 from core.errors import InvalidParameterError, StudioError, UnknownSynthesizerError, one_line
+from core.frames import sdv_ready
 from core.metadata import TABLE
 from core.progress import Progress, no_progress
 
@@ -276,6 +277,7 @@ def fit_synthesizer(
     """
     spec = get_spec(key)
     values = resolve_params(key, params)
+    data = sdv_ready(data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         extra = dict(spec.fixed_kwargs)

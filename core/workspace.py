@@ -18,8 +18,10 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from core.errors import EmptyTableError, NotFoundError, StudioError, WorkspaceError, one_line
+from core.frames import sdv_ready
 from core.records import (
     DATASET_COLUMNS,
     INTERRUPTED,
@@ -67,6 +69,8 @@ class Workspace:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._con = duckdb.connect(str(self.path))
+            # Zoned times come back in UTC on every machine, not in the local zone.
+            self._con.execute("SET TimeZone = 'UTC'")
         except (duckdb.Error, OSError) as err:
             first = str(err).splitlines()[0]
             if "Conflicting lock" in first:
@@ -147,6 +151,7 @@ class Workspace:
         relation_params: list[Any] | None = None,
         frame: pd.DataFrame | None = None,
         metadata: dict[str, Any] | None = None,
+        finish: Callable[[duckdb.DuckDBPyConnection, str], dict[str, Any] | None] | None = None,
     ) -> DatasetInfo:
         """Store a table and its dataset row in one transaction.
 
@@ -154,6 +159,9 @@ class Workspace:
         :mod:`core.ingest` whose user values (the file path) travel in ``relation_params``.
         An empty table is refused and nothing is written. ``fingerprint`` may be a function
         (the hash of a file still being read), called just before the dataset row is written.
+        ``finish(cursor, table)``, run inside the transaction once the table is stored, may
+        change the table (a type the user chose) and returns the file's formats to keep
+        (:class:`core.formats.TableFormat` as a dict); if it raises, nothing is written.
         """
         with self.transaction() as cur:
             ((dataset_id,),) = cur.execute("SELECT nextval('dataset_ids')").fetchall()
@@ -171,8 +179,9 @@ class Workspace:
                 raise EmptyTableError(
                     f"'{source}' has no data rows; choose a file with a header and rows."
                 )
+            formats = finish(cur, table) if finish is not None else None
             cur.execute(
-                f"INSERT INTO datasets ({DATASET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO datasets ({DATASET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     dataset_id,
                     name,
@@ -182,6 +191,7 @@ class Workspace:
                     n_cols,
                     json.dumps(metadata) if metadata else None,
                     datetime.now(),
+                    json.dumps(formats) if formats else None,
                 ],
             )
         return self.get_dataset(dataset_id)
@@ -220,6 +230,12 @@ class Workspace:
 
     def read_real(self, dataset_id: int, limit: int | None = None) -> pd.DataFrame:
         return self._read(real_table(self.get_dataset(dataset_id).id), limit)
+
+    def real_schema(self, dataset_id: int) -> pa.Schema:
+        """The Arrow types of a dataset's table: what its synthetic rows are stored as."""
+        table = real_table(self.get_dataset(dataset_id).id)
+        with self.cursor() as cur:
+            return cur.execute(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
 
     def column_types(self, dataset_id: int) -> pd.DataFrame:
         """Column name and DuckDB type of a dataset's table."""
@@ -453,11 +469,12 @@ class Workspace:
         with self.cursor() as cur:
             cur.execute(f"SELECT * FROM {synth_table(run_id)}")
             while len(chunk := cur.fetch_df_chunk(max(1, rows // 2048))):
-                yield chunk
+                yield sdv_ready(chunk)
 
     def _read(self, table: str, limit: int | None) -> pd.DataFrame:
+        # Dates come back in nanoseconds: SDV reads DuckDB's microseconds as 1970 otherwise.
         sql = f"SELECT * FROM {table}"
         with self.cursor() as cur:
             if limit is not None:
-                return cur.execute(sql + " LIMIT ?", [int(limit)]).df()
-            return cur.execute(sql).df()
+                return sdv_ready(cur.execute(sql + " LIMIT ?", [int(limit)]).df())
+            return sdv_ready(cur.execute(sql).df())

@@ -45,6 +45,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.export import export_bytes
+from core.formats import ReadOptions
 from core.ingest import ingest_file
 from core.safe_export import escape_frame
 from core.workspace import Workspace
@@ -121,13 +122,17 @@ def _assert_same_values(expected: pd.Series, got: pd.Series) -> None:
 
 def _ingest_csv(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     """Write ``df`` as pandas does (CRLF line ends), ingest it into a fresh workspace, read it
-    back."""
+    back.
+
+    No text is taken for a missing-value marker here (``NULL``, ``NA`` and ``-`` are by
+    default, see tests/core/test_formats.py): the reader itself must keep every text exactly.
+    """
     with tempfile.TemporaryDirectory(prefix="props-") as tmp:
         path = Path(tmp) / "table.csv"
         df.to_csv(path, index=False, lineterminator="\r\n")
         workspace = Workspace(Path(tmp) / "workspace.duckdb")
         try:
-            dataset = ingest_file(workspace, path)
+            dataset = ingest_file(workspace, path, options=ReadOptions(missing=()))
             types = dict(workspace.column_types(dataset.id).values.tolist())
             return workspace.read_real(dataset.id), types
         finally:
