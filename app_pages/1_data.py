@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from components.state import get_state
+from components.upload_form import read_options, upload_columns
 from components.workspace import get_workspace
 from core.config import get_settings
 from core.demo import DEMOS, load_demo
@@ -38,12 +39,20 @@ try:
             type=accepted_extensions(),
             key="data.upload",
         )
-        if upload is not None and st.button("Load file", type="primary", key="data.load"):
-            with tempfile.TemporaryDirectory() as tmp, st.spinner("Reading the file…"):
-                path = Path(tmp) / "upload.bin"
-                path.write_bytes(upload.getbuffer())
-                dataset = ingest_file(workspace, path, display_name=upload.name)
-            state.select_dataset(dataset.id)
+        if upload is not None:
+            columns = upload_columns(upload.file_id, upload.name, upload.getbuffer())
+            with st.form("data.load_form", border=False):
+                with st.expander("Reading options: missing values and column types"):
+                    options = read_options(columns, key=f"data.options.{upload.file_id}")
+                load = st.form_submit_button("Load file", type="primary", key="data.load")
+            if load:
+                with tempfile.TemporaryDirectory() as tmp, st.spinner("Reading the file…"):
+                    path = Path(tmp) / "upload.bin"
+                    path.write_bytes(upload.getbuffer())
+                    dataset = ingest_file(
+                        workspace, path, display_name=upload.name, options=options
+                    )
+                state.select_dataset(dataset.id)
     else:
         datasets = workspace.list_datasets()
         if not datasets:

@@ -9,9 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import re
 import zipfile
-import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,14 +19,16 @@ import duckdb
 import pandas as pd
 
 from core.config import Settings, get_settings
+from core.csv_dialect import SAMPLE_BYTES, CsvDialect, csv_dialect, csv_sql
 from core.errors import (
     EmptyTableError,
     FileTooLargeError,
     StudioError,
     UnreadableTableError,
     UnsupportedFormatError,
+    one_line,
 )
-from core.formats import ReadOptions, infer_format
+from core.formats import ReadOptions, infer_format, kind_of
 from core.retype import force_types, null_markers
 from core.workspace import DatasetInfo, Workspace, quote_identifier
 
@@ -50,162 +50,17 @@ class FormatSpec:
     delimiter: str | None = None
 
 
-_SAMPLE_BYTES = 1 << 16
-# DuckDB's max_line_size is 2 MB by default, and a buffer must hold at least one line.
-_CSV_BUFFER_BYTES = 1 << 21
-_DECIMAL_COMMA = re.compile(r"(^|[;\t|])-?[0-9]+,[0-9]+($|[;\t|\r\n])", re.MULTILINE)
-# Delimiters we recognise, in order of preference when the evidence ties.
-_DELIMITERS = (",", ";", "\t", "|")
-# Rows of the file read as text to learn how it writes each column.
-FORMAT_SAMPLE_ROWS = 20_000
-
-
-@dataclass(frozen=True)
-class CsvDialect:
-    """How a delimited file is read: DuckDB options chosen from its first bytes (literals only,
-    never text from the file), its delimiter and decimal separator."""
-
-    options: tuple[str, ...]
-    delimiter: str
-    decimal: str
-
-
-def _csv_dialect(sample: bytes, delim: str | None = None, *, forgiving: bool = False) -> CsvDialect:
-    """read_csv options for what the sample shows: delimiter, encoding, decimal commas.
-
-    The first line is always the header: analysts' files have one, and DuckDB's sniffer reads a
-    header whose names parse as their columns' values (years over numbers) as a data row. The
-    delimiter is chosen here from the header line too (see :func:`_pick_delimiter`), because the
-    sniffer takes a ``;`` inside the text of a one-column file for one.
-
-    The strict reader (the default) is DuckDB's parallel one and refuses a row with too few
-    fields. ``forgiving`` pads such rows with missing values rather than refusing or, worse,
-    skipping them; DuckDB pads correctly next to quoted newlines only in its single-threaded
-    reader, so that one is used, for the files that need it.
-    """
-    # Only the double quote quotes (RFC 4180): the sniffer may take a leading ' for a quote and
-    # strip it, e.g. from a formula-escaped export ('=1+2) uploaded again.
-    options = ["header = true", "quote = '\"'", "escape = '\"'"]
-    if forgiving:
-        options += ["null_padding = true", "parallel = false"]
-    else:
-        # Threads take the file a buffer at a time, in order: the default 32 MB buffers left
-        # one of two cores idle on most files (an 86 MB CSV: 0.55 s, in 2 MB buffers 0.42 s).
-        options.append(f"buffer_size = {_CSV_BUFFER_BYTES}")
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        options.append("encoding = 'utf-16'")
-        encoding = "utf-16"
-    elif not _is_utf8(sample):
-        options.append("encoding = 'latin-1'")
-        encoding = "latin-1"
-    else:
-        encoding = "utf-8-sig"
-    text = _decompressed(sample).decode(encoding, errors="replace")
-    delim = delim or _pick_delimiter(text, complete=len(sample) < _SAMPLE_BYTES)
-    # A literal from _DELIMITERS or the format registry, never text from the file.
-    options.append("delim = '\t'" if delim == "\t" else f"delim = '{delim}'")
-    decimal = "."
-    if delim != "," and _DECIMAL_COMMA.search(text):
-        options.append("decimal_separator = ','")
-        decimal = ","
-    return CsvDialect(tuple(options), delim, decimal)
-
-
-def _csv_sql(dialect: CsvDialect, *, raw: bool = False, text_columns: bool = False) -> str:
-    """The SELECT reading a delimited file: ``?`` for the path, then (unless ``raw``) one for
-    the missing-value markers and, with ``text_columns``, one for the columns read as text.
-
-    ``raw`` reads every field as the file writes it, markers included, to learn its formats.
-    """
-    options = list(dialect.options)
-    if raw:
-        options.append("all_varchar = true")
-    else:
-        options.append("nullstr = ?")
-        if text_columns:
-            options.append("types = ?")
-    return f"SELECT * FROM read_csv(?, {', '.join(options)})"
-
-
-def _decompressed(sample: bytes) -> bytes:
-    """The start of a gzipped sample (``.csv.gz``) inflated, any other sample unchanged."""
-    if not sample.startswith(b"\x1f\x8b"):
-        return sample
-    try:
-        return zlib.decompressobj(wbits=31).decompress(sample, _SAMPLE_BYTES)
-    except zlib.error:
-        return b""  # DuckDB reports the broken file in its own words
-
-
-def _pick_delimiter(text: str, *, complete: bool) -> str:
-    """The delimiter of a delimited text, judged from its header line.
-
-    A delimiter must occur in the header outside quotes. When several do, the one that splits
-    the most rows into as many fields as the header wins (a ``,`` inside ``;``-separated names
-    and values splits them unevenly). A header with none is a one-column
-    file: then the first delimiter that occurs in no row outside quotes, so each line is read
-    whole (a ``;`` or ``,`` inside the text stays text).
-
-    Args:
-        text: the start of the file, decoded.
-        complete: whether ``text`` is the whole file; if not, its last line may be cut short
-            and is not used.
-    """
-    records = _delimiter_counts(text)
-    if not complete:
-        records = records[:-1]
-    if not records:
-        return ","
-    header, rows = records[0], records[1:]
-    candidates = [d for d in _DELIMITERS if header[d]]
-    if not candidates:
-        return next((d for d in _DELIMITERS if not any(row[d] for row in rows)), ",")
-    # Ties go to the delimiter the header holds most often, then to the earlier one.
-    return max(candidates, key=lambda d: (sum(row[d] == header[d] for row in rows), header[d]))
-
-
-def _delimiter_counts(text: str) -> list[dict[str, int]]:
-    """For each record, how often each candidate delimiter occurs outside double quotes.
-
-    A record ends at a line break outside quotes (LF, CRLF or CR); a doubled quote inside a
-    quoted field toggles twice, so it needs no special case.
-    """
-    records: list[dict[str, int]] = []
-    counts = dict.fromkeys(_DELIMITERS, 0)
-    quoted = False
-    previous = ""
-    for char in text:
-        if char == '"':
-            quoted = not quoted
-        elif quoted:
-            pass
-        elif char in counts:
-            counts[char] += 1
-        elif char == "\r" or (char == "\n" and previous != "\r"):
-            records.append(counts)
-            counts = dict.fromkeys(_DELIMITERS, 0)
-        previous = char
-    if previous not in ("\r", "\n"):
-        records.append(counts)  # the last line, without a line break after it
-    return records
+FORMAT_SAMPLE_ROWS = 20_000  # rows of the file read as text to learn its formats
 
 
 def _is_single_object(sample: bytes) -> bool:
     """True for a file that is one JSON object (JSON lines hold several, one per line)."""
-    if len(sample) >= _SAMPLE_BYTES or not sample.lstrip().startswith(b"{"):
+    if len(sample) >= SAMPLE_BYTES or not sample.lstrip().startswith(b"{"):
         return False
     try:
         return isinstance(json.loads(sample), dict)
     except ValueError:
         return False
-
-
-def _is_utf8(sample: bytes) -> bool:
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as err:
-        return err.start > len(sample) - 4  # a character cut by the sample's end is fine
-    return True
 
 
 def _read_excel(path: Path, settings: Settings, options: ReadOptions) -> pd.DataFrame:
@@ -322,7 +177,7 @@ def ingest_file(
             f"'{shown}' is {size_mb:.0f} MB; the limit is {settings.max_upload_mb} MB."
         )
     with path.open("rb") as handle:
-        sample = handle.read(_SAMPLE_BYTES)
+        sample = handle.read(SAMPLE_BYTES)
     head = sample[:8]
     spec = detect_format(shown, head)
     if not head:
@@ -391,11 +246,11 @@ def _add_delimited(
     if text:
         params.append(text)
     for forgiving in (False, True):
-        dialect = _csv_dialect(sample, spec.delimiter, forgiving=forgiving)
-        raw = (_csv_sql(dialect, raw=True), [str(path)])
+        dialect = csv_dialect(sample, spec.delimiter, forgiving=forgiving)
+        raw = (csv_sql(dialect, raw=True), [str(path)])
         try:
             return store(
-                relation_sql=_csv_sql(dialect, text_columns=bool(text)),
+                relation_sql=csv_sql(dialect, text_columns=bool(text)),
                 relation_params=params,
                 finish=_finisher(options, raw=raw, dialect=dialect),
             )
@@ -454,3 +309,62 @@ def _finisher(
         return fmt.to_dict()
 
     return finish
+
+
+@dataclass(frozen=True)
+class ColumnPreview:
+    """A column of a file not loaded yet, with the type it would be read as."""
+
+    name: str
+    detected: str  # a core.formats kind: text, integer, decimal, boolean, date, datetime
+
+
+def preview_columns(
+    path: Path, *, display_name: str | None = None, options: ReadOptions | None = None
+) -> list[ColumnPreview]:
+    """The columns of a file and the type each would be read as, without loading it.
+
+    Reads the file's first rows only (the same sniffing a load does), so the upload form can
+    offer a type for each column before the data lands.
+
+    Raises:
+        StudioError: the file cannot be read (one line).
+    """
+    options = options or ReadOptions()
+    path = Path(path)
+    shown = display_name or path.name
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    spec = detect_format(shown, sample[:8])
+    if not sample:
+        raise EmptyTableError(f"'{shown}' is empty; choose a file with a header and rows.")
+    try:
+        if spec.frame_reader is not None:
+            frame = pd.read_excel(path, engine="openpyxl", nrows=200)
+            return [ColumnPreview(str(c), _frame_kind(frame[c])) for c in frame.columns]
+        with duckdb.connect() as con:
+            if spec.delimited:
+                sql = csv_sql(csv_dialect(sample, spec.delimiter))
+                params: list[object] = [str(path), list(options.missing) or [""]]
+            else:
+                assert spec.sql is not None
+                sql, params = spec.sql(sample), [str(path)]
+            described = con.execute(f"DESCRIBE {sql}", params).fetchall()
+    except StudioError:
+        raise
+    except Exception as err:  # DuckDB and openpyxl raise many types on broken files
+        reason = one_line(err).replace(str(path), shown)
+        raise UnreadableTableError(f"Could not read '{shown}' as {spec.label}: {reason}") from err
+    return [ColumnPreview(str(row[0]), kind_of(str(row[1]))) for row in described]
+
+
+def _frame_kind(series: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(series):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(series):
+        return "integer"
+    if pd.api.types.is_float_dtype(series):
+        return "decimal"
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "datetime"
+    return "text"

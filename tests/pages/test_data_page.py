@@ -145,10 +145,9 @@ def test_upload_an_empty_file_shows_one_line_error(
     at = studio().switch_page(PAGE)
     at.run()
     at.radio(key="data.source").set_value("Upload a file").run()
-    at.file_uploader(key="data.upload").set_value(("empty.csv", b"", "text/csv")).run()
 
-    # Run
-    at.button(key="data.load").click().run()
+    # Run: the file is read for its columns as soon as it is chosen
+    at.file_uploader(key="data.upload").set_value(("empty.csv", b"", "text/csv")).run()
 
     # Assert
     assert not at.exception
@@ -157,3 +156,29 @@ def test_upload_an_empty_file_shows_one_line_error(
     assert "\n" not in error.value
     assert workspace.list_datasets() == []
     assert at.info[0].value == "Choose a table above to begin."
+
+
+def test_upload_with_a_marker_and_a_forced_type(
+    studio: Callable[..., AppTest], workspace: Workspace
+) -> None:
+    # Setup: "?" marks missing scores; postal codes must stay text
+    at = studio().switch_page(PAGE)
+    at.run()
+    at.radio(key="data.source").set_value("Upload a file").run()
+    upload = ("scores.csv", b"zip,score\n10001,1.5\n90210,?\n60601,3.0\n", "text/csv")
+    at.file_uploader(key="data.upload").set_value(upload).run()
+    file_id = at.session_state["data.upload"].file_id
+    at.text_input(key=f"data.options.{file_id}.missing").set_value("NA, ?")
+    editor_key = f"data.options.{file_id}.types"
+    at.session_state[editor_key] = {"edited_rows": {0: {"load_as": "text"}}}
+
+    # Run
+    at.button(key="data.load").click().run()
+
+    # Assert
+    assert not at.exception
+    assert not at.error
+    [dataset] = workspace.list_datasets()
+    real = workspace.read_real(dataset.id)
+    assert real["zip"].tolist() == ["10001", "90210", "60601"]
+    assert real["score"].isna().tolist() == [False, True, False]
