@@ -7,6 +7,7 @@ from components.state import get_state
 from components.workspace import get_workspace
 from core.config import get_settings
 from core.export import EXPORT_FORMATS, export_bytes
+from core.formats import TableFormat
 from core.release import release_status
 
 state = get_state()
@@ -54,7 +55,9 @@ st.download_button(
     f"Download {fmt.label}",
     # Read a batch at a time: only the file's bytes are held, never the whole table too.
     data=lambda: export_bytes(
-        workspace.synthetic_chunks(run.id, rows=settings.sample_batch_rows), key
+        workspace.synthetic_chunks(run.id, rows=settings.sample_batch_rows),
+        key,
+        TableFormat.from_dict(dataset.formats),  # written the way the input file writes it
     ),
     file_name=f"{dataset.name}_synthetic_run{run.id}{fmt.extension}",
     mime=fmt.mime,
@@ -64,4 +67,8 @@ st.download_button(
     # request was pending left the button spinning twice in the browser test.
     on_click="ignore",
 )
-st.caption("Text that a spreadsheet would run as a formula is written with a leading '.")
+st.caption(
+    "Written the way your file writes its values: the same true / false words, date "
+    "patterns, decimals and missing-value marker. Text that a spreadsheet would run as a "
+    "formula is written with a leading '."
+)
