@@ -20,9 +20,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sdv.single_table.base import BaseSingleTableSynthesizer
 
+from core.conform import conform, to_frame
 from core.errors import CancelledError, InvalidParameterError, NotFoundError, StudioError, one_line
 from core.evaluation import pii_columns, sdtypes_of
-from core.formats import conform, to_frame
 from core.metadata import TABLE
 from core.progress import Progress, no_progress
 from core.protect import locale_of, replace_real_pii

@@ -14,9 +14,10 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from core.conform import conform
 from core.errors import InvalidParameterError
 from core.export import export_bytes
-from core.formats import ReadOptions, TableFormat, conform, parse_markers, render_text
+from core.formats import ReadOptions, TableFormat, parse_markers, render_text
 from core.ingest import ingest_file
 
 CASES: dict[str, str] = {
