@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -19,13 +20,18 @@ from sdv.evaluation import evaluate_quality as sdv_evaluate_quality
 from sdv.metadata import Metadata
 
 from core.errors import StudioError, one_line
-from core.metadata import TABLE
+from core.scoring import (
+    CONTINUOUS,
+    ColumnScoring,
+    align_replaced,
+    plan_scoring,
+    scored_metadata,
+)
 
 _SHAPES = "Column Shapes"
 _PAIRS = "Column Pair Trends"
 _PER_COLUMN = ["column", "metric", "score"]
 _PER_PAIR = ["column_1", "column_2", "metric", "score"]
-_CONTINUOUS = ("numerical", "datetime")
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,11 @@ class Score:
 
 @dataclass(frozen=True)
 class QualityResult:
-    """The SDMetrics quality report of one synthetic table against its real table."""
+    """The SDMetrics quality report of one synthetic table against its real table.
+
+    The headline (``overall``) covers every column of ``columns`` that is scored, replaced
+    columns included; ``learned`` is the same score over the columns the synthesizer learned.
+    """
 
     overall: Score
     column_shapes: Score
@@ -50,8 +60,10 @@ class QualityResult:
     per_pair: pd.DataFrame  # score is NaN where SDMetrics skips a weakly associated pair
     sample_rows: int
     skipped_columns: tuple[str, ...] = ()  # empty in the real data: nothing to compare
-    columns_used: int = 0  # columns scored (a sample of wide tables) ...
-    columns_total: int = 0  # ... out of this many non-empty ones
+    columns_used: int = 0  # columns scored ...
+    columns_total: int = 0  # ... out of every column of the table
+    columns: tuple[ColumnScoring, ...] = ()  # each column's role, scored or not and why
+    learned: Score = field(default_factory=lambda: Score("Learned columns", math.nan))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe summary for the workspace: NaN scores become ``None``."""
@@ -59,15 +71,23 @@ class QualityResult:
             "quality_score": _json_float(self.overall.value),
             "column_shapes": _json_float(self.column_shapes.value),
             "column_pair_trends": _json_float(self.column_pair_trends.value),
+            "learned_quality_score": _json_float(self.learned.value),
             "sample_rows": int(self.sample_rows),
             "skipped_columns": list(self.skipped_columns),
             "columns_used": int(self.columns_used),
             "columns_total": int(self.columns_total),
+            "scored_columns": [c.to_dict() for c in self.columns if c.scored],
+            "unscored_columns": [c.to_dict() for c in self.columns if not c.scored],
             "per_column": [
-                {"column": str(column), "metric": str(metric), "score": _json_float(score)}
-                for column, metric, score in self.per_column[_PER_COLUMN].itertuples(
-                    index=False, name=None
-                )
+                {
+                    "column": str(column),
+                    "metric": str(metric),
+                    "score": _json_float(score),
+                    "role": str(role),
+                }
+                for column, metric, score, role in self.per_column[
+                    [*_PER_COLUMN, "role"]
+                ].itertuples(index=False, name=None)
             ],
         }
 
@@ -80,8 +100,14 @@ def evaluate_quality(
     max_rows: int = 20_000,
     max_columns: int = 60,
     seed: int = 0,
+    replaced: Iterable[str] = (),
+    max_distinct_share: float = 0.5,
 ) -> QualityResult:
     """Run the SDMetrics quality report on (a seeded subsample of) both tables.
+
+    Every column of ``real`` is scored or listed with the reason it is not (see
+    :mod:`core.scoring`): columns replaced by fake values are scored as what the extract holds
+    instead of being skipped, so the headline matches SDMetrics run on the listed columns.
 
     Args:
         real: The real table.
@@ -91,6 +117,9 @@ def evaluate_quality(
         max_columns: Wider tables are scored on a seeded sample of this many columns: pair
             trends grow with the square of the column count.
         seed: Seed of that subsample, so repeated evaluations give identical scores.
+        replaced: Columns the studio filled with fake values (direct identifiers).
+        max_distinct_share: Columns compared as categories whose distinct values exceed this
+            share of rows are left out (listed as ``unique``).
 
     Returns:
         The overall, column shapes and column pair trends scores with their details.
@@ -111,33 +140,32 @@ def evaluate_quality(
         raise StudioError(
             f"The synthetic table lacks column(s) {', '.join(missing)}; sample it again."
         )
-    skipped = tuple(str(c) for c in real.columns if real[c].isna().all())
-    if skipped:
-        metadata = Metadata.load_from_dict(metadata.to_dict())
-        for column in skipped:
-            metadata.remove_column(column, table_name=TABLE)
-        real = real.drop(columns=list(skipped))
-    if real.shape[1] == 0:
-        raise StudioError("Every column is empty in the real data; there is nothing to compare.")
-    columns_total = real.shape[1]
-    if columns_total > max_columns:
-        kept = set(real.columns.to_series().sample(n=max_columns, random_state=seed))
-        dropped = [c for c in real.columns if c not in kept]
-        metadata = Metadata.load_from_dict(metadata.to_dict())
-        for column in dropped:
-            metadata.remove_column(column, table_name=TABLE)
-        real = real[[c for c in real.columns if c in kept]]
-    columns = metadata.to_dict()["tables"][TABLE]["columns"]
-    continuous = [c for c in real.columns if columns.get(c, {}).get("sdtype") in _CONTINUOUS]
-    real_used = _subsample(real, max_rows=max_rows, seed=seed, keep_extremes=continuous)
-    synthetic_used = _subsample(
-        synthetic[list(real.columns)], max_rows=max_rows, seed=seed, keep_extremes=continuous
+    full = metadata.to_dict()
+    plan = plan_scoring(
+        real,
+        full,
+        max_columns=max_columns,
+        replaced=replaced,
+        max_distinct_share=max_distinct_share,
+        seed=seed,
     )
+    skipped = tuple(c.column for c in plan if c.role == "empty")
+    if len(skipped) == real.shape[1]:
+        raise StudioError("Every column is empty in the real data; there is nothing to compare.")
+    scored = [c.column for c in plan if c.scored]
+    if not scored:
+        reasons = "; ".join(f"{c.column}: {c.reason}" for c in plan)[:300]
+        raise StudioError(f"No column can be scored ({reasons}).")
+    real, synthetic, plan = align_replaced(real[scored], synthetic[scored], plan)
+    scoring = Metadata.load_from_dict(scored_metadata(full, plan))
+    continuous = [c.column for c in plan if c.scored_as in CONTINUOUS]
+    real_used = _subsample(real, max_rows=max_rows, seed=seed, keep_extremes=continuous)
+    synthetic_used = _subsample(synthetic, max_rows=max_rows, seed=seed, keep_extremes=continuous)
     try:
         with warnings.catch_warnings():
             # Small-sample and future warnings from scipy/SDMetrics are noise for a studio user.
             warnings.simplefilter("ignore")
-            report = sdv_evaluate_quality(real_used, synthetic_used, metadata, verbose=False)
+            report = sdv_evaluate_quality(real_used, synthetic_used, scoring, verbose=False)
             properties = report.get_properties().set_index("Property")["Score"]
             shapes = report.get_details(_SHAPES)
             pairs = report.get_details(_PAIRS)
@@ -146,11 +174,25 @@ def evaluate_quality(
         text = one_line(err)
         raise StudioError(f"Quality evaluation failed: {text}") from err
     _raise_column_errors(shapes)
+    roles = {c.column: c.role for c in plan}
+    per_column = _tidy(shapes, {"Column": "column", "Metric": "metric", "Score": "score"})
+    per_column["role"] = per_column["column"].map(roles)
+    per_pair = _tidy(
+        pairs,
+        {
+            "Column 1": "column_1",
+            "Column 2": "column_2",
+            "Metric": "metric",
+            "Score": "score",
+            "Meets Threshold?": "counted",
+        },
+    )
     return QualityResult(
         overall=Score(
             name="Quality score",
             value=_float(overall),
-            description="Average of column shapes and column pair trends.",
+            description="Average of column shapes and column pair trends over every scored "
+            "column, replaced ones included.",
         ),
         column_shapes=Score(
             name=_SHAPES,
@@ -169,15 +211,32 @@ def evaluate_quality(
                 "NaN when there are no column pairs."
             ),
         ),
-        per_column=_tidy(shapes, {"Column": "column", "Metric": "metric", "Score": "score"}),
-        per_pair=_tidy(
-            pairs,
-            {"Column 1": "column_1", "Column 2": "column_2", "Metric": "metric", "Score": "score"},
-        ),
+        per_column=per_column,
+        per_pair=per_pair[_PER_PAIR],
         sample_rows=max(len(real_used), len(synthetic_used)),
         skipped_columns=skipped,
-        columns_used=real.shape[1],
-        columns_total=columns_total,
+        columns_used=len(scored),
+        columns_total=len(plan),
+        columns=plan,
+        learned=_learned_score(per_column, per_pair, roles),
+    )
+
+
+def _learned_score(
+    per_column: pd.DataFrame, per_pair: pd.DataFrame, roles: dict[str, str]
+) -> Score:
+    """The quality score over learned columns only, averaged as SDMetrics averages."""
+    learned = {column for column, role in roles.items() if role == "learned"}
+    shapes = per_column.loc[per_column["column"].isin(learned), "score"]
+    both = per_pair["column_1"].isin(learned) & per_pair["column_2"].isin(learned)
+    counted = per_pair["counted"].astype("boolean").fillna(False).astype(bool)
+    pairs = per_pair.loc[both & counted, "score"]
+    parts = [part.mean() for part in (shapes, pairs) if part.notna().any()]
+    return Score(
+        name="Learned columns",
+        value=float(np.mean(parts)) if parts else math.nan,
+        description="The quality score over the columns the synthesizer learned, leaving out "
+        "those replaced by fake values.",
     )
 
 

@@ -175,11 +175,14 @@ def evaluate(
     caps = {"max_rows": settings.eval_max_rows, "seed": seed}
 
     def quality_of(other: pd.DataFrame) -> QualityResult:
+        # Every column is scored or listed with its reason: faked ones are not left out.
         return evaluate_quality(
             real=real_train,
             synthetic=other,
             metadata=sdv_metadata,
             max_columns=settings.eval_max_columns,
+            replaced=pii_columns(metadata),
+            max_distinct_share=settings.categorical_max_share,
             **caps,
         )
 

@@ -107,7 +107,7 @@ def test_scores_and_details_lie_in_their_range(
         assert (score.low, score.high) == (0.0, 1.0)
         assert score.low <= score.value <= score.high, score
         assert score.description
-    assert list(result.per_column.columns) == ["column", "metric", "score"]
+    assert list(result.per_column.columns) == ["column", "metric", "score", "role"]
     assert list(result.per_pair.columns) == ["column_1", "column_2", "metric", "score"]
     assert sorted(result.per_column["column"]) == sorted(tips.columns)
     assert len(result.per_pair) == 7 * 6 / 2
@@ -153,17 +153,20 @@ def test_to_dict_is_json_and_single_column_has_no_pair_score(tips: pd.DataFrame)
     assert summary["column_pair_trends"] is None
     assert summary["quality_score"] == pytest.approx(1.0)
     assert summary["per_column"] == [
-        {"column": "total_bill", "metric": "KSComplement", "score": 1.0}
+        {"column": "total_bill", "metric": "KSComplement", "score": 1.0, "role": "learned"}
     ]
     assert set(summary) == {
         "quality_score",
         "column_shapes",
         "column_pair_trends",
+        "learned_quality_score",
         "sample_rows",
         "per_column",
         "skipped_columns",
         "columns_used",
         "columns_total",
+        "scored_columns",
+        "unscored_columns",
     }
     assert (summary["columns_used"], summary["columns_total"]) == (1, 1)
 
@@ -210,9 +213,12 @@ def test_wide_table_is_scored_on_a_column_sample_and_empty_columns_are_skipped()
         max_columns=10,
     )
     # Assert
-    assert (result.columns_used, result.columns_total) == (10, 30)
+    assert (result.columns_used, result.columns_total) == (10, 31)
     assert result.skipped_columns == ("empty",)
     assert len(result.per_column) == 10
+    unscored = {c.column: c.role for c in result.columns if not c.scored}
+    assert unscored["empty"] == "empty"
+    assert sorted(unscored.values()).count("not_sampled") == 20
     assert result.overall.value > 0.95
 
 
@@ -242,3 +248,98 @@ def test_subsample_keeps_each_continuous_columns_extremes() -> None:
         assert sample[column].min() == frame[column].min()
         assert sample[column].max() == frame[column].max()
     assert _subsample(frame, max_rows=5000, seed=5, keep_extremes=["spend"]) is frame
+
+
+@pytest.fixture
+def airports() -> pd.DataFrame:
+    """vega_datasets' airports: a key, two text columns of mostly unique names, places and
+    coordinates (3,376 real US airports)."""
+    import vega_datasets
+
+    return pd.read_csv(Path(vega_datasets.__file__).parent / "_data/airports.csv")
+
+
+def _faked(airports: pd.DataFrame) -> tuple[pd.DataFrame, Metadata]:
+    """The extract the studio makes when coordinates and states are replaced by fake values:
+    learned columns copied, replaced ones drawn at random."""
+    metadata = detect_metadata(airports)
+    columns = metadata["sdv"]["tables"]["data"]["columns"]
+    for name, sdtype in (("latitude", "latitude"), ("longitude", "longitude"), ("state", "state")):
+        columns[name] = {"sdtype": sdtype, "pii": True}
+    rng = np.random.default_rng(0)
+    synthetic = airports.sample(frac=1.0, random_state=2).reset_index(drop=True)
+    synthetic["latitude"] = rng.uniform(-90, 90, len(synthetic))
+    synthetic["longitude"] = rng.uniform(-180, 180, len(synthetic))
+    synthetic["state"] = rng.choice(["Bavaria", "Ontario", "Queensland"], len(synthetic))
+    return synthetic, to_sdv(metadata)
+
+
+def test_headline_covers_replaced_columns_and_lists_the_rest(airports: pd.DataFrame) -> None:
+    # Setup: before, SDMetrics skipped the faked columns and the headline covered only
+    # 'country' (and 'state' when learned), reading near 1.0 for an extract whose coordinates
+    # are random.
+    synthetic, metadata = _faked(airports)
+
+    # Run
+    result = evaluate_quality(
+        real=airports, synthetic=synthetic, metadata=metadata, replaced=["state"]
+    )
+    summary = result.to_dict()
+
+    # Assert
+    roles = {c.column: c.role for c in result.columns}
+    assert roles["latitude"] == roles["longitude"] == roles["state"] == "replaced"
+    assert roles["iata"] == "key"
+    assert roles["name"] == roles["city"] == "unique"  # 3,237 and 2,674 distinct in 3,376
+    assert {c["column"] for c in summary["scored_columns"]} == {
+        "state",
+        "country",
+        "latitude",
+        "longitude",
+    }
+    assert {c["column"] for c in summary["unscored_columns"]} == {"iata", "name", "city"}
+    assert all(c["reason"] for c in summary["scored_columns"] + summary["unscored_columns"])
+    assert (result.columns_used, result.columns_total) == (4, 7)
+    # Random coordinates and foreign states pull the headline far below the learned column.
+    assert result.overall.value < 0.7
+    assert result.learned.value > 0.95
+    assert summary["learned_quality_score"] == pytest.approx(result.learned.value)
+
+
+def test_headline_matches_sdmetrics_run_on_the_listed_columns(airports: pd.DataFrame) -> None:
+    # Setup: an independent check reruns SDMetrics itself on the columns the result lists
+    from sdmetrics.reports.single_table import QualityReport
+
+    synthetic, metadata = _faked(airports)
+    result = evaluate_quality(real=airports, synthetic=synthetic, metadata=metadata)
+    listed = {c["column"]: c["scored_as"] for c in result.to_dict()["scored_columns"]}
+
+    # Run
+    report = QualityReport()
+    report.generate(
+        airports[list(listed)],
+        synthetic[list(listed)],
+        {"columns": {name: {"sdtype": sdtype} for name, sdtype in listed.items()}},
+        verbose=False,
+    )
+
+    # Assert
+    assert result.overall.value == pytest.approx(report.get_score(), abs=1e-9)
+
+
+def test_fake_text_in_a_number_column_is_compared_as_text() -> None:
+    # Setup: phone numbers stored as numbers, replaced by fake ones written as text
+    real = pd.DataFrame({"phone": np.arange(5_550_000, 5_550_300), "plan": ["a", "b", "c"] * 100})
+    metadata = detect_metadata(real)
+    metadata["sdv"]["tables"]["data"]["columns"]["phone"] = {"sdtype": "phone_number", "pii": True}
+    metadata["sdv"]["tables"]["data"].pop("primary_key", None)
+    synthetic = real.assign(phone=[f"+1 555 01{i:04d}" for i in range(300)])
+
+    # Run
+    result = evaluate_quality(real=real, synthetic=synthetic, metadata=to_sdv(metadata))
+
+    # Assert
+    phone = next(c for c in result.columns if c.column == "phone")
+    assert phone.role == "replaced"
+    assert "text" in phone.reason
+    assert result.per_column.set_index("column").loc["phone", "score"] < 0.01
