@@ -242,11 +242,11 @@ def _add_delimited(
     other forced types are applied once the table is stored.
     """
     text = {c: "VARCHAR" for c, t in options.forced.items() if t == "VARCHAR"}
-    params: list[object] = [str(path), list(options.missing) or [""]]
-    if text:
-        params.append(text)
+    markers = list(options.missing) or [""]
     for forgiving in (False, True):
         dialect = csv_dialect(sample, spec.delimiter, forgiving=forgiving)
+        text |= _time_columns(dialect, path, markers)
+        params: list[object] = [str(path), markers] + ([text] if text else [])
         raw = (csv_sql(dialect, raw=True), [str(path)])
         try:
             return store(
@@ -258,6 +258,23 @@ def _add_delimited(
             if forgiving:
                 raise
     raise AssertionError("unreachable")
+
+
+_TIME_TYPES = ("TIME", "TIME WITH TIME ZONE", "INTERVAL")
+
+
+def _time_columns(dialect: CsvDialect, path: Path, markers: list[str]) -> dict[str, str]:
+    """Columns the sniffer would read as times of day, to be read as text instead.
+
+    A time of day is kept as written (``7:30``, ``07:30:00``): synthesizers learn it as a
+    category, and no date part or time zone is invented for it.
+    """
+    with duckdb.connect() as con:
+        try:
+            described = con.execute(f"DESCRIBE {csv_sql(dialect)}", [str(path), markers])
+        except duckdb.Error:
+            return {}  # the read itself will say what is wrong
+        return {str(row[0]): "VARCHAR" for row in described.fetchall() if row[1] in _TIME_TYPES}
 
 
 def _keep_header(cur: duckdb.DuckDBPyConnection, table: str, header: list[str]) -> None:
@@ -293,7 +310,9 @@ def _finisher(
             _keep_header(cur, table, list(text.columns))
         if text_markers:  # JSON text: a marker such as "NA" means missing
             null_markers(cur, table, options.missing)
-        force_types(cur, table, options.forced)
+        described = cur.execute(f"DESCRIBE {table}").fetchall()
+        times = {str(row[0]): "VARCHAR" for row in described if row[1] in _TIME_TYPES}
+        force_types(cur, table, times | options.forced)
         types = {row[0]: row[1] for row in cur.execute(f"DESCRIBE {table}").fetchall()}
         typed = cur.execute(f"SELECT * FROM {table} LIMIT {FORMAT_SAMPLE_ROWS}").df()
         if text is not None and list(text.columns) != list(typed.columns):

@@ -44,6 +44,8 @@ CASES: dict[str, str] = {
     "unicode": "ville,n\nZürich,1\nMontréal,2\n東京,3\n",
     "column_order": "z,a,m\n1,2,3\n4,5,6\n",
     "negative": "delta,n\n-1.5,1\n2.25,2\n-0.75,3\n",
+    "times_of_day": "opens,n\n7:30,1\n18:05,2\n09:00,3\n",
+    "seconds": "start,n\n07:30:00,1\n18:05:59,2\n",
 }
 
 
