@@ -15,12 +15,14 @@ import math
 import zipfile
 from typing import Any
 
+import pandas as pd
+
 from core.config import Settings, get_settings
 from core.errors import StudioError
 from core.evaluation import sdtypes_of
 from core.holdout import split_holdout
 from core.metadata import TABLE
-from core.protect import RARE_REPLACEMENT, protect_rare_categories
+from core.protect import RARE_REPLACEMENT, RareGrouping, protect_rare_categories
 from core.synthesizers import get_spec
 from core.workspace import DatasetInfo, Workspace
 
@@ -67,14 +69,32 @@ def write_table(frame, path):
         frame.to_csv(path, index=False)
 
 
+def nearest_frequent(counts, min_count):
+    # Each rare number joins the nearest value seen min_count times or more (on a tie the
+    # more frequent, then the lower), so a number column keeps real numbers.
+    frequent = counts[counts >= min_count].sort_index()
+    rare = counts.index[counts < min_count]
+    points = frequent.index.to_numpy(dtype=float)
+    values = rare.to_numpy(dtype=float)
+    right = np.clip(np.searchsorted(points, values), 0, len(points) - 1)
+    left = np.clip(right - 1, 0, len(points) - 1)
+    gap_left, gap_right = np.abs(values - points[left]), np.abs(points[right] - values)
+    weight = frequent.to_numpy()
+    take_left = (gap_left < gap_right) | ((gap_left == gap_right) & (weight[left] >= weight[right]))
+    chosen = np.where(take_left, left, right)
+    return {value: frequent.index[i] for value, i in zip(rare, chosen)}
+
+
 def protect(train, metadata_dict, protections):
     # What the studio changed in the training rows before fitting, exactly as it did it:
-    # rare categories grouped under one value, numbers clipped to training quantiles. The
-    # rare values themselves are not in the bundle (they are what the grouping hides): they
-    # are found again in the training rows, and their number checked against the run's.
+    # rare categories grouped (under one value in text columns, into the nearest frequent
+    # value in number columns), the few most extreme numbers clipped to the recorded bounds.
+    # The rare values themselves are not in the bundle (they are what the grouping hides):
+    # they are found again in the training rows, and their number checked against the run's.
     table = next(iter(metadata_dict["tables"]))
     columns = metadata_dict["tables"][table]["columns"]
     replacement = protections["replacement"]
+    to_nearest = set(protections.get("rare_to_nearest") or [])
     train = train.copy()
     for column, expected in protections["rare_categories_grouped"].items():
         series = train[column]
@@ -83,6 +103,10 @@ def protect(train, metadata_dict, protections):
         if len(values) != expected:
             sys.exit(f"{column}: {len(values)} rare categories in these rows, the run grouped "
                      f"{expected}; is this the run's real table?")
+        if column in to_nearest:  # metadata.json already lists none of the rare numbers
+            mapping = nearest_frequent(counts, protections["rare_min_count"])
+            train[column] = series.replace(mapping).astype(series.dtype)
+            continue
         if not pd.api.types.is_object_dtype(series):
             series = series.astype(object)
         train[column] = series.mask(series.isin(set(values)), replacement)
@@ -181,9 +205,9 @@ Reproduce
   3. python reproduce.py REAL.parquet OUT.csv        (or REAL.csv; --seed N for another seed)
 
 The script redoes the studio's holdout split ({train_rows:,} training rows, seed {split_seed}),
-applies the studio's protections recorded in run.json ("protections": rare categories
-grouped, extreme numbers clipped; the rare values are found again in the training rows, as
-the bundle does not name them), fits, seeds sampling as the studio does and samples in
+applies the studio's protections as the run applied them, recorded in run.json
+("protections": {protection_summary}; the rare values are found again in the training rows,
+as the bundle does not name them), fits, seeds sampling as the studio does and samples in
 batches of {batch:,} rows.{neural_note}{pii_note}
 
 The metadata is the dataset's as stored when this bundle was made: if it was edited after
@@ -290,6 +314,7 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
         train_rows=split["train_rows"],
         split_seed=split.get("seed"),
         batch=batch_rows,
+        protection_summary=_summary(protections),
         neural_note=NEURAL_NOTE.format(label=spec.label) if spec.needs_torch else "",
         pii_note=PII_NOTE.format(count=redrawn) if redrawn else "",
     )
@@ -315,17 +340,17 @@ def _fitted_metadata(
 ) -> dict[str, Any]:
     """The metadata the run was fitted with: no rare category, no bound beyond the clip.
 
-    As :func:`core.pipeline.protect_training` changes it, so it names none of the values the
-    protections hide.
+    As :func:`core.protections.protect_training` changes it, so it names none of the values
+    the protections hide.
     """
     fitted = copy.deepcopy(sdv_meta)
     columns = fitted["tables"][TABLE]["columns"]
+    to_nearest = set(protections.get("rare_to_nearest") or [])
     for column, values in rare_values.items():
         known = columns[column].get("range_values")
         if known is not None:
-            columns[column]["range_values"] = [v for v in known if v not in values] + [
-                protections["replacement"]
-            ]
+            added = [] if column in to_nearest else [protections["replacement"]]
+            columns[column]["range_values"] = [v for v in known if v not in values] + added
     for column, (low, high) in protections["clip"].items():
         if "range_min" in columns[column]:
             columns[column]["range_min"], columns[column]["range_max"] = float(low), float(high)
@@ -337,37 +362,54 @@ def _protections(
 ) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     """What the pipeline changed in the training rows, precisely enough to redo it.
 
-    The run records clip bounds, but of the rare categories only how many it grouped per
-    column, under the threshold of the settings of the time. The bundle carries the threshold
-    and the counts, not the values (which the grouping exists to hide); the threshold is
-    checked here by finding the same counts again in the training split.
+    The run records its protection settings (runs before them: the settings of the time,
+    taken from ``settings``), the clip bounds, and of the rare categories only how many it
+    grouped per column. The bundle carries the threshold and the counts, not the values
+    (which the grouping exists to hide); the threshold is checked here by finding the same
+    counts again in the training split.
     """
     recorded = scores.get("protections") or {}
+    chosen = recorded.get("settings")
+    min_count = chosen["rare_min_count"] if chosen else settings.rare_min_count
+    max_share = chosen["rare_max_share"] if chosen else settings.rare_max_share
     counts: dict[str, int] = recorded.get("rare_categories_grouped") or {}
-    found: dict[str, list[Any]] = {}
+    found = RareGrouping(data=pd.DataFrame())
     if counts:
-        if settings.rare_min_count > 0:
+        if min_count > 0:
             split = scores["holdout"]
             train = workspace.read_real(dataset.id)
             if split["holdout_rows"]:
                 train = split_holdout(train, holdout_share=split["share"], seed=split["seed"]).train
-            _, found = protect_rare_categories(
-                train, sdtypes=sdtypes_of(dataset.metadata), min_count=settings.rare_min_count
+            found = protect_rare_categories(
+                train,
+                sdtypes=sdtypes_of(dataset.metadata),
+                min_count=min_count,
+                max_rare_share=max_share,
             )
-        if {column: len(found.get(column, [])) for column in counts} != counts:
+        if {column: len(found.grouped.get(column, [])) for column in counts} != counts:
+            where = (
+                "the data" if chosen else f"the rare-category setting (now {min_count}) or the data"
+            )
             raise StudioError(
-                "The rare categories this run grouped cannot be found again: the rare-category "
-                f"setting (now {settings.rare_min_count}) or the data changed since; rerun it "
-                "to bundle it."
+                f"The rare categories this run grouped cannot be found again: {where} "
+                "changed since; rerun it to bundle it."
             )
     protections = {
         "replacement": RARE_REPLACEMENT,
-        "rare_min_count": settings.rare_min_count if counts else None,
+        "rare_min_count": min_count if counts else None,
         "rare_categories_grouped": counts,
+        "rare_to_nearest": [column for column in counts if column in found.merged_into],
         "clip": recorded.get("clipped") or {},
         "pii_values_redrawn": int(recorded.get("pii_values_redrawn") or 0),
+        "settings": chosen,
     }
-    return protections, {column: found.get(column, []) for column in counts}
+    return protections, {column: found.grouped.get(column, []) for column in counts}
+
+
+def _summary(protections: dict[str, Any]) -> str:
+    grouped = ", ".join(protections["rare_categories_grouped"]) or "none"
+    clipped = ", ".join(protections["clip"]) or "none"
+    return f"rare categories grouped in {grouped}; extremes clipped in {clipped}"
 
 
 def _json(value: Any) -> str:

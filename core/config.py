@@ -71,16 +71,33 @@ class Settings:
     rare_min_count: int = field(
         default=5,
         metadata={
-            "help": "Categories seen fewer times than this in the training rows are "
-            "grouped as '(other)' before fitting, so they are not reproduced verbatim "
-            "(0 turns it off)."
+            "help": "Categories seen fewer times than this in the training rows are grouped "
+            "before fitting, so they are not reproduced verbatim: as '(other)' in text columns, "
+            "into the nearest frequent value in number columns (0 turns it off). Measured cost "
+            "on six public tables: 0 to 0.002 of quality."
         },
     )
-    clip_quantiles: tuple[float, float] | None = field(
-        default=(0.01, 0.99),
+    rare_max_share: float = field(
+        default=0.5,
         metadata={
-            "help": "Numbers are clipped to these training quantiles before fitting, so "
-            "extreme real values are not reproduced (None turns it off)."
+            "help": "A column whose rare values fill more than this share of its rows is left "
+            "as it is (grouping would erase it) and named in the run's protections."
+        },
+    )
+    clip_extremes: bool = field(
+        default=False,
+        metadata={
+            "help": "Pull the few most extreme numbers of each column in before fitting (off "
+            "by default: even one value moved per column cost 0.02 to 0.10 of quality on "
+            "tips, penguins and BudgetFood, as SDMetrics bins numbers between each table's "
+            "own minimum and maximum)."
+        },
+    )
+    clip_min_count: int = field(
+        default=5,
+        metadata={
+            "help": "With clipping on, values beyond the this-many-th smallest and largest are "
+            "pulled in to them: at most this many minus one rows move at each end."
         },
     )
     gate_max_dcr_share: float = field(
@@ -134,7 +151,7 @@ def get_settings() -> Settings:
     """Settings for this process, read from the environment on each call.
 
     Any field can be set as ``SYNTH_STUDIO_<FIELD>`` (e.g. ``SYNTH_STUDIO_GATE_MAX_DCR_SHARE=0.52``,
-    ``SYNTH_STUDIO_CLIP_QUANTILES=off`` or ``0.005,0.995``); a value that does not parse stops
+    ``SYNTH_STUDIO_CLIP_EXTREMES=on``); a value that does not parse stops
     with one line naming the variable.
     """
     overrides: dict[str, Any] = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import platform
 import time
@@ -24,15 +23,11 @@ from core.evaluation import (
     sdtypes_of,
     split_real,
 )
-from core.metadata import TABLE, detect_metadata, to_sdv
+from core.metadata import detect_metadata, to_sdv
 from core.pii import detect_pii
 from core.progress import Progress, no_progress
-from core.protect import (
-    RARE_REPLACEMENT,
-    clip_extremes,
-    fake_pii_metadata,
-    protect_rare_categories,
-)
+from core.protect import fake_pii_metadata
+from core.protections import ProtectionSettings, protect_training, protection_cost
 from core.stream import redraw_real_pii, sample_to_workspace
 from core.synthesizers import fit_synthesizer, get_spec, resolve_params
 from core.tally import SyntheticTally
@@ -73,49 +68,6 @@ def ensure_metadata(
 def real_all(split: RealSplit) -> pd.DataFrame:
     """Training and holdout rows together: every real value a fake one must avoid."""
     return pd.concat([split.train, split.holdout], ignore_index=True)
-
-
-@dataclass(frozen=True)
-class Protected:
-    """Training rows after the optional protections, with the metadata to fit them."""
-
-    data: pd.DataFrame
-    metadata: dict[str, Any]
-    report: dict[str, Any]
-
-
-def protect_training(
-    train: pd.DataFrame, metadata: dict[str, Any], settings: Settings
-) -> Protected:
-    """Group rare categories and clip extreme numbers so neither is reproduced verbatim."""
-    sdtypes = sdtypes_of(metadata)
-    report: dict[str, Any] = {}
-    data = train
-    if settings.rare_min_count > 0:
-        data, grouped = protect_rare_categories(
-            data, sdtypes=sdtypes, min_count=settings.rare_min_count
-        )
-        if grouped:
-            metadata = copy.deepcopy(metadata)
-            columns = metadata["sdv"]["tables"][TABLE]["columns"]
-            for column, values in grouped.items():
-                known = columns[column].get("range_values")
-                if known is not None:  # SDV refuses values outside its detected categories
-                    columns[column]["range_values"] = [v for v in known if v not in values] + [
-                        RARE_REPLACEMENT
-                    ]
-            report["rare_categories_grouped"] = {c: len(v) for c, v in grouped.items()}
-    if settings.clip_quantiles is not None:
-        low, high = settings.clip_quantiles
-        data, clipped = clip_extremes(data, sdtypes=sdtypes, lower_q=low, upper_q=high)
-        if clipped:
-            report["clipped"] = {c: [float(a), float(b)] for c, (a, b) in clipped.items()}
-            metadata = copy.deepcopy(metadata)
-            columns = metadata["sdv"]["tables"][TABLE]["columns"]
-            for column, (a, b) in clipped.items():
-                if "range_min" in columns[column]:  # SDV's bounds would keep the real extremes
-                    columns[column]["range_min"], columns[column]["range_max"] = float(a), float(b)
-    return Protected(data=data, metadata=metadata, report=report)
 
 
 def save_model(synth: BaseSingleTableSynthesizer, path: Path) -> Path:
@@ -162,6 +114,7 @@ def synthesize(
     target: str | None = None,
     pii: bool = True,
     protect: bool = True,
+    protections: ProtectionSettings | None = None,
     progress: Progress = no_progress,
     settings: Settings | None = None,
 ) -> RunResult:
@@ -171,13 +124,17 @@ def synthesize(
     so memory does not grow with ``rows``; the checks read a tally of every row and a sample
     (see :mod:`core.tally`). The run is recorded as failed on any error. ``target`` adds the
     utility check; ``pii`` detects direct identifiers on first use of the dataset;
-    ``protect`` groups rare categories and clips extremes in the training rows (both on by
-    default).
+    ``protections`` says which protections change the training rows (the settings' defaults:
+    rare categories grouped, no clipping); ``protect=False`` turns every one off. The run
+    records the settings, what each changed and what it cost (``scores["protections"]``).
 
     Raises:
         StudioError: bad parameters or a fit the data does not allow, as one line.
     """
     settings = settings or get_settings()
+    if not protect:
+        protections = ProtectionSettings.none()
+    protections = protections or ProtectionSettings.from_settings(settings)
     spec = get_spec(key)
     values = resolve_params(key, params)
     if not 1 <= rows <= settings.max_rows:
@@ -199,11 +156,8 @@ def synthesize(
         versions=library_versions(),
     )
     with workspace.recording_failure(run_id):
-        fit = (
-            protect_training(split.train, metadata, settings)
-            if protect
-            else Protected(split.train, metadata, {})
-        )
+        fit = protect_training(split.train, metadata, protections)
+        fit.report["cost"] = protection_cost(split.train, fit, metadata, settings, seed=seed)
         # Big tables fit on a stratified sample; scores still compare against every train row.
         fit_rows = training_sample(
             fit.data,

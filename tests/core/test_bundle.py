@@ -20,7 +20,8 @@ import pytest
 from core.bundle import BUNDLE_FILES, export_bundle
 from core.config import Settings
 from core.errors import StudioError
-from core.pipeline import synthesize
+from core.pipeline import ensure_metadata, synthesize
+from core.protections import ProtectionSettings
 from core.workspace import DatasetInfo, RunInfo, Workspace
 
 ROWS = 120
@@ -30,17 +31,20 @@ SCRIPT_TIMEOUT = 300
 
 
 def _people(n: int, *, seed: int) -> pd.DataFrame:
-    """``n`` rows of numbers with extremes, dates, and categories of which two are rare."""
+    """``n`` rows of numbers with extremes, dates, and categories of which some are rare."""
     rng = np.random.default_rng(seed)
     city = rng.choice(["Lyon", "Oslo", "Lima", "Pune"], n).astype(object)
     city[:3] = ["Nuuk", "Nuuk", "Hilo"]  # seen fewer than 5 times: grouped before fitting
     amount = rng.gamma(2.0, 30.0, n).round(2)
     amount[5] = 9_999.99  # far above the rest: clipped before fitting
+    rooms = rng.choice([1, 2, 3, 4], n)
+    rooms[6:8] = [9, 12]  # rare room counts: merged into the nearest frequent count
     return pd.DataFrame(
         {
             "amount": amount,
             "age": rng.integers(18, 80, n),
             "city": city,
+            "rooms": rooms,
             "plan": rng.choice(["basic", "pro"], n, p=[0.7, 0.3]),
             "joined": pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 900, n), "D"),
         }
@@ -52,8 +56,17 @@ def _dataset(workspace: Workspace, frame: pd.DataFrame, name: str) -> DatasetInf
 
 
 def _run(workspace: Workspace, dataset: DatasetInfo) -> RunInfo:
+    """A run with both protections on; rooms (a count) marked categorical."""
+    metadata = ensure_metadata(workspace, dataset)
+    metadata["sdv"]["tables"]["data"]["columns"]["rooms"] = {"sdtype": "categorical"}
+    workspace.set_metadata(dataset.id, metadata)
     return synthesize(
-        workspace, dataset_id=dataset.id, key="gaussian_copula", rows=ROWS, seed=SEED
+        workspace,
+        dataset_id=dataset.id,
+        key="gaussian_copula",
+        rows=ROWS,
+        seed=SEED,
+        protections=ProtectionSettings(clipping=True),
     ).run
 
 
@@ -127,6 +140,9 @@ def test_bundle_holds_the_expected_files_and_no_model(workspace, with_holdout):
     protections = run["protections"]
     assert protections["rare_min_count"] == 5
     assert protections["rare_categories_grouped"]["city"] in (1, 2)  # Nuuk, Hilo in training
+    assert protections["rare_categories_grouped"]["rooms"] in (1, 2)
+    assert protections["rare_to_nearest"] == ["rooms"]
+    assert protections["settings"]["clipping"] is True
     assert set(protections["clip"]) >= {"amount"}
     # The rare values are what grouping hides: the script finds them again, the zip lacks them.
     assert not any(b"Nuuk" in body or b"Hilo" in body for body in members.values())
@@ -134,7 +150,14 @@ def test_bundle_holds_the_expected_files_and_no_model(workspace, with_holdout):
     amount = metadata["tables"]["data"]["columns"]["amount"]
     assert amount["range_max"] == pytest.approx(protections["clip"]["amount"][1])
     assert amount["range_max"] < 9_999.99  # the clipped extreme is not named either
-    assert set(metadata["tables"]["data"]["columns"]) == {"amount", "age", "city", "plan", "joined"}
+    assert set(metadata["tables"]["data"]["columns"]) == {
+        "amount",
+        "age",
+        "city",
+        "rooms",
+        "plan",
+        "joined",
+    }
     assert json.loads(members["report.json"])["quality_score"] == pytest.approx(
         with_holdout.scores["quality_score"]
     )
@@ -160,6 +183,7 @@ def test_script_reproduces_the_rows_of_a_run_with_a_holdout(workspace, with_hold
     stored = workspace.read_synthetic(with_holdout.id)
     assert "(other)" in set(stored["city"])  # the protections were applied to this run
     assert stored["amount"].max() < 9_999.99
+    assert set(stored["rooms"]) <= {1, 2, 3, 4}  # rare counts merged, still numbers
 
     # Run
     got = _read_csv_like(_reproduce(workspace, with_holdout, tmp_path / "bundle"), stored)
@@ -220,10 +244,34 @@ def test_unfinished_or_failed_run_is_refused_in_one_line(workspace, status):
     assert "\n" not in message
 
 
+def test_bundle_applies_the_runs_recorded_settings_not_the_current_ones(
+    workspace, with_holdout, tmp_path
+):
+    # Setup: the studio's settings changed after the run (grouping off)
+    stored = workspace.read_synthetic(with_holdout.id)
+    data = export_bundle(workspace, with_holdout.id, settings=Settings(rare_min_count=0))
+
+    # Run
+    run = json.loads(zipfile.ZipFile(io.BytesIO(data)).read("run.json"))
+
+    # Assert
+    assert run["protections"]["rare_min_count"] == 5
+    assert run["protections"]["settings"] == with_holdout.scores["protections"]["settings"]
+    got = _read_csv_like(_reproduce(workspace, with_holdout, tmp_path / "bundle"), stored)
+    _assert_same_rows(got, stored)
+
+
 @pytest.mark.parametrize("min_count", [0, 1])
-def test_changed_rare_category_setting_is_refused_rather_than_bundled_wrong(
+def test_changed_rare_category_setting_of_an_older_run_is_refused_rather_than_bundled_wrong(
     workspace, with_holdout, min_count
 ):
+    # Setup: a run recorded before its protection settings were stored
+    scores = dict(with_holdout.scores)
+    scores["protections"] = {
+        k: v for k, v in scores["protections"].items() if k not in ("settings", "cost")
+    }
+    workspace.set_scores(with_holdout.id, scores)
+
     # Run: 0 turns the grouping off, 1 groups nothing; the run grouped rare cities under 5
     with pytest.raises(StudioError) as caught:
         export_bundle(workspace, with_holdout.id, settings=Settings(rare_min_count=min_count))

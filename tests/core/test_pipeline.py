@@ -11,6 +11,7 @@ from core.evaluation import sdtypes_of, split_real
 from core.ingest import ingest_file
 from core.metadata import apply_edits, columns_of
 from core.pipeline import ensure_metadata, synthesize
+from core.protections import ProtectionSettings
 
 
 def test_gaussian_copula_on_a_demo_scores_at_least_075(workspace):
@@ -153,9 +154,9 @@ def test_stopping_while_rows_are_sampled_keeps_none_of_them(workspace):
     assert len(workspace.read_synthetic(again.run.id)) == 50
 
 
-def test_a_number_column_marked_categorical_is_sampled_in_batches(workspace, mixed_csv):
-    # Setup: ages as categories; ages seen under 5 times are grouped as "(other)" before fitting,
-    # so the synthesizer returns numbers and text in one column
+def test_a_number_column_marked_categorical_stays_numbers_in_batches(workspace, mixed_csv):
+    # Setup: ages as categories; before, ages seen under the threshold were grouped as the
+    # text "(other)", so the extract's age column held numbers and text
     dataset = ingest_file(workspace, mixed_csv)
     metadata = ensure_metadata(workspace, dataset)
     edits = [
@@ -169,11 +170,16 @@ def test_a_number_column_marked_categorical_is_sampled_in_batches(workspace, mix
     # Run
     result = synthesize(
         workspace, dataset_id=dataset.id, key="gaussian_copula", rows=1000, seed=2,
-        settings=settings,
+        settings=settings, protections=ProtectionSettings(rare_min_count=3),
     )  # fmt: skip
-    # Assert: stored as text, every value a whole number or the group
+    # Assert: a number column of real ages, the rare ones merged into frequent neighbours
     ages = workspace.read_synthetic(result.run.id)["age"].dropna()
-    assert len(ages) > 900 and ages.map(type).eq(str).all()
-    assert ages.str.fullmatch(r"\d+|\(other\)").all()
-    assert "(other)" in set(ages)
-    assert result.evaluation.to_dict()["protections"]["rare_categories_grouped"]["age"] > 0
+    assert len(ages) > 900 and pd.api.types.is_integer_dtype(ages)
+    protections = result.evaluation.to_dict()["protections"]
+    assert protections["rare_categories_grouped"]["age"] > 0
+    assert protections["rare_categories"]["age"]["into"].startswith("the nearest frequent")
+    assert protections["settings"]["rare_min_count"] == 3
+    train = split_real(workspace.read_real(dataset.id), settings).train
+    counts = train["age"].value_counts()
+    assert set(ages) <= set(counts.index[counts >= 3])
+    assert 0.0 < protections["cost"]["cost"] < 0.2  # 4 columns, a third of ages merged

