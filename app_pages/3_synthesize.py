@@ -4,11 +4,13 @@ import streamlit as st
 
 from components.param_form import param_inputs
 from components.progress import StreamlitProgress
+from components.protection_form import protection_inputs
 from components.state import get_state
 from components.workspace import get_workspace
 from core.config import get_settings
 from core.errors import StudioError
 from core.pipeline import synthesize
+from core.readings import headline_columns, protection_notes
 from core.synthesizers import REGISTRY
 from core.training_sample import plan_fit
 
@@ -51,6 +53,7 @@ with st.form("synthesize.form"):
         help="The same seed and settings give the same rows.",
         key="synthesize.seed",
     )
+    protections = protection_inputs(settings)
     plan = plan_fit(
         spec, dataset_rows=dataset.n_rows, columns=dataset.n_columns, epochs=params.get("epochs")
     )
@@ -72,6 +75,7 @@ if go:
             rows=int(rows),
             seed=int(seed),
             params=params,
+            protections=protections,
             progress=progress,
         )
     except StudioError as err:
@@ -90,6 +94,9 @@ if go:
             f"{run.fit_seconds + run.sample_seconds:.1f} s; "
             f"quality {result.quality.overall.value:.1%}."
         )
+        st.caption(headline_columns(result.evaluation.to_dict()))
+        for line in protection_notes(result.evaluation.protections or {}):
+            st.caption(line)
 
 elif state.generating:
     st.warning(f"Stopped: the {state.generating} was marked failed; nothing of it was kept.")

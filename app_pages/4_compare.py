@@ -5,7 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from components import compare
-from components.score_panel import coverage_panel, score_metrics, utility_panel
+from components.score_panel import (
+    coverage_panel,
+    protections_panel,
+    score_metrics,
+    utility_panel,
+)
 from components.state import get_state
 from components.workspace import get_workspace
 from core.evaluation import sdtypes_of
@@ -34,6 +39,7 @@ st.caption(
     "rows it was fitted on."
 )
 score_metrics(scores)
+protections_panel(scores)
 
 # Shown only when the block is slow: the first visit reads both tables (seconds on a million
 # rows); later reruns hit the cache.

@@ -6,6 +6,7 @@ import streamlit as st
 from components.bundle import bundle_download
 from components.state import get_state
 from components.workspace import get_workspace
+from core.readings import columns_covered
 from core.runs import compare_runs, runs_table
 
 state = get_state()
@@ -22,12 +23,22 @@ if table.empty:
     )
     st.stop()
 
+# The headline says what it covers: faked columns count, keys and unique text are listed apart.
+covered = {run.id: columns_covered(run.scores or {}) for run in workspace.list_runs()}
+table.insert(table.columns.get_loc("quality_score") + 1, "scored_on", table["run"].map(covered))
 st.dataframe(
     table,
     hide_index=True,
     column_config={
-        key: st.column_config.ProgressColumn(key.replace("_", " "), min_value=0, max_value=1)
-        for key in ("quality_score", "column_shapes", "column_pair_trends")
+        **{
+            key: st.column_config.ProgressColumn(key.replace("_", " "), min_value=0, max_value=1)
+            for key in ("quality_score", "column_shapes", "column_pair_trends")
+        },
+        "scored_on": st.column_config.TextColumn(
+            "scored on",
+            help="Columns the quality score covers, replaced (faked) ones included; the "
+            "Compare page names the others (keys, mostly unique, empty) and why.",
+        ),
     },
     key="runs.table",
 )

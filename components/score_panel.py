@@ -8,7 +8,12 @@ import streamlit as st
 
 from components import compare
 from core.errors import StudioError
-from core.readings import read_score
+from core.readings import (
+    headline_columns,
+    protection_notes,
+    read_range_coverage,
+    read_score,
+)
 from core.training_sample import fitted_sample_note
 
 
@@ -41,10 +46,10 @@ def score_metrics(scores: dict[str, Any]) -> None:
     holdout_rows = (scores.get("holdout") or {}).get("holdout_rows", 0)
     if 0 < holdout_rows < 200:
         notes.append(f"the holdout has only {holdout_rows} rows, so its ceiling is noisy")
-    if scores.get("skipped_columns"):
-        notes.append(f"empty columns skipped: {', '.join(scores['skipped_columns'])}")
     if notes:
         st.caption("; ".join(notes).capitalize() + ".")
+    if headline := headline_columns(scores):
+        st.caption(headline)
     if sampled := fitted_sample_note(scores.get("holdout") or {}):
         st.caption(sampled)
 
@@ -67,14 +72,29 @@ def coverage_panel(scores: dict[str, Any]) -> None:
     cells = st.columns(4)
     for i, key in enumerate(keys):
         value = coverage.get(key)
+        reading = read_range_coverage(coverage) if key == "range_coverage" else None
         cells[i % 4].metric(
-            key.replace("_", " ").capitalize(), _pct(value), help=read_score(key, value)
+            key.replace("_", " ").capitalize(),
+            _pct(value),
+            help=reading or read_score(key, value),
         )
+    if coverage.get("range_clipped_columns"):
+        st.caption(f"Range coverage: {read_range_coverage(coverage)}.")
     st.caption(
         f"Near-duplicates searched on {coverage.get('near_duplicate_sample_rows', 0):,} rows "
         "per table."
     )
     st.dataframe(coverage.get("per_column", []), hide_index=True)
+
+
+def protections_panel(scores: dict[str, Any]) -> None:
+    """What the protections changed in the training rows before fitting, and their cost."""
+    notes = protection_notes(scores.get("protections") or {})
+    if not notes:
+        return
+    with st.expander("Protections before fitting: what they changed and cost", expanded=False):
+        for line in notes:
+            st.markdown(f"- {line}")
 
 
 def utility_panel(

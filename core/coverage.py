@@ -38,6 +38,8 @@ _PER_COLUMN = [
     "missing_similarity",
     "rare_categories",
     "rare_covered",
+    "clipped_to",
+    "coverage_within_clipping",
 ]
 
 
@@ -62,6 +64,8 @@ class CoverageResult:
     near_duplicate_sample_rows: int  # rows of each table used for the nearest-neighbour search
     rare_threshold: float
     per_column: pd.DataFrame  # one row per compared column, columns as in _PER_COLUMN
+    clipped_columns: tuple[str, ...] = ()  # ranges the studio narrowed before fitting
+    range_coverage_within_clipping: float = math.nan  # range coverage of what was shown
 
     def scores(self) -> list[Score]:
         """Every aggregate score, coverage first."""
@@ -96,6 +100,8 @@ class CoverageResult:
                 "near_duplicate_threshold": _json_float(self.near_duplicate_threshold),
                 "near_duplicate_sample_rows": int(self.near_duplicate_sample_rows),
                 "rare_threshold": float(self.rare_threshold),
+                "range_clipped_columns": list(self.clipped_columns),
+                "range_coverage_within_clipping": _json_float(self.range_coverage_within_clipping),
                 "per_column": [
                     {k: _json_value(v) for k, v in row.items()}
                     for row in self.per_column.to_dict(orient="records")
@@ -114,6 +120,7 @@ def compute_coverage(
     max_rows: int = 2000,
     seed: int = 0,
     tally: SyntheticTally | None = None,
+    clipped: dict[str, Any] | None = None,
 ) -> CoverageResult:
     """Measure coverage of the real table and copying of real rows.
 
@@ -127,6 +134,9 @@ def compute_coverage(
         seed: Seed of that cut.
         tally: Facts about every synthetic row when they were sampled in batches (see
             :mod:`core.tally`); made from ``synthetic`` when not given.
+        clipped: ``(low, high)`` bounds of the columns the studio clipped before fitting;
+            their range coverage is also measured against the clipped range, the one the
+            synthesizer was shown, so a narrowed range is not read as a poor synthesizer.
 
     Returns:
         Aggregate scores, counts and one detail row per compared column.
@@ -145,8 +155,16 @@ def compute_coverage(
     if not kinds:
         raise StudioError("No numerical, date or category column to compare coverage on.")
     n = tally.rows
+    clipped = clipped or {}
     rows = [
-        _column_row(real[c], tally.facts[c], n, sdtypes[c], rare_threshold=rare_threshold)
+        _column_row(
+            real[c],
+            tally.facts[c],
+            n,
+            sdtypes[c],
+            rare_threshold=rare_threshold,
+            clip=clipped.get(c) if tally.facts[c].kind != "categorical" else None,
+        )
         for c in kinds
     ]
     per_column = pd.DataFrame(rows, columns=_PER_COLUMN)
@@ -213,11 +231,23 @@ def compute_coverage(
         near_duplicate_sample_rows=sample_rows,
         rare_threshold=rare_threshold,
         per_column=per_column,
+        clipped_columns=tuple(
+            str(c) for c in per_column["column"][per_column["clipped_to"].notna()]
+        ),
+        range_coverage_within_clipping=_mean(
+            numeric["coverage_within_clipping"].fillna(numeric["coverage"])
+        ),
     )
 
 
 def _column_row(
-    real: pd.Series, synthetic: ColumnFacts, rows: int, sdtype: str, *, rare_threshold: float
+    real: pd.Series,
+    synthetic: ColumnFacts,
+    rows: int,
+    sdtype: str,
+    *,
+    rare_threshold: float,
+    clip: Any = None,
 ) -> dict[str, Any]:
     real_missing = float(real.isna().mean())
     synthetic_missing = synthetic.missing / rows if rows else math.nan
@@ -230,6 +260,8 @@ def _column_row(
         "missing_similarity": 1.0 - abs(real_missing - synthetic_missing),
         "rare_categories": 0,
         "rare_covered": 0,
+        "clipped_to": None,
+        "coverage_within_clipping": None,
     }
     if synthetic.kind == "categorical":
         # Labels of the distinct values only: a million rows hold a few thousand categories.
@@ -260,6 +292,12 @@ def _column_row(
     else:
         # NaN when the real column is constant: there is no range to cover.
         row["coverage"] = float(RangeCoverage.compute(real_values, synthetic_values))
+        if clip is not None:
+            low, high = float(clip[0]), float(clip[1])
+            row["clipped_to"] = f"[{low:g}, {high:g}]"
+            row["coverage_within_clipping"] = float(
+                RangeCoverage.compute(real_values.clip(low, high), synthetic_values)
+            )
     return row
 
 

@@ -222,6 +222,49 @@ def evaluate_quality(
     )
 
 
+def evaluate_change(
+    *,
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    metadata: Metadata,
+    max_rows: int = 20_000,
+    max_columns: int = 60,
+    seed: int = 0,
+    replaced: Iterable[str] = (),
+    max_distinct_share: float = 0.5,
+) -> QualityResult:
+    """The quality score of ``after``, the rows of ``before`` changed in place, against them.
+
+    Both tables are cut to the same rows (seeded, keeping ``before``'s extremes), so a score
+    below 1 measures the change alone, not two independent samples; the columns are those of
+    the headline (:func:`evaluate_quality`).
+
+    Raises:
+        StudioError: the tables differ in length or SDMetrics fails.
+    """
+    if len(before) != len(after):
+        raise StudioError("A change is scored on the same rows: the two tables differ in length.")
+    continuous = [
+        c
+        for c in before.columns
+        if is_numeric_dtype(before[c]) or is_datetime64_any_dtype(before[c])
+    ]
+    positions = _sample_positions(before, max_rows=max_rows, seed=seed, keep_extremes=continuous)
+    if positions is not None:
+        before = before.iloc[positions].reset_index(drop=True)
+        after = after.iloc[positions].reset_index(drop=True)
+    return evaluate_quality(
+        real=before,
+        synthetic=after,
+        metadata=metadata,
+        max_rows=len(before),
+        max_columns=max_columns,
+        seed=seed,
+        replaced=replaced,
+        max_distinct_share=max_distinct_share,
+    )
+
+
 def _learned_score(
     per_column: pd.DataFrame, per_pair: pd.DataFrame, roles: dict[str, str]
 ) -> Score:
@@ -266,8 +309,18 @@ def _subsample(
     comparing pair trends, so a sample that misses an extreme gets other bins and a pair-trend
     score several points away from the full tables' one; with the extremes the bins match.
     """
-    if len(frame) <= max_rows:
+    positions = _sample_positions(frame, max_rows=max_rows, seed=seed, keep_extremes=keep_extremes)
+    if positions is None:
         return frame
+    return frame.iloc[positions].reset_index(drop=True)
+
+
+def _sample_positions(
+    frame: pd.DataFrame, *, max_rows: int, seed: int, keep_extremes: list[str] | None = None
+) -> np.ndarray | None:
+    """Sorted row positions of :func:`_subsample`'s sample; None when every row is kept."""
+    if len(frame) <= max_rows:
+        return None
     keep = np.zeros(len(frame), dtype=bool)
     for column in keep_extremes or []:
         values = frame[column]
@@ -280,7 +333,7 @@ def _subsample(
     kept = np.flatnonzero(keep)[:max_rows]
     others = np.flatnonzero(~keep)
     chosen = np.random.default_rng(seed).choice(others, size=max_rows - len(kept), replace=False)
-    return frame.iloc[np.sort(np.concatenate([kept, chosen]))].reset_index(drop=True)
+    return np.sort(np.concatenate([kept, chosen]))
 
 
 def _tidy(details: pd.DataFrame, renames: dict[str, str]) -> pd.DataFrame:

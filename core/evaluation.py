@@ -22,6 +22,7 @@ from core.plots import plot_column, plot_correlations
 from core.privacy import GateResult, PrivacyResult, compute_privacy, release_gate
 from core.progress import Progress, no_progress
 from core.projection import compute_projection, plot_correlation_difference, plot_projection
+from core.readings import headline_columns, protection_notes
 from core.release import release_status
 from core.report import render_report
 from core.tally import SyntheticTally
@@ -149,6 +150,7 @@ def evaluate(
     settings: Settings | None = None,
     progress: Progress = no_progress,
     tally: SyntheticTally | None = None,
+    clipped: dict[str, Any] | None = None,
 ) -> Evaluation:
     """Score ``synthetic`` against the real rows it was made from.
 
@@ -164,6 +166,8 @@ def evaluate(
         tally: Facts about every synthetic row of a run sampled in batches (see
             :mod:`core.tally`); coverage and privacy count every row with it, the other
             checks read the sample.
+        clipped: Bounds of the columns the studio clipped before fitting, so coverage says
+            when a range was narrowed by the studio rather than missed by the synthesizer.
 
     Raises:
         StudioError: a check cannot run on these tables (one line).
@@ -207,6 +211,7 @@ def evaluate(
         max_rows=settings.distance_max_rows,
         seed=seed,
         tally=tally,
+        clipped=clipped,
     )
     progress("evaluate", 4, steps)
     privacy, gate, privacy_note = None, None, ""
@@ -347,6 +352,8 @@ def build_report(
         readings=readings,
         privacy=evaluation_scores.get("privacy"),
         release=release_status(evaluation_scores, override) if evaluation_scores else None,
+        headline=headline_columns(evaluation_scores),
+        protections=protection_notes(evaluation_scores.get("protections") or {}),
     )
 
 

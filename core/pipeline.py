@@ -202,6 +202,7 @@ def synthesize(
             settings=settings,
             progress=progress,
             tally=tally,
+            clipped=fit.report.get("clipped"),
         )
         evaluation = dataclasses.replace(
             evaluation,

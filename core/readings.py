@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 HOLDOUT_KEY = "holdout_quality_score"
 
@@ -207,3 +207,121 @@ _BY_LABEL: dict[str, ScoreInfo] = {_label_key(info.label): info for info in SCOR
 def info_for_label(name: str) -> ScoreInfo | None:
     """The entry of a score given by its display name (``"Column Shapes"``), if any."""
     return _BY_LABEL.get(_label_key(name))
+
+
+_ROLE_WORDS = {
+    "key": "key",
+    "unique": "mostly unique values",
+    "empty": "empty",
+    "not_sampled": "not in the column sample",
+}
+
+
+def headline_columns(scores: dict[str, Any]) -> str:
+    """What the headline quality score covers, e.g. ``"Scored on 4 of 7 columns, 2 of them
+    replaced with fake values (latitude, longitude); not scored: iata (key), ..."``.
+
+    Empty for scores stored before the columns were listed.
+    """
+    scored = scores.get("scored_columns")
+    if scored is None:
+        return ""
+    unscored = scores.get("unscored_columns") or []
+    total = len(scored) + len(unscored)
+    text = f"Scored on {len(scored)} of {total} columns"
+    replaced = [c["column"] for c in scored if c.get("role") == "replaced"]
+    if replaced:
+        text += (
+            f", {len(replaced)} of them replaced with fake or generated values "
+            f"({_names(replaced)}), which pull the score down by design"
+        )
+    if unscored:
+        left = ", ".join(
+            f"{c['column']} ({_ROLE_WORDS.get(c.get('role', ''), c.get('role', ''))})"
+            for c in unscored[:8]
+        )
+        more = f" and {len(unscored) - 8} more" if len(unscored) > 8 else ""
+        text += f"; not scored: {left}{more}"
+    learned = scores.get("learned_quality_score")
+    if replaced and isinstance(learned, int | float):
+        text += f". The learned columns alone score {learned:.1%}"
+    return text + "."
+
+
+def protection_notes(protections: dict[str, Any]) -> list[str]:
+    """One sentence per protection a run applied: what it changed and what it cost."""
+    if not protections:
+        return []
+    settings = protections.get("settings") or {}
+    notes: list[str] = []
+    rare = protections.get("rare_categories") or {}
+    if rare:
+        parts = [
+            f"{column}: {entry['values']} values in {entry['rows']} rows into {entry['into']}"
+            for column, entry in rare.items()
+        ]
+        notes.append(
+            f"Rare categories (seen under {settings.get('rare_min_count', '?')} times) grouped: "
+            + "; ".join(parts)
+            + "."
+        )
+    elif protections.get("rare_categories_grouped"):  # runs recorded before the details
+        grouped = protections["rare_categories_grouped"]
+        notes.append(
+            "Rare categories grouped: "
+            + "; ".join(f"{c}: {n} values" for c, n in grouped.items())
+            + "."
+        )
+    elif settings.get("rare_grouping"):
+        notes.append(
+            f"Rare-category grouping was on (under {settings.get('rare_min_count')} rows) and "
+            "found nothing to group."
+        )
+    for column, why in (protections.get("rare_left") or {}).items():
+        notes.append(f"{column} was not grouped: {why}.")
+    clipped = protections.get("clipped") or {}
+    if clipped:
+        moved = protections.get("clipped_rows") or {}
+        parts = [
+            f"{column} to [{low:g}, {high:g}]"
+            + (f" ({moved[column]} rows)" if column in moved else "")
+            for column, (low, high) in clipped.items()
+        ]
+        notes.append("Extreme numbers clipped: " + "; ".join(parts) + ".")
+    elif settings and not settings.get("clipping"):
+        notes.append("Clipping of extreme numbers was off.")
+    cost = (protections.get("cost") or {}).get("cost")
+    if isinstance(cost, int | float):
+        notes.append(
+            f"Cost of these protections: {cost:.3f} of quality (the protected training rows "
+            f"score {1 - cost:.3f} against the unprotected ones, before any synthesizer ran)."
+        )
+    return notes
+
+
+def read_range_coverage(coverage: dict[str, Any]) -> str:
+    """The range coverage reading, saying when the studio's clipping narrowed the ranges."""
+    value = coverage.get("range_coverage")
+    clipped = coverage.get("range_clipped_columns") or []
+    if not clipped:
+        return read_score("range_coverage", value)
+    within = coverage.get("range_coverage_within_clipping")
+    shown = "n/a" if within is None else f"{within:.0%}"
+    return (
+        f"narrowed by the studio's clipping of {_names(clipped)}: the synthesizer never saw "
+        f"the real values beyond the clip bounds; {shown} of the ranges it was shown are "
+        "covered"
+    )
+
+
+def _names(columns: list[str], limit: int = 6) -> str:
+    shown = ", ".join(str(c) for c in columns[:limit])
+    return shown + (f" and {len(columns) - limit} more" if len(columns) > limit else "")
+
+
+def columns_covered(scores: dict[str, Any]) -> str | None:
+    """``"4 of 7"``: the columns the headline quality covers; None for older runs."""
+    scored = scores.get("scored_columns")
+    if scored is None:
+        return None
+    return f"{len(scored)} of {len(scored) + len(scores.get('unscored_columns') or [])}"

@@ -16,7 +16,14 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from core.evaluate import Score
-from core.readings import HOLDOUT_KEY, SCORES, ScoreInfo, info_for_label, read_info
+from core.readings import (
+    HOLDOUT_KEY,
+    SCORES,
+    ScoreInfo,
+    info_for_label,
+    read_info,
+    read_range_coverage,
+)
 from core.release import ReleaseStatus
 
 SECTIONS: dict[str, str] = {
@@ -24,6 +31,7 @@ SECTIONS: dict[str, str] = {
     "synthesizer": "Synthesizer and parameters",
     "scores": "Scores",
     "holdout": "Holdout ceiling",
+    "protections": "Protections before fitting",
     "privacy": "Privacy checks (release gate)",
     "readings": "Readings",
     "plots": "Plots",
@@ -54,6 +62,8 @@ def render_report(
     readings: list[str] | None = None,
     privacy: dict[str, Any] | None = None,
     release: ReleaseStatus | None = None,
+    headline: str = "",
+    protections: list[str] | None = None,
 ) -> str:
     """Render an evaluation as one self-contained HTML page.
 
@@ -70,6 +80,8 @@ def render_report(
         privacy: The ``privacy`` scores of a run (DCR share, exact matches, NNDR, rows used).
         release: The release gate's verdict with any recorded override; adds the privacy
             section with every check, what the checks do not prove, and the override.
+        headline: Which columns the quality score covers, shown under the scores.
+        protections: What each protection changed in the training rows and its cost.
 
     Returns:
         The HTML text: no external scripts, stylesheets or fonts.
@@ -88,10 +100,16 @@ def render_report(
             f"<p>Synthesizer: <strong>{_e(synthesizer)}</strong></p>"
             + (_key_value_table(params) if params else "<p>Default parameters.</p>"),
         ),
-        _section("scores", _scores_html(scores)),
+        _section(
+            "scores",
+            _scores_html(scores) + (f'<p class="note">{_e(headline)}</p>' if headline else ""),
+        ),
     ]
     if holdout is not None:
         parts.append(_section("holdout", _holdout_html(holdout, _find(scores, "quality_score"))))
+    if protections:
+        items = "".join(f"<li>{_e(line)}</li>" for line in protections)
+        parts.append(_section("protections", f"<ul>{items}</ul>"))
     if release is not None:
         parts.append(_section("privacy", _privacy_html(privacy or {}, release)))
     if readings:
@@ -182,7 +200,10 @@ def _scores_html(scores: dict[str, Any]) -> str:
             }
             rows.append(f'<tr><th colspan="4">{_e(_pretty(key))}</th></tr>')
             rows.extend(
-                _score_row(k, v, SCORES[k], bounds=_metric_range(value, k)) for k, v in group
+                _score_row(
+                    k, v, SCORES[k], bounds=_metric_range(value, k), reading=_reading(value, k)
+                )
+                for k, v in group
             )
             if facts:
                 details.append(f"<h3>{_e(_pretty(key))}</h3>{_key_value_table(facts)}")
@@ -201,6 +222,7 @@ def _score_row(
     info: ScoreInfo | None,
     *,
     bounds: tuple[float | None, float | None] | None = None,
+    reading: str | None = None,
 ) -> str:
     number = None if value is None else float(value)
     if bounds is None and info is not None:
@@ -210,8 +232,15 @@ def _score_row(
     stated = "not stated" if bounds is None else _range(*bounds)
     return (
         f"<tr><td>{_e(label)}</td><td class=num>{shown}</td><td class=num>{_e(stated)}</td>"
-        f"<td>{_e(read_info(info, number))}</td></tr>"
+        f"<td>{_e(reading or read_info(info, number))}</td></tr>"
     )
+
+
+def _reading(group: dict[str, Any], key: str) -> str | None:
+    # A range the studio's clipping narrowed is read as such, not as a poor synthesizer.
+    if key == "range_coverage" and group.get("range_clipped_columns"):
+        return read_range_coverage(group)
+    return None
 
 
 def _metric_range(group: dict[str, Any], key: str) -> tuple[float | None, float | None] | None:

@@ -191,3 +191,27 @@ def test_synthetic_missing_a_column_is_refused(
     # Run / Assert
     with pytest.raises(StudioError, match="lacks column"):
         compute_coverage(real=tips, synthetic=lacking, sdtypes=tips_sdtypes)
+
+
+def test_range_narrowed_by_clipping_is_measured_against_the_clipped_range(
+    tips: pd.DataFrame, tips_sdtypes: dict[str, str]
+) -> None:
+    # Setup: a synthesizer fitted on tips clipped to [1.5, 6.0] spans that range at best
+    bounds = (1.5, 6.0)
+    synthetic = tips.assign(tip=tips["tip"].clip(*bounds))
+
+    # Run
+    plain = compute_coverage(real=tips, synthetic=synthetic, sdtypes=tips_sdtypes)
+    told = compute_coverage(
+        real=tips, synthetic=synthetic, sdtypes=tips_sdtypes, clipped={"tip": bounds}
+    )
+
+    # Assert
+    assert _column(told, "tip")["coverage"] == pytest.approx(_column(plain, "tip")["coverage"])
+    assert _column(told, "tip")["coverage"] < 0.6
+    assert _column(told, "tip")["coverage_within_clipping"] == pytest.approx(1.0)
+    assert _column(told, "tip")["clipped_to"] == "[1.5, 6]"
+    summary = told.to_dict()
+    assert summary["range_clipped_columns"] == ["tip"]
+    assert summary["range_coverage_within_clipping"] == pytest.approx(1.0)
+    assert plain.to_dict()["range_clipped_columns"] == []

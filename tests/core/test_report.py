@@ -13,7 +13,7 @@ from core.coverage import compute_coverage
 from core.demo import DEMOS
 from core.metadata import detect_metadata
 from core.projection import compute_projection, plot_correlation_difference, plot_projection
-from core.readings import HOLDOUT_KEY, read_score
+from core.readings import HOLDOUT_KEY, headline_columns, protection_notes, read_score
 from core.release import release_status
 from core.report import SECTIONS, render_report
 
@@ -66,13 +66,23 @@ PRIVACY = {
 }
 
 
+PROTECTIONS = {
+    "settings": {"rare_grouping": True, "rare_min_count": 5, "clipping": True},
+    "clipped": {EVIL: [1.0, 7.58]},
+    "clipped_rows": {EVIL: 6},
+    "cost": {"cost": 0.0421},
+}
+
+
 @pytest.fixture(scope="module")
 def page() -> str:
     tips = pd.read_csv(DEMOS["tips"].path).rename(columns={"tip": EVIL})
     columns = detect_metadata(tips)["sdv"]["tables"]["data"]["columns"]
     sdtypes = {name: col["sdtype"] for name, col in columns.items()}
     synthetic = tips.sample(n=150, random_state=1).reset_index(drop=True)
-    coverage = compute_coverage(real=tips, synthetic=synthetic, sdtypes=sdtypes)
+    coverage = compute_coverage(
+        real=tips, synthetic=synthetic, sdtypes=sdtypes, clipped={EVIL: (1.0, 7.58)}
+    )
     return render_report(
         title=f"Tips {EVIL}",
         dataset_summary={"rows": len(tips), "columns": list(tips.columns)},
@@ -101,6 +111,13 @@ def page() -> str:
             {"privacy": PRIVACY},
             override={"reason": f"approved {EVIL}", "failing": ["dcr_share"], "at": "2026-11-23"},
         ),
+        headline=headline_columns(
+            {
+                "scored_columns": [{"column": c, "role": "learned"} for c in tips.columns],
+                "unscored_columns": [{"column": "id", "role": "key"}],
+            }
+        ),
+        protections=protection_notes(PROTECTIONS),
     )
 
 
@@ -246,3 +263,19 @@ def test_read_score(name: str, value: float | None, reading: str) -> None:
 
     # Assert
     assert text.startswith(reading) or reading in text
+
+
+def test_report_states_the_headline_columns_and_what_protections_cost(page: str) -> None:
+    # Setup
+    scores = page.split(f"<h2>{SECTIONS['scores']}</h2>")[1].split("</section>")[0]
+    protections = page.split(f"<h2>{SECTIONS['protections']}</h2>")[1].split("</section>")[0]
+
+    # Assert
+    assert "Scored on 7 of 8 columns; not scored: id (key)." in scores
+    assert f"Extreme numbers clipped: {ESCAPED} to [1, 7.58] (6 rows)." in protections
+    assert "Cost of these protections: 0.042 of quality" in protections
+    assert "Rare-category grouping was on (under 5 rows) and found nothing" in protections
+    # The range narrowed by clipping is read as such, not as a poor synthesizer.
+    row = next(r for r in scores.split("<tr>") if r.startswith("<td>Range coverage"))
+    assert "narrowed by the studio&#x27;s clipping of " + ESCAPED in row
+    assert "very poor" not in row and "poor:" not in row

@@ -198,3 +198,29 @@ def test_figures_read_only_the_first_rows_of_a_big_run(
     stored = read(workspace, tips_run.id)
     assert synthetic.equals(stored.iloc[:50])
     assert len(real) == 50 and set(real.columns) == set(stored.columns)
+
+
+def test_headline_columns_protections_and_narrowed_ranges_are_stated(
+    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+) -> None:
+    # Setup: a run with clipping on, so its ranges were narrowed by the studio
+    from core.pipeline import synthesize
+    from core.protections import ProtectionSettings
+
+    run = synthesize(
+        workspace, dataset_id=tips.id, key="gaussian_copula", rows=200, seed=7,
+        protections=ProtectionSettings(clipping=True),
+    ).run  # fmt: skip
+    at = studio(dataset_id=tips.id, run_id=run.id).switch_page(PAGE)
+
+    # Run
+    at.run()
+
+    # Assert
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Scored on 7 of 7 columns") for c in captions), captions
+    assert any("narrowed by the studio's clipping of total_bill, tip" in c for c in captions)
+    notes = [m.value for m in at.markdown]
+    assert any("Extreme numbers clipped: total_bill" in n for n in notes), notes
+    assert any("Cost of these protections" in n for n in notes)

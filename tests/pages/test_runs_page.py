@@ -100,3 +100,25 @@ def test_run_that_cannot_be_bundled_says_why_in_one_line(
     (error,) = at.error
     assert error.value.startswith(f"Run #{tips_run.id} has no recorded holdout split")
     assert "\n" not in error.value
+
+
+def test_runs_table_says_how_many_columns_the_quality_covers(
+    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo, tips_run: RunInfo
+) -> None:
+    # Setup: an older run, stored before the scored columns were listed
+    older = synthesize(workspace, dataset_id=tips.id, key="gaussian_copula", rows=50, seed=1).run
+    scores = {
+        k: v for k, v in older.scores.items() if k not in ("scored_columns", "unscored_columns")
+    }
+    workspace.set_scores(older.id, scores)
+    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
+
+    # Run
+    at.run()
+
+    # Assert
+    assert not at.exception
+    table = at.dataframe[0].value.set_index("run")
+    assert table.loc[tips_run.id, "scored_on"] == "7 of 7"
+    assert table.loc[older.id, "scored_on"] is None
+    assert list(table.columns).index("scored_on") == list(table.columns).index("quality_score") + 1

@@ -191,3 +191,33 @@ def test_training_sample_and_fit_estimate_are_shown_before_the_run(
     epochs = next(p.default for p in REGISTRY["ctgan"].params if p.name == "epochs")
     assert plan_fit(REGISTRY["ctgan"], epochs=epochs, **shape).text in ctgan
     assert workspace.list_runs() == []  # shown before anything starts
+
+
+def test_protection_switches_reach_the_run_and_its_price_is_shown(
+    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+) -> None:
+    # Setup: defaults are grouping on (under 5 rows) and clipping off; ask for clipping
+    at = studio(dataset_id=tips.id).switch_page(PAGE)
+    at.run()
+    assert at.toggle(key="synthesize.protect.rare").value is True
+    assert at.toggle(key="synthesize.protect.clip").value is False
+    assert at.number_input(key="synthesize.protect.rare_min_count").value == 5
+    at.number_input(key="synthesize.rows").set_value(200)
+    at.toggle(key="synthesize.protect.clip").set_value(True)
+    at.number_input(key="synthesize.protect.rare_min_count").set_value(7)
+
+    # Run
+    at.form_submit_button[0].click().run()
+
+    # Assert
+    assert not at.exception
+    [run] = workspace.list_runs(tips.id)
+    protections = run.scores["protections"]
+    assert protections["settings"]["clipping"] is True
+    assert protections["settings"]["rare_min_count"] == 7
+    assert set(protections["clipped"]) == {"total_bill", "tip"}
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Scored on 7 of 7 columns") for c in captions), captions
+    assert any(c.startswith("Extreme numbers clipped: total_bill to [") for c in captions)
+    cost = protections["cost"]["cost"]
+    assert any(c.startswith(f"Cost of these protections: {cost:.3f}") for c in captions)
