@@ -18,6 +18,7 @@ from core.errors import InvalidParameterError
 from core.evaluate import QualityResult, evaluate_quality
 from core.holdout import split_holdout
 from core.metadata import TABLE, to_sdv
+from core.personal import direct_columns
 from core.plots import plot_column, plot_correlations
 from core.privacy import GateResult, PrivacyResult, compute_privacy, release_gate
 from core.progress import Progress, no_progress
@@ -128,9 +129,8 @@ class Evaluation:
 
 
 def pii_columns(metadata: dict[str, Any]) -> list[str]:
-    """Columns marked as personal data: faked, never learned."""
-    columns = metadata["sdv"]["tables"][TABLE]["columns"]
-    return [name for name, column in columns.items() if column.get("pii")]
+    """The direct-identifier columns: faked, never learned, never shown (see core.personal)."""
+    return direct_columns(metadata)
 
 
 def sdtypes_of(metadata: dict[str, Any]) -> dict[str, str]:

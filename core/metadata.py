@@ -1,7 +1,8 @@
 """Detect, explain, edit and validate SDV metadata for one table.
 
-The studio stores metadata as ``{"sdv": <SDV metadata dict>, "reasons": {column: reason}}`` so
-the edited SDV dict and the one-line reason for each detected type travel together.
+The studio stores metadata as ``{"sdv": <SDV metadata dict>, "reasons": {column: reason},
+"roles": {column: {"role", "why", "kind"}}}``: the edited SDV dict, the one-line reason for
+each detected type, and what each personal column is to privacy (see :mod:`core.personal`).
 """
 
 from __future__ import annotations
@@ -15,11 +16,24 @@ import pandas as pd
 from sdv.metadata import Metadata
 
 from core.errors import InvalidMetadataError
+from core.personal import (
+    DIRECT,
+    NOT_PERSONAL,
+    QUASI,
+    ROLES,
+    names_a_person,
+    quasi_reason,
+    role_of,
+    role_reason,
+)
+from core.pii import classify_direct, detect_pii
 
 TABLE = "data"
 
 # sdtypes offered in the editor; PII sdtypes are replaced by fake values when sampling.
 BASIC_SDTYPES = ("numerical", "categorical", "boolean", "datetime", "ordinal", "id")
+# What a synthesizer learns; every other sdtype (ids, personal data) is generated, never learned.
+LEARNED_SDTYPES = ("numerical", "categorical", "boolean", "datetime", "ordinal")
 PII_SDTYPES = (
     "email",
     "phone_number",
@@ -34,41 +48,64 @@ PII_SDTYPES = (
     "unknown",
 )
 SDTYPES = BASIC_SDTYPES + PII_SDTYPES
-
-# Place sdtypes SDV infers from a column's name. With few distinct values such a column is a
-# category an analyst wants learned (its share of rows), not replaced by fake places.
-_PLACE_SDTYPES = ("city", "country", "country_code", "state", "state_abbr", "administrative_unit")
+# SDV's generator of this pattern counts 10**11, 10**11 + 1... across every batch of a run
+# (no leading zero, as SDV wants of an integer key): core.fakes turns that count into a code
+# of the real column's shape, so keys stay unique.
+COUNTER_REGEX = r"[1-9]\d{11}"
 
 # A unique numeric column is only a key when its name says so; otherwise it is a measurement
 # that happens to be unique (population, amounts with many decimals).
-_CATEGORY_SHARE = 0.5
 _ID_NAME = re.compile(r"(^|_|\b)(id|key|uuid|guid|code|number|no)$|id$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class ColumnMeta:
-    """One column of the editable metadata table."""
+    """One column of the editable metadata table.
+
+    ``role`` is one of :data:`core.personal.ROLES`; ``role_reason`` says why.
+    """
 
     name: str
     sdtype: str
-    pii: bool
+    role: str
     primary_key: bool
     reason: str
+    role_reason: str = ""
+
+    @property
+    def pii(self) -> bool:
+        """Whether the column is a direct identifier (faked, never learned, never shown)."""
+        return self.role == DIRECT
 
 
 def detect_metadata(df: pd.DataFrame) -> dict[str, Any]:
-    """Detect SDV metadata for ``df`` and explain each column's type in one line.
+    """Detect SDV metadata for ``df``, explain each column's type and personal-data role.
+
+    SDV flags columns by name alone (``city``, ``latitude``, ``emails_sent``...) as personal
+    types it would replace with Faker values. Here a place, a coordinate or any column the
+    value checks of :func:`core.pii.detect_pii` do not confirm is learned instead; places,
+    dates of birth, ages, genders, jobs... are marked quasi-identifiers. Columns the checks do
+    confirm keep SDV's type until :func:`core.protect.fake_pii_metadata` marks them. An id
+    column is a direct identifier when its name says whose it is (``customer_id``) or when it
+    is the key of a table holding direct identifiers.
 
     Returns:
-        The studio metadata dict: ``{"sdv": ..., "reasons": {...}}``.
+        The studio metadata dict: ``{"sdv": ..., "reasons": {...}, "roles": {...}}``.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         metadata = Metadata.detect_from_dataframes({TABLE: df})
+    findings = {f.column for f in detect_pii(df)}
     reasons: dict[str, str] = {}
+    roles: dict[str, dict[str, str]] = {}
     table = metadata.tables[TABLE]
-    for name, col in table.columns.items():
-        sdtype = col["sdtype"]
+    detected = {name: col["sdtype"] for name, col in table.columns.items()}
+    relearn = [
+        name for name, sdtype in detected.items()
+        if sdtype not in BASIC_SDTYPES and name not in findings
+    ]  # fmt: skip
+    learned = _learned_entries(df, relearn)
+    for name, sdtype in detected.items():
         if (
             sdtype == "id"
             and pd.api.types.is_numeric_dtype(df[name])
@@ -82,16 +119,50 @@ def detect_metadata(df: pd.DataFrame) -> dict[str, Any]:
                 "treated as a number"
             )
             continue
-        distinct = df[name].nunique(dropna=True)
-        if sdtype in _PLACE_SDTYPES and distinct <= _CATEGORY_SHARE * len(df):
-            _replace_column(metadata, name, {"sdtype": "categorical"})
-            reasons[name] = (
-                f"the name suggests {sdtype.replace('_', ' ')}, but its {distinct} values repeat:"
-                " learned as categories (tick PII to replace them with fake ones)"
-            )
+        if name in learned:
+            table.columns[name] = learned[name]
+            if table.primary_key == name:
+                metadata.remove_primary_key(table_name=TABLE)
+            reasons[name] = _reason(df[name], learned[name]["sdtype"], is_key=False)
+            if quasi_reason(str(name), sdtype) is None:
+                reasons[name] = (
+                    f"the name suggests {sdtype.replace('_', ' ')}, but the values are not: "
+                    + reasons[name]
+                )
+        else:
+            reasons[name] = _reason(df[name], sdtype, is_key=table.primary_key == name)
+        if name in findings:
             continue
-        reasons[name] = _reason(df[name], sdtype, is_key=table.primary_key == name)
-    return {"sdv": metadata.to_dict(), "reasons": reasons}
+        if table.columns[name]["sdtype"] == "id":
+            if names_a_person(str(name)):
+                why = "the name says whose id it is: identifies a person"
+            elif table.primary_key == name and findings:
+                why = "the key of a table holding personal data: identifies a person"
+            else:
+                continue
+            roles[name] = {"role": DIRECT, "why": f"{why}; replaced by fake codes", "kind": "code"}
+        elif (why := quasi_reason(str(name), sdtype)) is not None:
+            roles[name] = {"role": QUASI, "why": why}
+    _count_ids(metadata)
+    return {"sdv": metadata.to_dict(), "reasons": reasons, "roles": roles}
+
+
+def _learned_entries(df: pd.DataFrame, columns: list[str]) -> dict[str, dict[str, Any]]:
+    """SDV's metadata for ``columns`` detected from their values alone (names hidden)."""
+    if not columns:
+        return {}
+    neutral = df[columns].set_axis([f"c{i}" for i in range(len(columns))], axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        detected = Metadata.detect_from_dataframes({TABLE: neutral}, infer_keys=None)
+    entries = detected.to_dict()["tables"][TABLE]["columns"]
+    return {name: entries[f"c{i}"] for i, name in enumerate(columns)}
+
+
+def _count_ids(metadata: Metadata) -> None:
+    for column in metadata.tables[TABLE].columns.values():
+        if column["sdtype"] == "id" and "regex_format" not in column:
+            column["regex_format"] = COUNTER_REGEX
 
 
 def _reason(series: pd.Series, sdtype: str, *, is_key: bool) -> str:
@@ -125,9 +196,10 @@ def columns_of(studio_meta: dict[str, Any]) -> list[ColumnMeta]:
         ColumnMeta(
             name=name,
             sdtype=col["sdtype"],
-            pii=bool(col.get("pii", col["sdtype"] in PII_SDTYPES)),
+            role=role_of(studio_meta, name),
             primary_key=name == key,
             reason=studio_meta["reasons"].get(name, ""),
+            role_reason=role_reason(studio_meta, name),
         )
         for name, col in table["columns"].items()
     ]
@@ -137,6 +209,12 @@ def apply_edits(
     studio_meta: dict[str, Any], edits: list[ColumnMeta], df: pd.DataFrame
 ) -> dict[str, Any]:
     """Apply edited column rows, then validate them with SDV against the data.
+
+    A column moved to :data:`~core.personal.DIRECT` gets the personal type its values show
+    (an email type for emails, free text or codes otherwise) unless the edit picks one; an id
+    column keeps its type. A column moved out of it is learned again with the type its values
+    show, unless the edit picks a learned type. Choosing a personal type makes a column a
+    direct identifier.
 
     Raises:
         InvalidMetadataError: one line naming the column and what to change.
@@ -149,32 +227,51 @@ def apply_edits(
             f"Only one primary key is allowed; {', '.join(keys)} are all ticked."
         )
     reasons = dict(studio_meta["reasons"])
+    roles = dict(studio_meta.get("roles") or {})
     for edit in edits:
         if not edit.sdtype:
             raise InvalidMetadataError(f"Column '{edit.name}': choose a type.")
-        before = current[edit.name]
-        sdtype = (
-            "id" if edit.primary_key and edit.sdtype not in PII_SDTYPES + ("id",) else (edit.sdtype)
-        )
-        if edit.pii and not before.pii and sdtype in BASIC_SDTYPES:
+        if edit.role not in ROLES:
             raise InvalidMetadataError(
-                f"Column '{edit.name}': to replace its values with fake ones, also choose a "
-                "personal-data type (name, email, address, unknown…)."
+                f"Column '{edit.name}': choose one of {', '.join(ROLES)}, not '{edit.role}'."
             )
-        if (sdtype, edit.pii) != (before.sdtype, before.pii):
+        before = current[edit.name]
+        sdtype, role = edit.sdtype, edit.role
+        if edit.primary_key and sdtype in LEARNED_SDTYPES:
+            sdtype = "id"  # a key is generated, never learned
+        if sdtype != before.sdtype and sdtype in PII_SDTYPES:
+            role = DIRECT  # a personal type is picked: the column is faked
+        elif (
+            sdtype != before.sdtype and sdtype in LEARNED_SDTYPES and role == before.role == DIRECT
+        ):
+            # A learned type is picked for a direct identifier: it is learned from now on.
+            role = QUASI if quasi_reason(edit.name) else NOT_PERSONAL
+        if role == DIRECT and sdtype in LEARNED_SDTYPES:
+            found = classify_direct(df[edit.name], edit.name)
+            sdtype = found.sdtype
+            roles[edit.name] = {"role": DIRECT, "why": "set by you", "kind": found.kind}
+        elif role != DIRECT and sdtype in PII_SDTYPES:
+            sdtype = _learned_entries(df, [edit.name])[edit.name]["sdtype"]
+        if role != before.role:
+            roles[edit.name] = {**roles.get(edit.name, {}), "role": role, "why": "set by you"}
+        if (sdtype, role) != (before.sdtype, before.role):
             kwargs: dict[str, Any] = {"sdtype": sdtype}
             if sdtype not in BASIC_SDTYPES:  # SDV takes the PII flag only on personal types
-                kwargs["pii"] = edit.pii
-            _replace_column(metadata, edit.name, kwargs)
-            reasons[edit.name] = "set by you"
+                kwargs["pii"] = role == DIRECT
+            if sdtype != before.sdtype or sdtype not in BASIC_SDTYPES:
+                _replace_column(metadata, edit.name, kwargs)
+            if sdtype != before.sdtype:
+                reasons[edit.name] = "set by you"
     table = metadata.tables[TABLE]
     if table.primary_key and table.primary_key not in keys:
         metadata.remove_primary_key(table_name=TABLE)
     if keys and table.primary_key != keys[0]:
         _guard(lambda: metadata.set_primary_key(keys[0], table_name=TABLE))
+    _count_ids(metadata)
     _guard(metadata.validate)
     _guard(lambda: metadata.validate_data({TABLE: df}))
-    return {**studio_meta, "sdv": metadata.to_dict(), "reasons": reasons}  # keeps locales
+    # Keeps locales; roles name no value, only what each column is.
+    return {**studio_meta, "sdv": metadata.to_dict(), "reasons": reasons, "roles": roles}
 
 
 def to_sdv(studio_meta: dict[str, Any]) -> Metadata:

@@ -41,10 +41,11 @@ Kind = Literal[
     "national_id",
     "ip_address",
     "free_text",
+    "code",
 ]
-By = Literal["name", "values", "both"]
+By = Literal["name", "values", "both", "you"]
 
-__all__ = ["PiiFinding", "detect_pii", "iban_valid", "luhn_valid"]
+__all__ = ["PiiFinding", "classify_direct", "detect_pii", "iban_valid", "luhn_valid"]
 
 # Free text leaks even when few of its values hold an identifier: one email is one leak.
 TEXT_MIN_SHARE = 0.05
@@ -71,7 +72,10 @@ _SDTYPES: dict[str, str] = {
     "national_id": "ssn",
     "ip_address": "ipv4_address",
     "free_text": "unknown",
+    "code": "unknown",
 }
+# Text this long on average, with spaces, is free text; shorter text is a code or a key.
+FREE_TEXT_CHARS = 25
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,26 @@ def detect_pii(
         if finding is not None:
             findings.append(finding)
     return findings
+
+
+def classify_direct(series: pd.Series, column: str) -> PiiFinding:
+    """How to fake a column a person marked as a direct identifier.
+
+    The kind :func:`detect_pii` would find, or else free text (long text with spaces) or a code
+    (anything shorter: faked in the same character shape).
+    """
+    found = _check_column(series, column, sample_rows=1000, min_share=0.5)
+    if found is not None:
+        return PiiFinding(found.column, found.kind, found.sdtype, found.share, "you", found.reason)
+    text = series.dropna().astype(str)
+    long_text = (
+        not text.empty
+        and text.str.len().mean() >= FREE_TEXT_CHARS
+        and text.str.contains(" ").mean() >= 0.5
+    )
+    kind = "free_text" if long_text else "code"
+    reason = "marked by you as free text" if long_text else "marked by you as codes"
+    return PiiFinding(column, kind, "unknown", 0.0, "you", reason)
 
 
 # --- column names --------------------------------------------------------------------------
@@ -159,6 +183,17 @@ def _name_hint(column: str) -> str | None:
     return None
 
 
+_EXPLICIT_PERSON = re.compile(
+    r"(^|_)((first|last|full|given|family|middle|maiden|customer|client|patient|person|"
+    r"contact|employee|holder|owner)_?name|surname|forename)(_|$)"
+)
+
+
+def _explicit_person(column: str) -> bool:
+    """Whether the name says a person's name ("last_name"), not just a name ("name")."""
+    return _EXPLICIT_PERSON.search(_normalise_name(column)) is not None
+
+
 def _name_sdtype(column: str) -> str:
     name = _normalise_name(column)
     if re.search(r"(^|_)(first|given|fore)_?name(_|$)|forename", name):
@@ -178,8 +213,10 @@ def _check_column(
     values = _sample_text(series, sample_rows=sample_rows)
     if values is None or values.empty:
         return None
-    # "first_name" vouches for single words like "Lyon"; a bare "name" column must show names.
-    lenient = None if hint == "person_name" and _name_sdtype(column) == "name" else hint
+    # "first_name" vouches for single words like "Lyon"; a bare "name" column (airports, films,
+    # products) must show person names in its values.
+    vague = hint == "person_name" and not _explicit_person(column)
+    lenient = None if vague else hint
     shares = _kind_shares(values, hint=lenient)
     kind, share = max(shares.items(), key=lambda item: item[1], default=("", 0.0))
     if hint is not None and shares.get(hint, 0.0) >= min_share:
@@ -191,7 +228,8 @@ def _check_column(
             reason += ", and the column name says so too"
         return _finding(column, kind, share, by, reason, values)
     is_text = not pd.api.types.is_numeric_dtype(series)
-    if hint is not None and is_text and values.nunique() >= NAME_ONLY_DISTINCT_SHARE * len(values):
+    mostly_distinct = values.nunique() >= NAME_ONLY_DISTINCT_SHARE * len(values)
+    if hint is not None and not vague and is_text and mostly_distinct:
         share = shares.get(hint, 0.0)
         reason = (
             f"the column name suggests {_LABELS[hint].split(' (')[0]}, and its values are "

@@ -6,8 +6,8 @@ names) must never be learned at all. Each protection here is optional and on by 
 
 - :func:`protect_rare_categories` groups categories seen fewer than ``min_count`` times;
 - :func:`clip_extremes` pulls the few most extreme numbers in (off by default: its price);
-- :func:`fake_pii_metadata` marks personal-data columns so SDV replaces them with Faker values
-  instead of learning them.
+- :func:`fake_pii_metadata` marks direct identifiers so they are never learned: SDV generates
+  them and :mod:`core.fakes` turns each value into a realistic fake of the real column's shape.
 
 They lower the risk of reproducing a real person's values; they do not make the data safe on
 their own (see ``core.privacy`` for the checks run after sampling).
@@ -23,11 +23,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from faker import Faker
 from faker.config import AVAILABLE_LOCALES
 
 from core.errors import InvalidMetadataError, InvalidParameterError
+from core.fakes import FakeSpec, build_specs, fake_columns, normal_text
 from core.metadata import TABLE, to_sdv
+from core.personal import DIRECT
 from core.pii import PiiFinding
 
 RARE_REPLACEMENT = "(other)"
@@ -204,12 +205,12 @@ def fake_pii_metadata(
     *,
     locale: str = DEFAULT_LOCALE,
 ) -> dict[str, Any]:
-    """Mark the found columns as personal data, so SDV fills them with fake values.
+    """Mark the found columns as direct identifiers, so they are faked and never learned.
 
-    Each column gets its finding's sdtype and ``pii: True``: SDV then generates it with
-    Faker (``email`` gives fake emails, ``unknown`` random text) and never learns the real
-    values. A primary key that holds personal data stays the primary key, with the personal
-    sdtype, so SDV keeps generating one unique fake value per row.
+    Each column gets its finding's sdtype and ``pii: True`` (SDV then generates it instead of
+    learning it) and a ``"roles"`` entry naming its kind, which :mod:`core.fakes` uses to make
+    fakes of the real column's shape. A primary key that holds personal data stays the primary
+    key, with the personal sdtype, so every row keeps one unique fake value.
 
     Args:
         studio_meta: The studio metadata dict ``{"sdv": ..., "reasons": ...}`` (not modified).
@@ -217,7 +218,7 @@ def fake_pii_metadata(
         locale: Faker locale of the fake values.
 
     Returns:
-        A new studio metadata dict, with the reason of each changed column and
+        A new studio metadata dict, with the reason of each changed column, its role and
         ``"locales": [locale]`` to pass to the synthesizer (``locales=...``).
 
     Raises:
@@ -232,12 +233,19 @@ def fake_pii_metadata(
     updated = copy.deepcopy(studio_meta)
     table = updated["sdv"]["tables"][TABLE]
     reasons = updated.setdefault("reasons", {})
+    roles = updated.setdefault("roles", {})
     for finding in findings:
         if finding.column not in table["columns"]:
             raise InvalidParameterError(f"Column '{finding.column}' is not in the metadata.")
         # Replace the entry whole: range_values of a former category hold the real values.
         table["columns"][finding.column] = {"sdtype": finding.sdtype, "pii": True}
         reasons[finding.column] = f"{finding.reason}: replaced with fake values"
+        roles[finding.column] = {
+            "role": DIRECT,
+            "why": f"{finding.reason}: replaced by fakes of the same kind and shape",
+            # Values that do not read as their kind (hashed phones) are faked as codes.
+            "kind": finding.kind if finding.by != "name" or finding.share >= 0.5 else "code",
+        }
     updated["locales"] = [locale]
     try:
         with warnings.catch_warnings():
@@ -297,35 +305,24 @@ def replace_real_pii(
     columns: Iterable[str],
     locale: str = DEFAULT_LOCALE,
     seed: int = 0,
+    specs: dict[str, FakeSpec] | None = None,
 ) -> tuple[pd.DataFrame, int]:
-    """Redraw any fake personal value that happens to equal a real one.
+    """Fake the direct-identifier ``columns`` of ``synthetic``; none may equal a real value.
 
-    Faker draws from finite lists, so a fake email or name can coincide with a real person's;
-    such a value is redrawn (seeded) until it matches no real value.
+    Every value of these columns is replaced by a fake of the real column's shape, as
+    ``specs`` (from :func:`core.fakes.build_specs`) say, or as ``real`` shows when a column
+    has no spec; a fake that equals a real value (trimmed, case-folded) is redrawn (seeded)
+    until it matches none.
 
     Returns:
         The synthetic table with no real value left in ``columns``, and how many were redrawn.
     """
-    fake = Faker(locale)
-    fake.seed_instance(seed)
-    out, replaced = synthetic, 0
-    for column in columns:
-        if column not in synthetic or column not in real:
-            continue
-        known = set(real[column].dropna().astype(str))
-        clash = synthetic[column].astype(str).isin(known) & synthetic[column].notna()
-        if not clash.any():
-            continue
-        draw = getattr(fake, FAKER_METHODS.get(sdtypes.get(column, ""), "pystr"))
-        values = out[column].astype(object).copy()
-        for index in values.index[clash]:
-            candidate = str(draw())
-            while candidate in known:
-                candidate = str(draw())
-            values[index] = candidate
-        out = out.assign(**{column: values})
-        replaced += int(clash.sum())
-    return out, replaced
+    columns = [c for c in columns if c in synthetic and c in real]
+    specs = dict(specs or {})
+    if missing := [c for c in columns if c not in specs]:
+        specs.update(build_specs(real[missing], sdtypes=sdtypes))
+    avoid = {column: normal_text(real[column].dropna()) for column in columns}
+    return fake_columns(synthetic, specs, avoid=avoid, locale=locale, seed=seed)
 
 
 # Faker methods that make a fresh value of each personal sdtype.

@@ -10,7 +10,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -23,9 +23,10 @@ from sdv.single_table.base import BaseSingleTableSynthesizer
 from core.conform import conform, to_frame
 from core.errors import CancelledError, InvalidParameterError, NotFoundError, StudioError, one_line
 from core.evaluation import pii_columns, sdtypes_of
+from core.fakes import FakeSpec, build_specs, fake_columns, normal_text
 from core.metadata import TABLE
 from core.progress import Progress, no_progress
-from core.protect import locale_of, replace_real_pii
+from core.protect import locale_of
 from core.synthesizers import set_seed
 from core.workspace import RunInfo, Workspace
 
@@ -49,11 +50,14 @@ def batch_seed(seed: int, index: int) -> int:
 
 @dataclass(eq=False)
 class RedrawRealPii:
-    """A postprocess that redraws fake personal values equal to a real one, batch by batch.
+    """A postprocess that fakes direct identifiers and id columns in the real shape, per batch.
 
-    The batch-wise form of :func:`core.protect.replace_real_pii`. ``real`` holds only the
-    personal columns' distinct real values, so that is all a worker receives; ``redrawn``
-    counts the values redrawn in this process.
+    Each value of a direct identifier becomes a fake of its column's shape (see
+    :mod:`core.fakes`) that equals no real value; each id column (a key, personal or not)
+    becomes codes of the real keys' shape, unique across the run's batches. ``real`` holds
+    only the direct identifiers' distinct real values and ``specs`` only shapes, so that is
+    all a worker receives; ``redrawn`` counts the fakes redrawn in this process because they
+    equalled a real value.
     """
 
     real: pd.DataFrame
@@ -61,31 +65,47 @@ class RedrawRealPii:
     columns: tuple[str, ...]
     locale: str
     redrawn: int = 0
+    specs: dict[str, FakeSpec] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._avoid = {c: normal_text(self.real[c].dropna()) for c in self.columns}
 
     def __call__(self, batch: pd.DataFrame, seed: int) -> pd.DataFrame:
-        out, redrawn = replace_real_pii(
-            batch,
-            self.real,
-            sdtypes=self.sdtypes,
-            columns=self.columns,
-            locale=self.locale,
-            seed=seed,
+        out, redrawn = fake_columns(
+            batch, self.specs, avoid=self._avoid, locale=self.locale, seed=seed
         )
         self.redrawn += redrawn
         return out
 
 
 def redraw_real_pii(metadata: dict[str, Any], real: pd.DataFrame) -> RedrawRealPii | None:
-    """The postprocess for a dataset's personal columns, or None when it has none."""
+    """The postprocess for a dataset's direct identifiers and id columns, or None without any.
+
+    Args:
+        metadata: The studio metadata dict (roles, sdtypes, locale).
+        real: Every real row a fake must differ from (training and holdout); only the shapes
+            of its values and the distinct values of the direct identifiers are kept.
+    """
+    sdtypes = sdtypes_of(metadata)
     columns = [c for c in pii_columns(metadata) if c in real.columns]
-    if not columns:
+    ids = [c for c, t in sdtypes.items() if t == "id" and c in real.columns and c not in columns]
+    if not columns and not ids:
         return None
+    table = metadata["sdv"]["tables"][TABLE]
+    kinds = {c: e["kind"] for c, e in (metadata.get("roles") or {}).items() if e.get("kind")}
+    specs = build_specs(
+        real[columns + ids],
+        sdtypes=sdtypes,
+        kinds=kinds,
+        keys=[table["primary_key"]] if table.get("primary_key") else [],
+    )
     distinct = pd.DataFrame({c: pd.Series(real[c].dropna().unique()) for c in columns})
     return RedrawRealPii(
         real=distinct,
-        sdtypes=sdtypes_of(metadata),
+        sdtypes=sdtypes,
         columns=tuple(columns),
         locale=locale_of(metadata),
+        specs=specs,
     )
 
 

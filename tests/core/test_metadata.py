@@ -1,10 +1,26 @@
 import dataclasses
+from pathlib import Path
 
 import pandas as pd
 import pytest
+import vega_datasets
+from faker import Faker
 
 from core.errors import InvalidMetadataError
-from core.metadata import TABLE, apply_edits, columns_of, detect_metadata, to_sdv
+from core.metadata import (
+    COUNTER_REGEX,
+    TABLE,
+    apply_edits,
+    columns_of,
+    detect_metadata,
+    to_sdv,
+)
+from core.personal import DIRECT, NOT_PERSONAL, QUASI, direct_columns
+from core.pii import detect_pii
+from core.protect import fake_pii_metadata
+
+AIRPORTS = Path(vega_datasets.__file__).parent / "_data" / "airports.csv"
+CUSTOMERS = Path(__file__).parents[1] / "data" / "customers.csv"
 
 
 def _edit(meta, column, **changes):
@@ -95,28 +111,94 @@ def test_unique_column_can_become_the_key(tips):
     assert table["columns"]["row_number"]["sdtype"] == "id"
 
 
-def test_repeating_place_names_are_learned_as_categories():
+def test_repeating_place_names_are_learned_as_quasi_identifiers():
     # Setup
     df = pd.DataFrame({"city": ["Lyon", "Oslo", "Lima", "Pune"] * 25, "x": range(100)})
     # Run
     cols = {c.name: c for c in columns_of(detect_metadata(df))}
     # Assert
     assert cols["city"].sdtype == "categorical"
-    assert not cols["city"].pii
-    assert "learned as categories" in cols["city"].reason
+    assert cols["city"].role == QUASI and not cols["city"].pii
+    assert "quasi-identifier" in cols["city"].role_reason
+
+
+def test_airports_places_are_learned_and_names_not_faked_as_people():
+    # Setup: vega_datasets' airports: unique IATA codes, airport names, cities, coordinates
+    airports = pd.read_csv(AIRPORTS)
+    # Run
+    meta = detect_metadata(airports)
+    # Assert
+    cols = {c.name: c for c in columns_of(meta)}
+    assert (cols["name"].sdtype, cols["name"].role) == ("categorical", NOT_PERSONAL)
+    for column in ("city", "state", "country", "latitude", "longitude"):
+        assert cols[column].role == QUASI, column
+        assert cols[column].sdtype in ("categorical", "numerical"), column
+    assert (cols["iata"].sdtype, cols["iata"].primary_key, cols["iata"].role) == (
+        "id",
+        True,
+        NOT_PERSONAL,
+    )
+    assert meta["sdv"]["tables"][TABLE]["columns"]["iata"]["regex_format"] == COUNTER_REGEX
+    assert direct_columns(meta) == []
+
+
+def test_customers_direct_and_quasi_identifiers():
+    # Setup
+    customers = pd.read_csv(CUSTOMERS)
+    # Run
+    meta = fake_pii_metadata(detect_metadata(customers), detect_pii(customers))
+    # Assert
+    roles = {c.name: c.role for c in columns_of(meta)}
+    assert [c for c, r in roles.items() if r == DIRECT] == [
+        "customer_id",
+        "first_name",
+        "last_name",
+        "full_name",
+        "email",
+        "phone",
+        "street_address",
+        "card_number",
+        "ssn",
+        "notes",
+    ]
+    assert [c for c, r in roles.items() if r == QUASI] == [
+        "city",
+        "state",
+        "zip",
+        "birth_date",
+        "age",
+        "gender",
+        "job",
+    ]
+    assert direct_columns(meta) == [c for c, r in roles.items() if r == DIRECT]
+    assert "whose id" in columns_of(meta)[0].role_reason
+
+
+def test_a_name_sdv_reads_as_personal_is_learned_when_the_values_are_not():
+    # Setup: SDV flags "emails_sent" as emails and "phone" as phone numbers by name alone
+    df = pd.DataFrame({"emails_sent": range(60), "phone": ["yes", "no"] * 30})
+    # Run
+    cols = {c.name: c for c in columns_of(detect_metadata(df))}
+    # Assert
+    assert (cols["emails_sent"].sdtype, cols["emails_sent"].role) == ("numerical", NOT_PERSONAL)
+    assert cols["phone"].sdtype == "categorical" and not cols["phone"].pii
+    assert "the values are not" in cols["emails_sent"].reason
 
 
 def test_sdtype_detected_by_sdv_outside_the_list_saves_unchanged():
-    # Setup: unique city names stay SDV's personal-data type "city"
+    # Setup: street addresses keep SDV's personal-data type "street_address"
     from core.metadata import SDTYPES, sdtype_options
 
-    df = pd.DataFrame({"city": [f"Town {i}" for i in range(60)], "x": range(60)})
+    fake = Faker("en_US")
+    fake.seed_instance(4)
+    df = pd.DataFrame({"street_address": [fake.street_address() for _ in range(60)], "x": 1})
     meta = detect_metadata(df)
     cols = columns_of(meta)
     # Run
     saved = apply_edits(meta, cols, df)
     # Assert
     assert {c.name: c.sdtype for c in columns_of(saved)} == {c.name: c.sdtype for c in cols}
+    assert {c.name: c.sdtype for c in cols}["street_address"] == "street_address"
     assert set(SDTYPES) <= set(sdtype_options(cols))
     assert {c.sdtype for c in cols} <= set(sdtype_options(cols))
 
@@ -132,7 +214,40 @@ def test_personal_type_changed_to_category_drops_the_pii_flag():
     assert (email.sdtype, email.pii) == ("categorical", False)
 
 
-def test_pii_on_a_plain_category_asks_for_a_personal_type(tips):
+def test_a_category_moved_to_direct_is_faked_as_codes(tips):
+    # Setup
     meta = detect_metadata(tips)
-    with pytest.raises(InvalidMetadataError, match="personal-data type"):
-        apply_edits(meta, _edit(meta, "day", pii=True), tips)
+    # Run
+    edited = apply_edits(meta, _edit(meta, "day", role=DIRECT), tips)
+    # Assert
+    column = edited["sdv"]["tables"][TABLE]["columns"]["day"]
+    assert column == {"sdtype": "unknown", "pii": True}
+    assert edited["roles"]["day"] == {"role": DIRECT, "why": "set by you", "kind": "code"}
+    assert direct_columns(edited) == ["day"]
+
+
+def test_roles_move_both_ways_and_keep_sdv_valid():
+    # Setup
+    customers = pd.read_csv(CUSTOMERS)
+    meta = fake_pii_metadata(detect_metadata(customers), detect_pii(customers))
+    # Run: an email becomes a quasi-identifier, a city direct, a key not personal
+    edits = _edit(meta, "email", role=QUASI)
+    edits = [dataclasses.replace(c, role=DIRECT) if c.name == "city" else c for c in edits]
+    edits = [
+        dataclasses.replace(c, role=NOT_PERSONAL) if c.name == "customer_id" else c for c in edits
+    ]
+    edited = apply_edits(meta, edits, customers)
+    # Assert
+    cols = {c.name: c for c in columns_of(edited)}
+    assert (cols["email"].sdtype, cols["email"].role) == ("categorical", QUASI)
+    assert cols["city"].role == DIRECT and cols["city"].sdtype == "unknown"
+    assert (cols["customer_id"].sdtype, cols["customer_id"].role) == ("id", NOT_PERSONAL)
+    assert "email" not in direct_columns(edited) and "city" in direct_columns(edited)
+    assert edited["sdv"]["tables"][TABLE]["columns"]["customer_id"]["regex_format"]
+    to_sdv(edited).validate()
+
+
+def test_an_unknown_role_is_refused_in_one_line(tips):
+    meta = detect_metadata(tips)
+    with pytest.raises(InvalidMetadataError, match="choose one of direct identifier"):
+        apply_edits(meta, _edit(meta, "day", role="secret"), tips)

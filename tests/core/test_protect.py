@@ -6,6 +6,7 @@ no real email, phone number or name, rare category or extreme value comes out ve
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -22,6 +23,7 @@ from core.protect import (
     clip_extremes,
     fake_pii_metadata,
     protect_rare_categories,
+    replace_real_pii,
 )
 
 ROWS = 200
@@ -230,3 +232,41 @@ def test_rare_categories_and_extremes_are_not_reproduced(customers: pd.DataFrame
     assert not set(grouping.grouped["plan"]) & set(synthetic["plan"])
     assert synthetic["spend"].max() <= clipping.bounds["spend"][1] < customers["spend"].max()
     assert not synthetic["spend"].isin(customers["spend"].nlargest(2)).any()
+
+
+def test_fake_pii_metadata_records_each_columns_role_and_kind(customers: pd.DataFrame) -> None:
+    # Setup: hashed phone numbers under a telling name are faked as codes, not as phones
+    hashed = customers.assign(phone=[f"h{i:08x}" for i in range(ROWS)])
+
+    # Run
+    studio_meta = fake_pii_metadata(detect_metadata(hashed), detect_pii(hashed))
+
+    # Assert
+    roles = studio_meta["roles"]
+    assert {c: roles[c]["kind"] for c in PII_COLUMNS} == {
+        "email": "email",
+        "phone": "code",
+        "full_name": "person_name",
+    }
+    assert all(roles[c]["role"] == "direct identifier" for c in PII_COLUMNS)
+    assert all("fakes of the same kind and shape" in roles[c]["why"] for c in PII_COLUMNS)
+
+
+def test_replace_real_pii_fakes_in_the_real_shape_and_avoids_real_values(
+    customers: pd.DataFrame,
+) -> None:
+    # Setup: a "synthetic" table that is the real one: every personal value is real
+    sdtypes = {"email": "email", "phone": "phone_number", "full_name": "name"}
+
+    # Run
+    out, redrawn = replace_real_pii(
+        customers, customers, sdtypes=sdtypes, columns=PII_COLUMNS, locale="fr_FR", seed=2
+    )
+
+    # Assert
+    for column in PII_COLUMNS:
+        real = set(customers[column].str.casefold())
+        assert not set(out[column].str.casefold()) & real, column
+    assert redrawn == ROWS  # every email was real and redrawn; phones and names are new
+    formats = {re.sub(r"\d", "#", v) for v in customers["phone"]}
+    assert {re.sub(r"\d", "#", v) for v in out["phone"]} <= formats
