@@ -31,7 +31,8 @@ dataset = workspace.get_dataset(run.dataset_id)
 scores = run.scores or {}
 path = str(workspace.path)
 sdtypes = sdtypes_of(dataset.metadata)
-columns = list(sdtypes)
+# Only learned columns are drawn or offered: direct identifiers and keys are never plotted.
+columns = list(compare.learned_only(sdtypes))
 holdout = scores.get("holdout") or {}
 st.caption(
     f"Run #{run.id} on **{dataset.name}**: {run.synthesizer}, seed {run.seed}, "
@@ -61,7 +62,7 @@ with st.spinner("Reading the real and synthetic rows…"):
         left, right = st.columns(2)
         x = left.selectbox("X", columns, index=0, key="compare.pair_x")
         y = right.selectbox("Y", columns, index=min(1, len(columns) - 1), key="compare.pair_y")
-        if x == y:
+        if x == y:  # also when there are fewer than two learned columns (both None)
             st.info("Pick two different columns.")
         else:
             figure = compare.pair_figure(path, dataset.id, run.id, x, y, sdtypes)

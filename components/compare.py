@@ -1,6 +1,7 @@
 """Cached comparison artefacts for a run, keyed by workspace path and ids (never by frames).
 
-The real side of every comparison is the training split: the rows the synthesizer saw.
+The real side of every comparison is the training split: the rows the synthesizer saw, less
+the dataset's direct identifiers, which no figure, table or report may show.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import streamlit as st
 
 from components.workspace import open_workspace, synthetic_head
 from core.config import get_settings
+from core.errors import StudioError
 from core.evaluation import build_report, capped_utility, report_figures, split_real
+from core.metadata import LEARNED_SDTYPES
+from core.personal import without_direct
 from core.plots import plot_column, plot_correlations
 from core.projection import (
     compute_projection,
@@ -23,6 +27,11 @@ from core.projection import (
 from core.utility import cap_rows
 
 PLOT_SEED = 0
+
+
+def learned_only(sdtypes: dict[str, str]) -> dict[str, str]:
+    """The columns a synthesizer learns: the only ones figures draw (never ids or PII)."""
+    return {c: t for c, t in sdtypes.items() if t in LEARNED_SDTYPES}
 
 
 def split_tables(workspace_path: str, dataset_id: int) -> tuple[Any, Any]:
@@ -45,8 +54,10 @@ def plot_tables(workspace_path: str, dataset_id: int, run_id: int) -> tuple[Any,
     :func:`components.workspace.synthetic_head`), so a big run is never read whole.
     """
     cap = get_settings().plot_max_rows
-    train = split_tables(workspace_path, dataset_id)[0]
-    return cap_rows(train, cap, seed=PLOT_SEED), synthetic_head(workspace_path, run_id, cap)
+    metadata = open_workspace(workspace_path).get_dataset(dataset_id).metadata
+    train = without_direct(split_tables(workspace_path, dataset_id)[0], metadata)
+    synthetic = without_direct(synthetic_head(workspace_path, run_id, cap), metadata)
+    return cap_rows(train, cap, seed=PLOT_SEED), synthetic
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -55,6 +66,8 @@ def column_figure(
 ) -> go.Figure:
     settings = get_settings()
     real, synthetic = plot_tables(workspace_path, dataset_id, run_id)
+    if column not in real.columns:
+        raise StudioError(f"Column '{column}' is a direct identifier: it is never plotted.")
     return plot_column(
         real[column],
         synthetic[column],
@@ -69,9 +82,10 @@ def correlation_figures(
     workspace_path: str, dataset_id: int, run_id: int, sdtypes: dict[str, str]
 ) -> tuple[go.Figure, go.Figure]:
     real, synthetic = plot_tables(workspace_path, dataset_id, run_id)
+    learned = learned_only(sdtypes)
     return (
-        plot_correlations(real, synthetic, sdtypes),
-        plot_correlation_difference(real, synthetic, sdtypes),
+        plot_correlations(real, synthetic, learned),
+        plot_correlation_difference(real, synthetic, learned),
     )
 
 
@@ -80,7 +94,7 @@ def pair_figure(
     workspace_path: str, dataset_id: int, run_id: int, x: str, y: str, sdtypes: dict[str, str]
 ) -> go.Figure:
     real, synthetic = plot_tables(workspace_path, dataset_id, run_id)
-    return plot_pair(real, synthetic, x, y, sdtypes)
+    return plot_pair(real, synthetic, x, y, learned_only(sdtypes))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -88,7 +102,7 @@ def projection_figure(
     workspace_path: str, dataset_id: int, run_id: int, sdtypes: dict[str, str]
 ) -> go.Figure | None:
     real, synthetic = plot_tables(workspace_path, dataset_id, run_id)
-    frame = compute_projection(real, synthetic, sdtypes=sdtypes)
+    frame = compute_projection(real, synthetic, sdtypes=learned_only(sdtypes))
     return None if frame.empty else plot_projection(frame)
 
 

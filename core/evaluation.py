@@ -17,7 +17,7 @@ from core.diagnostic import DiagnosticResult, run_diagnostic
 from core.errors import InvalidParameterError
 from core.evaluate import QualityResult, evaluate_quality
 from core.holdout import split_holdout
-from core.metadata import TABLE, to_sdv
+from core.metadata import LEARNED_SDTYPES, TABLE, to_sdv
 from core.personal import direct_columns
 from core.plots import plot_column, plot_correlations
 from core.privacy import GateResult, PrivacyResult, compute_privacy, release_gate
@@ -285,24 +285,73 @@ def capped_utility(
     )
 
 
+class ReportFigures(dict[str, go.Figure]):
+    """The report's figures by title, with ``note``: which columns they show, and why."""
+
+    note: str = ""
+
+
+def report_columns(
+    real: pd.DataFrame, sdtypes: dict[str, str], *, max_categories: int = 20
+) -> tuple[list[str], str]:
+    """The columns a report plots, most informative first, and a sentence saying which.
+
+    Only learned columns are candidates: direct identifiers and keys are generated, never
+    learned, so plotting them would only show real identifiers beside fakes. Numbers, dates
+    and categories with a few values come first, then categories with many values, then
+    constant columns, each in table order; at most ``REPORT_COLUMNS`` are kept.
+    """
+    learned = [c for c, t in sdtypes.items() if t in LEARNED_SDTYPES and c in real.columns]
+    skipped = [c for c in sdtypes if c not in learned]
+
+    def rank(column: str) -> int:
+        distinct = real[column].nunique(dropna=True)
+        if distinct <= 1:
+            return 3
+        if sdtypes[column] in ("numerical", "datetime"):
+            return 0
+        return 1 if distinct <= max_categories else 2
+
+    ranked = sorted(learned, key=rank)  # stable: table order within a rank
+    shown = ranked[:REPORT_COLUMNS]
+    note = f"Column figures show {len(shown)} of {len(sdtypes)} columns: {', '.join(shown)}."
+    if skipped:
+        note += (
+            f" Never plotted: {', '.join(skipped)} (direct identifiers and keys, replaced by "
+            "fakes and never learned)."
+        )
+    if rest := [c for c in ranked if c not in shown]:
+        note += f" Not plotted, as less informative or beyond {REPORT_COLUMNS}: {', '.join(rest)}."
+    return shown, note
+
+
 def report_figures(
     real: pd.DataFrame, synthetic: pd.DataFrame, sdtypes: dict[str, str], *, seed: int = 0
-) -> dict[str, go.Figure]:
-    """The key plots of a report: a few columns, correlations and a 2-D projection."""
+) -> ReportFigures:
+    """The key plots of a report: a few learned columns, correlations and a 2-D projection.
+
+    No direct identifier or key is ever drawn (see :func:`report_columns`); the result's
+    ``note`` says which columns are shown, and :func:`build_report` prints it.
+    """
     settings = get_settings()
-    figures: dict[str, go.Figure] = {
-        f"Column: {column}": plot_column(
-            real[column],
-            synthetic[column],
-            sdtype,
-            max_categories=settings.plot_max_categories,
-            max_rows=settings.plot_max_rows,
-        )
-        for column, sdtype in list(sdtypes.items())[:REPORT_COLUMNS]
-    }
-    figures["Correlations"] = plot_correlations(real, synthetic, sdtypes)
-    figures["Correlation difference"] = plot_correlation_difference(real, synthetic, sdtypes)
-    projection = compute_projection(real, synthetic, sdtypes=sdtypes, seed=seed)
+    learned = {c: t for c, t in sdtypes.items() if t in LEARNED_SDTYPES}
+    shown, note = report_columns(real, sdtypes, max_categories=settings.plot_max_categories)
+    figures = ReportFigures(
+        {
+            f"Column: {column}": plot_column(
+                real[column],
+                synthetic[column],
+                sdtypes[column],
+                max_categories=settings.plot_max_categories,
+                max_rows=settings.plot_max_rows,
+            )
+            for column in shown
+        }
+    )
+    figures.note = note
+    figures["Correlations"] = plot_correlations(real, synthetic, learned)
+    figures["Correlation difference"] = plot_correlation_difference(real, synthetic, learned)
+    projection = compute_projection(real, synthetic, sdtypes=learned, seed=seed)
     if not projection.empty:
         figures["2-D projection (PCA)"] = plot_projection(projection)
     return figures
@@ -335,6 +384,8 @@ def build_report(
     sample = evaluation_scores.get("sample_rows")
     if sample:
         readings.append(f"Fidelity scores use up to {sample:,} rows of each table.")
+    if note := getattr(figures, "note", ""):
+        readings.append(note)
     ceiling = evaluation_scores.get("holdout_quality_score")
     quality = evaluation_scores.get("quality_score")
     if _number(ceiling) and _number(quality):

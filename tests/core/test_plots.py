@@ -227,3 +227,72 @@ def test_one_numeric_column_gives_an_annotated_figure(
     # Assert
     assert len(fig.data) == 0
     assert [a.text for a in fig.layout.annotations] == [NO_CORRELATIONS]
+
+
+# --- the report's figures: learned columns only ---------------------------------------------
+
+CUSTOMERS = Path(__file__).parents[1] / "data" / "customers.csv"
+
+
+@pytest.fixture
+def customers() -> tuple[pd.DataFrame, dict]:
+    from core.pii import detect_pii
+    from core.protect import fake_pii_metadata
+
+    real = pd.read_csv(CUSTOMERS)
+    return real, fake_pii_metadata(detect_metadata(real), detect_pii(real))
+
+
+def test_report_columns_skip_direct_identifiers_and_keys_and_say_so(customers) -> None:
+    # Setup
+    from core.evaluation import report_columns, sdtypes_of
+
+    real, metadata = customers
+    sdtypes = sdtypes_of(metadata)
+
+    # Run
+    shown, note = report_columns(real, sdtypes)
+
+    # Assert: numbers and dates first (zip is read as a number here), then categories with a
+    # few values (city has 40, beyond the 20 a figure shows); no identifier
+    assert shown == [
+        "zip",
+        "birth_date",
+        "age",
+        "monthly_spend",
+        "signup",
+        "state",
+        "gender",
+        "plan",
+    ]
+    assert not {"customer_id", "email", "phone", "full_name", "notes"} & set(shown)
+    assert note.startswith(f"Column figures show 8 of {len(sdtypes)} columns: zip, birth_date")
+    assert note.endswith("Not plotted, as less informative or beyond 8: city, job.")
+    assert "Never plotted: customer_id, first_name" in note
+
+
+def test_report_figures_and_html_hold_no_real_identifier(customers) -> None:
+    # Setup: the real table as its own "synthetic" side, the worst case for a leak
+    from core.evaluation import build_report, report_figures, sdtypes_of
+    from tests.leak_scan import Needles, scan_text
+
+    real, metadata = customers
+    direct = ["customer_id", "first_name", "last_name", "full_name", "email", "phone"]
+    needles = Needles(real.astype(str), direct + ["street_address", "card_number", "ssn"])
+
+    # Run
+    figures = report_figures(real, real, sdtypes_of(metadata))
+    html = build_report(
+        title="t",
+        dataset_summary={"rows": len(real)},
+        synthesizer="none",
+        params={},
+        evaluation_scores={},
+        figures=figures,
+    )
+
+    # Assert
+    spec = "".join(figure.to_json() for figure in figures.values())
+    assert scan_text(spec, needles, artifact="figures") == []
+    assert scan_text(html, needles, artifact="report") == []
+    assert figures.note in html

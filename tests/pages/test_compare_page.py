@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,6 +14,7 @@ from core.training_sample import fitted_sample_note
 from core.workspace import DatasetInfo, RunInfo, Workspace
 
 PAGE = "app_pages/4_compare.py"
+ROOT = Path(__file__).parents[2]
 PERCENT = re.compile(r"^\d{1,3}\.\d%$")
 
 
@@ -224,3 +226,35 @@ def test_headline_columns_protections_and_narrowed_ranges_are_stated(
     notes = [m.value for m in at.markdown]
     assert any("Extreme numbers clipped: total_bill" in n for n in notes), notes
     assert any("Cost of these protections" in n for n in notes)
+
+
+def test_direct_identifiers_and_keys_are_never_offered_or_drawn(
+    studio: Callable[..., AppTest], workspace: Workspace
+) -> None:
+    # Setup: 200 customers with names, emails, phones, card numbers and a customer id
+    import pandas as pd
+    from google.protobuf.json_format import MessageToJson
+
+    from tests.leak_scan import Needles, scan_text
+
+    real = pd.read_csv(ROOT / "tests" / "data" / "customers.csv", dtype={"zip": str}).head(200)
+    dataset = workspace.add_dataset(
+        name="customers", source="customers.csv", fingerprint="customers-200", frame=real
+    )
+    run = synthesize(workspace, dataset_id=dataset.id, key="gaussian_copula", rows=200, seed=1)
+    direct = ["customer_id", "first_name", "last_name", "full_name", "email", "phone"]
+    at = studio(dataset_id=dataset.id, run_id=run.run.id).switch_page(PAGE)
+
+    # Run
+    at.run()
+
+    # Assert
+    assert not at.exception
+    offered = at.multiselect(key="compare.columns").options
+    assert not set(direct + ["street_address", "card_number", "ssn", "notes"]) & set(offered)
+    assert "age" in offered and "gender" in offered
+    assert at.selectbox(key="compare.pair_x").options == offered
+    charts = [MessageToJson(chart.proto) for chart in at.get("plotly_chart")]
+    assert len(charts) >= 4
+    needles = Needles(real.astype(str), direct)
+    assert scan_text("\n".join(charts), needles, artifact="compare") == []
