@@ -235,7 +235,7 @@ def compute_coverage(
             str(c) for c in per_column["column"][per_column["clipped_to"].notna()]
         ),
         range_coverage_within_clipping=_mean(
-            numeric["coverage_within_clipping"].fillna(numeric["coverage"])
+            pd.to_numeric(numeric["coverage_within_clipping"]).fillna(numeric["coverage"])
         ),
     )
 
