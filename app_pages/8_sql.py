@@ -5,6 +5,7 @@ import streamlit as st
 from components.state import get_state
 from components.workspace import example_sql, get_workspace, real_table, synthetic_table
 from core.errors import StudioError
+from core.personal import direct_columns
 from core.sql import MAX_ROWS, REL_DIFF_SUFFIX, TIMEOUT_SECONDS, run_parity
 
 state = get_state()
@@ -21,12 +22,14 @@ if state.run_id is None:
 run = workspace.get_run(state.run_id)
 dataset = workspace.get_dataset(run.dataset_id)
 path = str(workspace.path)
+hidden = direct_columns(dataset.metadata) if dataset.metadata else []
 # Counts come from the workspace's records: the tables themselves are read only for a query.
 st.caption(
     f"Run #{run.id} on **{dataset.name}**: one SELECT runs on the real table "
     f"({dataset.n_rows:,} rows) and on the synthetic one ({run.n_rows:,} rows); in both it is "
     f"called `data`. Read-only, no files or network, the first {MAX_ROWS:,} rows of each "
     f"result, {TIMEOUT_SECONDS:g} s at most."
+    + (f" Direct identifiers are left out of both: {', '.join(hidden)}." if hidden else "")
 )
 
 with st.form("sql.form"):
@@ -38,7 +41,10 @@ if not submitted:
 try:
     with st.spinner("Running the query on both tables…"):
         result = run_parity(
-            query=query, real=real_table(path, dataset.id), synthetic=synthetic_table(path, run.id)
+            query=query,
+            real=real_table(path, dataset.id),
+            synthetic=synthetic_table(path, run.id),
+            hidden=hidden,
         )
 except StudioError as err:
     st.error(str(err))

@@ -7,6 +7,9 @@ the user's text runs each connection is locked down: no file system or network a
 ``read_csv('/etc/passwd')``, ``ATTACH``, httpfs are refused even inside a SELECT), no spilling
 to disk, no extension installs or loads, no lookup of Python variables, and its configuration
 locked so the query cannot undo any of it. Results are capped in rows and in time.
+
+Direct identifiers (names, emails... see :mod:`core.personal`) are not in either table: a query
+cannot show a real one, and one that names such a column gets a one-line message saying so.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import functools
 import re
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import duckdb
@@ -80,6 +84,7 @@ def run_parity(
     synthetic: pd.DataFrame,
     max_rows: int = MAX_ROWS,
     timeout_seconds: float = TIMEOUT_SECONDS,
+    hidden: Iterable[str] = (),
 ) -> ParityResult:
     """Run one read-only SELECT on the real and on the synthetic table and compare the answers.
 
@@ -90,22 +95,32 @@ def run_parity(
         synthetic: The synthetic table.
         max_rows: Most rows kept from each result; more than that sets ``truncated``.
         timeout_seconds: Time budget for both runs together; the query is stopped after it.
+        hidden: Columns left out of both tables: the direct identifiers, whose real values
+            no query may show (their synthetic values are fakes, so there is nothing to
+            compare either).
 
     Returns:
         Both results, whether they were cut, their difference and a one-line summary.
 
     Raises:
         InvalidParameterError: The query is not one SELECT, fails in DuckDB, reaches outside
-            its table, or runs past the time budget; the message is one line.
+            its table, names a hidden column, or runs past the time budget; the message is
+            one line.
     """
     if max_rows < 1:
         raise InvalidParameterError(f"max_rows must be at least 1, not {max_rows}.")
     if timeout_seconds <= 0:
         raise InvalidParameterError(f"timeout_seconds must be positive, not {timeout_seconds}.")
     statement = _parse(query)
+    hidden = [str(c) for c in hidden]
+    real = real.drop(columns=[c for c in hidden if c in real.columns])
+    synthetic = synthetic.drop(columns=[c for c in hidden if c in synthetic.columns])
     deadline = time.monotonic() + timeout_seconds
-    real_result = _run_one(statement, real, max_rows, deadline, timeout_seconds)
-    synth_result = _run_one(statement, synthetic, max_rows, deadline, timeout_seconds)
+    try:
+        real_result = _run_one(statement, real, max_rows, deadline, timeout_seconds)
+        synth_result = _run_one(statement, synthetic, max_rows, deadline, timeout_seconds)
+    except InvalidParameterError as err:
+        raise _hidden_error(err, hidden) from err
     truncated = len(real_result) > max_rows or len(synth_result) > max_rows
     real_result, synth_result = real_result.head(max_rows), synth_result.head(max_rows)
     difference, comparison = _difference(real_result, synth_result)
@@ -148,6 +163,19 @@ def example_query(frame: pd.DataFrame, max_categories: int = 50) -> str:
     key = _name(category)
     items = [key, "count(*) / sum(count(*)) OVER () AS share", *items]
     return _select(items) + f"\nGROUP BY {key}\nORDER BY {key}"
+
+
+def _hidden_error(err: InvalidParameterError, hidden: list[str]) -> InvalidParameterError:
+    """A query that failed on a hidden column gets a message saying why it is hidden."""
+    missing = re.search(r'Referenced column "([^"]+)" not found', str(err))
+    named = missing.group(1).casefold() if missing else None
+    for column in hidden:
+        if named == column.casefold():
+            return InvalidParameterError(
+                f"Column '{column}' is a direct identifier (personal data): SQL never shows "
+                "it, on either side; query the other columns."
+            )
+    return err
 
 
 def _select(items: list[str]) -> str:

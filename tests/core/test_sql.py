@@ -270,3 +270,31 @@ def test_example_query_quotes_awkward_names_and_needs_no_category() -> None:
     assert 'avg("order") AS avg_order' in grouped
     assert numeric_only == 'SELECT avg("order") AS avg_order\nFROM data'
     assert run_parity(query=grouped, real=frame, synthetic=frame).difference is not None
+
+
+def test_hidden_columns_are_in_neither_table_and_naming_one_says_why() -> None:
+    # Setup: a direct identifier beside an ordinary column
+    real = pd.DataFrame({"email": ["ann@example.org", "bob@example.net"], "plan": ["a", "b"]})
+    synthetic = pd.DataFrame({"email": ["x@example.com", "y@example.com"], "plan": ["a", "a"]})
+
+    # Run
+    everything = run_parity(
+        query="SELECT * FROM data", real=real, synthetic=synthetic, hidden=["email"]
+    )
+    with pytest.raises(InvalidParameterError) as named:
+        run_parity(
+            query="SELECT \"EMAIL\", plan FROM data WHERE plan = 'a'",
+            real=real,
+            synthetic=synthetic,
+            hidden=["email"],
+        )
+    with pytest.raises(InvalidParameterError) as other:
+        run_parity(query="SELECT nope FROM data", real=real, synthetic=synthetic, hidden=["email"])
+
+    # Assert
+    assert list(everything.real.columns) == ["plan"] == list(everything.synthetic.columns)
+    assert str(named.value) == (
+        "Column 'email' is a direct identifier (personal data): SQL never shows it, on either "
+        "side; query the other columns."
+    )
+    assert "direct identifier" not in str(other.value) and "nope" in str(other.value)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from core.pipeline import synthesize
 from core.sql import PRESENCE
-from core.workspace import DatasetInfo, RunInfo
+from core.workspace import DatasetInfo, RunInfo, Workspace
 
 PAGE = "app_pages/8_sql.py"
 
@@ -109,3 +111,35 @@ def test_a_refused_query_is_one_error_line(
     assert "file system operations are disabled" in error.value
     assert "\n" not in error.value
     assert not at.dataframe
+
+
+def test_direct_identifiers_are_left_out_and_named(
+    studio: Callable[..., AppTest], workspace: Workspace
+) -> None:
+    # Setup: a table with emails and names; its run
+    real = pd.DataFrame(
+        {
+            "email": [f"person{i}@example.org" for i in range(150)],
+            "plan": ["basic", "plus", "pro"] * 50,
+            "spend": [float(i % 40) for i in range(150)],
+        }
+    )
+    dataset = workspace.add_dataset(name="people", source="p.csv", fingerprint="p", frame=real)
+    run = synthesize(workspace, dataset_id=dataset.id, key="gaussian_copula", rows=100, seed=1)
+    at = studio(dataset_id=dataset.id, run_id=run.run.id).switch_page(PAGE)
+    at.run()
+
+    # Run
+    at.text_area(key="sql.query").set_value("SELECT * FROM data")
+    at.button(key="sql.run").click().run()
+    everything = [frame.value for frame in at.dataframe]
+    at.text_area(key="sql.query").set_value("SELECT email FROM data")
+    at.button(key="sql.run").click().run()
+
+    # Assert
+    assert not at.exception
+    assert "Direct identifiers are left out of both: email." in at.caption[0].value
+    assert all("email" not in frame.columns for frame in everything)
+    assert "plan" in everything[0].columns
+    [error] = at.error
+    assert "'email' is a direct identifier" in error.value and "\n" not in error.value
