@@ -7,6 +7,8 @@ from components.progress import StreamlitProgress
 from components.state import get_state
 from components.workspace import get_workspace, real_table, synthetic_table
 from core.errors import StudioError
+from core.personal import direct_columns
+from core.pipeline import ensure_metadata
 from core.profile import (
     ProfileCache,
     ProfileResult,
@@ -31,6 +33,9 @@ run = workspace.get_run(state.run_id) if state.run_id is not None else None
 path = str(workspace.path)
 settings = ProfileSettings()
 cache = ProfileCache(workspace.path.with_name(workspace.path.stem + ".profiles"))
+# Direct identifiers are left out of every profile: a report prints rows and frequent values.
+# Detected (and stored) here when the Metadata page has not been opened yet.
+hidden = direct_columns(dataset.metadata or ensure_metadata(workspace, dataset))
 
 labels = {"real": "Real data"}
 if run is not None:
@@ -42,11 +47,11 @@ choice = st.radio(
 # Run ids restart in a recreated workspace file; its creation time keeps old reports out.
 fingerprint = dataset.fingerprint if run is None else f"{dataset.fingerprint}@{run.created}"
 kind = "real" if choice == "real" else f"{choice}-run-{run.id}"
-key = cache_key(kind, fingerprint, settings)
+key = cache_key(kind, fingerprint, settings, hidden)
 rows = {"real": [dataset.n_rows]}
 if run is not None:
     rows |= {"synthetic": [run.n_rows], "compare": [dataset.n_rows, run.n_rows]}
-plans = [plan_profile(n, dataset.n_columns, settings) for n in rows[choice]]
+plans = [plan_profile(n, dataset.n_columns - len(hidden), settings) for n in rows[choice]]
 file_name = f"{dataset.name}_{kind}_profile.html"
 
 
@@ -60,6 +65,7 @@ def build() -> ProfileResult | None:
                 title=f"{dataset.name}: real",
                 settings=settings,
                 progress=progress,
+                hidden=hidden,
             )
         elif choice == "synthetic":
             result = profile_html(
@@ -67,6 +73,7 @@ def build() -> ProfileResult | None:
                 title=f"{dataset.name}: synthetic run #{run.id}",
                 settings=settings,
                 progress=progress,
+                hidden=hidden,
             )
         else:
             result = compare_html(
@@ -76,6 +83,7 @@ def build() -> ProfileResult | None:
                 labels=("real", f"synthetic run #{run.id}"),
                 settings=settings,
                 progress=progress,
+                hidden=hidden,
             )
         cache.put(key, result.html)
     except StudioError as err:
@@ -95,7 +103,8 @@ if html is None:
 if html is not None:
     sample_rows, total_rows = sum(p.sample_rows for p in plans), sum(p.total_rows for p in plans)
     mode = "minimal mode" if any(p.minimal for p in plans) else "full mode"
-    st.caption(f"{sample_rows:,} of {total_rows:,} rows profiled, {mode}, {built}.")
+    left_out = f" Direct identifiers left out: {', '.join(hidden)}." if hidden else ""
+    st.caption(f"{sample_rows:,} of {total_rows:,} rows profiled, {mode}, {built}.{left_out}")
     st.download_button(
         "Download the profile (HTML)",
         data=html,

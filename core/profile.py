@@ -1,8 +1,11 @@
 """ydata-profiling reports of a table, and of real vs synthetic side by side, cached on disk.
 
 Reports are single self-contained HTML files (assets inlined, so they open offline). Large or
-wide tables are sampled and profiled in minimal mode. ydata-profiling is imported lazily: its
-import alone takes seconds, and only a click on "Build profile" should pay for it.
+wide tables are sampled and profiled in minimal mode. Columns passed as ``hidden`` (a dataset's
+direct identifiers) are left out before profiling: a report shows sample rows, frequent values
+and extremes, so a real name or email would otherwise be printed in it. ydata-profiling is
+imported lazily: its import alone takes seconds, and only a click on "Build profile" should
+pay for it.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -28,6 +31,8 @@ from core.progress import Progress, no_progress
 # matplotlib's pyplot (which ydata-profiling draws with) is process-global state, so two
 # sessions building reports at once could mix up each other's plots.
 _LIBRARY_LOCK = threading.Lock()
+# Part of every cache key: reports cached under an older format are never served.
+_CACHE_FORMAT = "hidden-direct-identifiers-v1"
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class ProfileResult:
     total_rows: int
     minimal: bool
     seconds: float
+    hidden: tuple[str, ...] = ()  # columns left out (direct identifiers)
 
 
 def plan_profile(n_rows: int, n_columns: int, settings: ProfileSettings) -> ProfilePlan:
@@ -83,6 +89,7 @@ def profile_html(
     title: str,
     settings: ProfileSettings = ProfileSettings(),
     progress: Progress = no_progress,
+    hidden: Iterable[str] = (),
 ) -> ProfileResult:
     """Profile one table into a self-contained HTML report.
 
@@ -91,10 +98,12 @@ def profile_html(
         title: shown at the top of the report.
         settings: sampling and mode.
         progress: called with ``("profile", steps_done, steps_total)`` from this thread.
+        hidden: columns left out of the report (the dataset's direct identifiers).
 
     Raises:
         StudioError: ydata-profiling could not profile the table (one line).
     """
+    df, hidden = _without(df, hidden)
     plan = plan_profile(len(df), df.shape[1], settings)
     sample = sample_table(df, settings)
 
@@ -103,7 +112,7 @@ def profile_html(
         return [profile.get_description, profile.to_html]
 
     html, seconds = _run_steps(steps, 2, minimal=plan.minimal, progress=progress)
-    return ProfileResult(html, plan.sample_rows, plan.total_rows, plan.minimal, seconds)
+    return ProfileResult(html, plan.sample_rows, plan.total_rows, plan.minimal, seconds, hidden)
 
 
 def compare_html(
@@ -114,15 +123,19 @@ def compare_html(
     labels: tuple[str, str] = ("real", "synthetic"),
     settings: ProfileSettings = ProfileSettings(),
     progress: Progress = no_progress,
+    hidden: Iterable[str] = (),
 ) -> ProfileResult:
     """Profile two tables side by side (``ProfileReport.compare``) into one HTML report.
 
     Each table is sampled on its own; both are profiled in the same mode, minimal when either
-    needs it. The two sides are titled ``"{title} ({label})"``.
+    needs it. The two sides are titled ``"{title} ({label})"``; ``hidden`` columns are left
+    out of both.
 
     Raises:
         StudioError: ydata-profiling could not profile or compare the tables (one line).
     """
+    real, hidden = _without(real, hidden)
+    synthetic, _ = _without(synthetic, hidden)
     plans = [plan_profile(len(t), t.shape[1], settings) for t in (real, synthetic)]
     minimal = any(p.minimal for p in plans)
     samples = [sample_table(t, settings) for t in (real, synthetic)]
@@ -134,7 +147,13 @@ def compare_html(
 
     html, seconds = _run_steps(steps, 3, minimal=minimal, progress=progress)
     sample_rows = sum(p.sample_rows for p in plans)
-    return ProfileResult(html, sample_rows, sum(p.total_rows for p in plans), minimal, seconds)
+    total_rows = sum(p.total_rows for p in plans)
+    return ProfileResult(html, sample_rows, total_rows, minimal, seconds, hidden)
+
+
+def _without(df: pd.DataFrame, hidden: Iterable[str]) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    gone = tuple(str(c) for c in hidden if c in df.columns)
+    return (df.drop(columns=list(gone)) if gone else df), gone
 
 
 def sample_table(df: pd.DataFrame, settings: ProfileSettings) -> pd.DataFrame:
@@ -193,17 +212,23 @@ def _run_steps(
     return outcome["html"], time.perf_counter() - started
 
 
-def cache_key(kind: str, fingerprint: str, settings: ProfileSettings) -> str:
+def cache_key(
+    kind: str, fingerprint: str, settings: ProfileSettings, hidden: Iterable[str] = ()
+) -> str:
     """A file-name-safe key for one report: what was profiled, of which data, and how.
 
-    ``kind`` is ``"real"``, ``"synthetic-run-<id>"`` or ``"compare-run-<id>"``. The
-    ydata-profiling version is part of the key, so an upgrade renders reports afresh.
+    ``kind`` is ``"real"``, ``"synthetic-run-<id>"`` or ``"compare-run-<id>"``; ``hidden``
+    the columns left out. The ydata-profiling version is part of the key, so an upgrade
+    renders reports afresh, and so is ``_CACHE_FORMAT``, so reports cached before direct
+    identifiers were left out are never shown again.
     """
     try:
         library = version("ydata-profiling")
     except PackageNotFoundError:
         library = "unknown"
+    gone = json.dumps(sorted(str(c) for c in hidden))
     parts = [kind, fingerprint, json.dumps(asdict(settings), sort_keys=True), library]
+    parts += [_CACHE_FORMAT, gone]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 

@@ -168,3 +168,34 @@ def test_cache_refuses_a_key_that_is_a_path(tmp_path: Path) -> None:
     # Run / Assert
     with pytest.raises(ValueError):
         ProfileCache(tmp_path).get("../escape")
+
+
+def test_hidden_columns_are_left_out_of_both_reports(tips: pd.DataFrame) -> None:
+    # Setup: a column of emails stands in for a direct identifier
+    people = tips.head(60).assign(email=[f"diner{i}@example.org" for i in range(60)])
+
+    # Run
+    alone = profile_html(people, title="People", hidden=["email"])
+    both = compare_html(people, people, title="People", hidden=["email", "absent"])
+
+    # Assert
+    for result in (alone, both):
+        assert result.hidden == ("email",)
+        assert "diner" not in result.html and "email" not in result.html
+        assert "total_bill" in result.html
+
+
+def test_cache_keys_change_with_the_hidden_columns() -> None:
+    # Setup
+    settings = ProfileSettings()
+
+    # Run
+    keys = {
+        cache_key("real", "f", settings),
+        cache_key("real", "f", settings, ["email"]),
+        cache_key("real", "f", settings, ["email", "phone"]),
+    }
+
+    # Assert
+    assert len(keys) == 3
+    assert cache_key("real", "f", settings, ["phone", "email"]) in keys

@@ -168,3 +168,35 @@ def test_forgetting_the_run_falls_back_to_real_data(
     assert not at.exception
     kind = at.radio(key="profile.kind")
     assert kind.options == ["Real data"] and kind.value == "real"
+
+
+def test_direct_identifiers_are_left_out_of_the_profile(profile_page, workspace: Workspace) -> None:
+    # Setup: emails and names; the metadata is detected here (the Metadata page was not opened)
+    import pandas as pd
+    from faker import Faker
+
+    fake = Faker("en_US")
+    fake.seed_instance(2)
+    names = [fake.unique.name() for _ in range(80)]
+    people = pd.DataFrame(
+        {
+            "email": [f"visitor{i}@example.org" for i in range(80)],
+            "full_name": names,
+            "visits": [i % 9 for i in range(80)],
+        }
+    )
+    dataset = workspace.add_dataset(name="people", source="p.csv", fingerprint="pp", frame=people)
+    at = profile_page(dataset_id=dataset.id)
+    at.run()
+
+    # Run
+    at.button(key="profile.build").click().run()
+
+    # Assert
+    assert not at.exception
+    html = _shown_html(at)
+    assert "visitor" not in html and not any(name in html for name in names)
+    assert "visits" in html
+    [caption] = [c.value for c in at.caption if "rows profiled" in c.value]
+    assert caption.endswith("Direct identifiers left out: email, full_name.")
+    assert workspace.get_dataset(dataset.id).metadata is not None
