@@ -41,7 +41,9 @@ def score_metrics(scores: dict[str, Any]) -> None:
     notes = []
     if scores.get("sample_rows"):
         notes.append(f"scored on up to {scores['sample_rows']:,} rows per table")
-    if scores.get("columns_total", 0) > scores.get("columns_used", 0):
+    if "scored_columns" not in scores and scores.get("columns_total", 0) > scores.get(
+        "columns_used", 0
+    ):  # runs stored before the scored columns were listed
         notes.append(f"{scores['columns_used']} of {scores['columns_total']} columns sampled")
     holdout_rows = (scores.get("holdout") or {}).get("holdout_rows", 0)
     if 0 < holdout_rows < 200:

@@ -275,7 +275,7 @@ def protection_notes(protections: dict[str, Any]) -> list[str]:
     elif settings.get("rare_grouping"):
         notes.append(
             f"Rare-category grouping was on (under {settings.get('rare_min_count')} rows) and "
-            "found nothing to group."
+            "changed no column."
         )
     for column, why in (protections.get("rare_left") or {}).items():
         notes.append(f"{column} was not grouped: {why}.")

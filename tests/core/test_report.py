@@ -13,7 +13,13 @@ from core.coverage import compute_coverage
 from core.demo import DEMOS
 from core.metadata import detect_metadata
 from core.projection import compute_projection, plot_correlation_difference, plot_projection
-from core.readings import HOLDOUT_KEY, headline_columns, protection_notes, read_score
+from core.readings import (
+    HOLDOUT_KEY,
+    columns_covered,
+    headline_columns,
+    protection_notes,
+    read_score,
+)
 from core.release import release_status
 from core.report import SECTIONS, render_report
 
@@ -274,8 +280,66 @@ def test_report_states_the_headline_columns_and_what_protections_cost(page: str)
     assert "Scored on 7 of 8 columns; not scored: id (key)." in scores
     assert f"Extreme numbers clipped: {ESCAPED} to [1, 7.58] (6 rows)." in protections
     assert "Cost of these protections: 0.042 of quality" in protections
-    assert "Rare-category grouping was on (under 5 rows) and found nothing" in protections
+    assert "Rare-category grouping was on (under 5 rows) and changed no column" in protections
     # The range narrowed by clipping is read as such, not as a poor synthesizer.
     row = next(r for r in scores.split("<tr>") if r.startswith("<td>Range coverage"))
     assert "narrowed by the studio&#x27;s clipping of " + ESCAPED in row
     assert "very poor" not in row and "poor:" not in row
+
+
+def test_headline_columns_name_replaced_and_unscored_columns() -> None:
+    # Setup: scores of an airports extract whose coordinates were faked
+    scores = {
+        "scored_columns": [
+            {"column": "state", "role": "learned"},
+            {"column": "latitude", "role": "replaced"},
+            {"column": "longitude", "role": "replaced"},
+        ],
+        "unscored_columns": [
+            {"column": "iata", "role": "key"},
+            {"column": "name", "role": "unique"},
+        ],
+        "learned_quality_score": 0.965,
+    }
+
+    # Run
+    text = headline_columns(scores)
+
+    # Assert
+    assert text == (
+        "Scored on 3 of 5 columns, 2 of them replaced with fake or generated values "
+        "(latitude, longitude), which pull the score down by design; not scored: iata (key), "
+        "name (mostly unique values). The learned columns alone score 96.5%."
+    )
+    assert columns_covered(scores) == "3 of 5"
+    assert headline_columns({"quality_score": 0.9}) == ""  # stored before columns were listed
+    assert columns_covered({"quality_score": 0.9}) is None
+
+
+def test_protection_notes_of_grouping_into_numbers_and_of_older_runs() -> None:
+    # Setup
+    grouped = {
+        "settings": {"rare_grouping": True, "rare_min_count": 5, "clipping": False},
+        "rare_categories": {"family": {"values": 2, "rows": 5, "into": "the nearest frequent"}},
+        "rare_left": {"title": "96% of its rows hold values seen fewer than 5 times"},
+        "cost": {"cost": 0.0001},
+    }
+
+    # Run
+    notes = protection_notes(grouped)
+    older = protection_notes({"rare_categories_grouped": {"city": 2}, "clipped": {"x": [1, 2]}})
+
+    # Assert
+    assert notes == [
+        "Rare categories (seen under 5 times) grouped: family: 2 values in 5 rows into the "
+        "nearest frequent.",
+        "title was not grouped: 96% of its rows hold values seen fewer than 5 times.",
+        "Clipping of extreme numbers was off.",
+        "Cost of these protections: 0.000 of quality (the protected training rows score 1.000 "
+        "against the unprotected ones, before any synthesizer ran).",
+    ]
+    assert older == [
+        "Rare categories grouped: city: 2 values.",
+        "Extreme numbers clipped: x to [1, 2].",
+    ]
+    assert protection_notes({}) == []
