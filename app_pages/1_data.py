@@ -12,6 +12,7 @@ from core.config import get_settings
 from core.demo import DEMOS, load_demo
 from core.errors import StudioError
 from core.ingest import accepted_extensions, ingest_file
+from core.personal import direct_columns, direct_in_sample, mask_direct
 
 state = get_state()
 workspace = get_workspace()
@@ -82,7 +83,10 @@ rows.metric("Rows", f"{dataset.n_rows:,}")
 columns.metric("Columns", dataset.n_columns)
 source_col.metric("Source", dataset.source)
 preview, types = st.columns([3, 1])
-preview.dataframe(workspace.read_real(dataset.id, limit=settings.preview_rows), height=320)
+rows_shown = workspace.read_real(dataset.id, limit=settings.preview_rows)
+# Direct identifiers (names, emails...) are masked: the metadata's, or found in these rows.
+hidden = direct_columns(dataset.metadata) if dataset.metadata else direct_in_sample(rows_shown)
+preview.dataframe(mask_direct(rows_shown, hidden), height=320)
 types.dataframe(workspace.column_types(dataset.id), hide_index=True, height=320)
 st.page_link(
     "app_pages/2_metadata.py", label="Next: check the metadata", icon=":material/arrow_forward:"

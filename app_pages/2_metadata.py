@@ -7,6 +7,7 @@ from components.state import get_state
 from components.workspace import get_workspace, real_table
 from core.errors import StudioError
 from core.metadata import apply_edits, columns_of
+from core.personal import DIRECT, QUASI, ROLE_HELP
 from core.pipeline import ensure_metadata
 from core.protect import COMMON_LOCALES, locale_of, with_locale
 
@@ -24,14 +25,17 @@ with st.spinner("Detecting column types…"):
     metadata = ensure_metadata(workspace, dataset)
 st.caption(
     f"**{dataset.name}**: how each column will be modelled. Change a type, tick the "
-    "primary key or mark personal data, then save; SDV checks the result against the data."
+    "primary key or move a column between direct identifier, quasi-identifier and not "
+    "personal, then save; SDV checks the result against the data."
 )
 
 columns = columns_of(metadata)
-if flagged := [c.name for c in columns if c.pii]:
+by_role = {role: [c.name for c in columns if c.role == role] for role in (DIRECT, QUASI)}
+if by_role[DIRECT] or by_role[QUASI]:
     st.caption(
-        f"Personal data ({', '.join(flagged)}): never learned, replaced by fake values; "
-        "untick PII or change the type if a column was flagged by mistake."
+        f"Direct identifiers ({', '.join(by_role[DIRECT]) or 'none'}): {ROLE_HELP[DIRECT]}. "
+        f"Quasi-identifiers ({', '.join(by_role[QUASI]) or 'none'}): {ROLE_HELP[QUASI]}. "
+        "Move a column if it was classed by mistake."
     )
 
 with st.form("metadata.form"):

@@ -1,4 +1,4 @@
-"""The editable metadata table: one row per column, type / key / PII, with the reason."""
+"""The editable metadata table: one row per column, type / key / personal-data role, and why."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.metadata import ColumnMeta, sdtype_options
+from core.personal import ROLE_HELP, ROLES
 
 
 def metadata_editor(columns: list[ColumnMeta], *, key: str) -> list[ColumnMeta]:
@@ -19,8 +20,8 @@ def metadata_editor(columns: list[ColumnMeta], *, key: str) -> list[ColumnMeta]:
         hide_index=True,
         width="stretch",
         num_rows="fixed",
-        disabled=["name", "reason"],
-        column_order=["name", "sdtype", "primary_key", "pii", "reason"],
+        disabled=["name", "reason", "role_reason"],
+        column_order=["name", "sdtype", "primary_key", "role", "reason", "role_reason"],
         column_config={
             "name": st.column_config.TextColumn("Column"),
             "sdtype": st.column_config.SelectboxColumn(
@@ -32,19 +33,24 @@ def metadata_editor(columns: list[ColumnMeta], *, key: str) -> list[ColumnMeta]:
             "primary_key": st.column_config.CheckboxColumn(
                 "Primary key", help="Unique row identifier; generated, not learned."
             ),
-            "pii": st.column_config.CheckboxColumn(
-                "PII", help="Personal data: replaced by fake values, never copied."
+            "role": st.column_config.SelectboxColumn(
+                "Personal data",
+                options=list(ROLES),
+                required=True,
+                help="; ".join(f"{role}: {text}" for role, text in ROLE_HELP.items()),
             ),
-            "reason": st.column_config.TextColumn("Why this type", width="large"),
+            "reason": st.column_config.TextColumn("Why this type", width="medium"),
+            "role_reason": st.column_config.TextColumn("Why this role", width="large"),
         },
     )
     return [
         ColumnMeta(
             name=row["name"],
             sdtype=row["sdtype"],
-            pii=bool(row["pii"]),
+            role=row["role"],
             primary_key=bool(row["primary_key"]),
             reason=row["reason"],
+            role_reason=row["role_reason"] or "",
         )
         for row in edited.to_dict("records")
     ]

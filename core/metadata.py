@@ -251,7 +251,9 @@ def apply_edits(
             sdtype = found.sdtype
             roles[edit.name] = {"role": DIRECT, "why": "set by you", "kind": found.kind}
         elif role != DIRECT and sdtype in PII_SDTYPES:
-            sdtype = _learned_entries(df, [edit.name])[edit.name]["sdtype"]
+            # A key is generated, never learned: out of the personal types it is an id.
+            learned = _learned_entries(df, [edit.name])[edit.name]["sdtype"]
+            sdtype = "id" if edit.primary_key else learned
         if role != before.role:
             roles[edit.name] = {**roles.get(edit.name, {}), "role": role, "why": "set by you"}
         if (sdtype, role) != (before.sdtype, before.role):

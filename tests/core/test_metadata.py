@@ -251,3 +251,17 @@ def test_an_unknown_role_is_refused_in_one_line(tips):
     meta = detect_metadata(tips)
     with pytest.raises(InvalidMetadataError, match="choose one of direct identifier"):
         apply_edits(meta, _edit(meta, "day", role="secret"), tips)
+
+
+def test_a_personal_key_moved_out_of_direct_stays_a_generated_key():
+    # Setup: unique emails are the primary key
+    df = pd.DataFrame(
+        {"email": [f"u{i}@example.com" for i in range(40)], "x": [i % 5 for i in range(40)]}
+    )
+    meta = fake_pii_metadata(detect_metadata(df), detect_pii(df))
+    assert meta["sdv"]["tables"][TABLE]["primary_key"] == "email"
+    # Run
+    edited = apply_edits(meta, _edit(meta, "email", role=NOT_PERSONAL), df)
+    # Assert
+    email = {c.name: c for c in columns_of(edited)}["email"]
+    assert (email.sdtype, email.role, email.primary_key) == ("id", NOT_PERSONAL, True)

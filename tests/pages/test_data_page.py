@@ -182,3 +182,31 @@ def test_upload_with_a_marker_and_a_forced_type(
     real = workspace.read_real(dataset.id)
     assert real["zip"].tolist() == ["10001", "90210", "60601"]
     assert real["score"].isna().tolist() == [False, True, False]
+
+
+def test_the_preview_masks_direct_identifiers(
+    studio: Callable[..., AppTest], workspace: Workspace
+) -> None:
+    # Setup: emails and phone numbers beside a category; no metadata detected yet
+    import pandas as pd
+
+    from core.personal import MASK
+
+    people = pd.DataFrame(
+        {
+            "email": [f"reader{i}@example.org" for i in range(40)],
+            "phone": [f"+44 7700 9{i:05d}" for i in range(40)],
+            "plan": ["basic", "pro"] * 20,
+        }
+    )
+    dataset = workspace.add_dataset(name="people", source="p.csv", fingerprint="p", frame=people)
+    at = studio(dataset_id=dataset.id).switch_page(PAGE)
+
+    # Run
+    at.run()
+
+    # Assert
+    assert not at.exception
+    preview = at.dataframe[0].value
+    assert set(preview["email"]) == {MASK} and set(preview["phone"]) == {MASK}
+    assert set(preview["plan"]) == {"basic", "pro"}

@@ -160,10 +160,12 @@ def test_personal_data_is_named_and_its_locale_saved(
     )
     at = studio(dataset_id=dataset.id).switch_page(PAGE)
     at.run()
-    assert "Personal data (email)" in at.caption[1].value
+    assert "Direct identifiers (email): replaced by fakes" in at.caption[1].value
     rows = at.data_editor[0].value
     reasons = dict(zip(rows["name"], rows["reason"], strict=True))
     assert "fake values" in reasons["email"]
+    roles = dict(zip(rows["name"], rows["role"], strict=True))
+    assert roles == {"email": "direct identifier", "score": "not personal"}
 
     # Run
     at.selectbox(key=f"metadata.locale.{dataset.id}").set_value("de_DE")
@@ -175,3 +177,41 @@ def test_personal_data_is_named_and_its_locale_saved(
     stored = workspace.get_dataset(dataset.id).metadata
     assert stored["locales"] == ["de_DE"]
     assert stored["sdv"]["tables"]["data"]["columns"]["email"]["pii"] is True
+
+
+def test_a_column_moves_between_the_three_roles(
+    studio: Callable[..., AppTest], workspace: Workspace
+) -> None:
+    # Setup: customers with emails, a city (quasi-identifier) and a plan
+    people = pd.DataFrame(
+        {
+            "email": [f"person{i % 30}@example.org" for i in range(60)],  # not a key
+            "city": ["Lyon", "Oslo", "Lima"] * 20,
+            "plan": ["basic", "pro"] * 30,
+        }
+    )
+    dataset = workspace.add_dataset(name="people", source="p.csv", fingerprint="p2", frame=people)
+    at = studio(dataset_id=dataset.id).switch_page(PAGE)
+    at.run()
+    rows = at.data_editor[0].value
+    assert dict(zip(rows["name"], rows["role"], strict=True))["city"] == "quasi-identifier"
+    assert "Quasi-identifiers (city): learned like any column" in at.caption[1].value
+    position = {name: i for i, name in enumerate(rows["name"])}
+
+    # Run: email becomes not personal, plan a direct identifier
+    at.session_state[at.data_editor[0].key] = _edits(
+        {
+            position["email"]: {"role": "not personal"},
+            position["plan"]: {"role": "direct identifier"},
+        }
+    )
+    at.form_submit_button[0].click().run()
+
+    # Assert
+    assert not at.exception
+    assert at.success[0].value == "Metadata saved."
+    stored = workspace.get_dataset(dataset.id).metadata
+    columns = stored["sdv"]["tables"]["data"]["columns"]
+    assert columns["email"]["sdtype"] == "categorical" and "pii" not in columns["email"]
+    assert columns["plan"] == {"sdtype": "unknown", "pii": True}
+    assert stored["roles"]["plan"]["role"] == "direct identifier"
