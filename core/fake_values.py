@@ -60,6 +60,8 @@ class FakeSpec:
     # Keys only: where the real codes fall in the column's permutation, so the counter skips
     # them. Derived from real values, so held in memory for the run and never written.
     skip: tuple[int, ...] = field(default=(), repr=False)
+    # Keys only: added to SDV's counter, for rows drawn by a fresh copy of the model (a shard).
+    first_row: int = 0
 
 
 def generate(
@@ -192,7 +194,7 @@ def _codes(
 ) -> list[str]:
     alphabets = spec.alphabets or (DIGITS,) * 6
     if spec.counter:
-        counts = [_counter_value(v, spec.salt) for v in source]
+        counts = [_counter_value(v, spec.salt) + spec.first_row for v in source]
         return _codes_at(counts, alphabets, spec.salt, spec.skip)
     columns = [np.array(list(a))[rng.integers(len(a), size=n)] for a in alphabets]
     return _join(columns, n)

@@ -10,7 +10,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -69,6 +69,21 @@ class RedrawRealPii:
 
     def __post_init__(self) -> None:
         self._avoid = {c: normal_text(self.real[c].dropna()) for c in self.columns}
+
+    def starting_at(self, row: int) -> RedrawRealPii:
+        """A copy for rows drawn from ``row`` on by a fresh copy of the model, e.g. a shard.
+
+        SDV's key counter restarts in every copy of a model, so each shard would repeat the
+        first shard's keys; from this copy they continue at ``row`` instead.
+        """
+        specs = {c: replace(s, first_row=row) if s.counter else s for c, s in self.specs.items()}
+        return RedrawRealPii(
+            real=self.real,
+            sdtypes=self.sdtypes,
+            columns=self.columns,
+            locale=self.locale,
+            specs=specs,
+        )
 
     def __call__(self, batch: pd.DataFrame, seed: int) -> pd.DataFrame:
         out, redrawn = fake_columns(

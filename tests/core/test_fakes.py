@@ -197,3 +197,20 @@ def test_the_postprocess_fakes_keys_of_a_table_without_personal_data() -> None:
     out = post(batch, 0)
     assert out["iata"].is_unique
     assert all(re.fullmatch(r"[0-9A-Z]{2}\d", v) for v in out["iata"])
+
+
+def test_a_shard_continues_the_keys_of_the_shards_before_it(real: pd.DataFrame) -> None:
+    # Setup: each shard samples from a fresh copy of the model, so SDV's counter restarts
+    metadata = fake_pii_metadata(detect_metadata(real[["ref", "reach"]]), [])
+    post = redraw_real_pii(metadata, real[["ref", "reach"]])
+    assert post is not None
+    batch = pd.DataFrame(
+        {"ref": [str(10**11 + i) for i in range(200)], "reach": real["reach"][:200]}
+    )
+
+    # Run
+    shards = [post(batch, 1), post.starting_at(200)(batch, 2), post.starting_at(400)(batch, 3)]
+
+    # Assert
+    keys = pd.concat([shard["ref"] for shard in shards])
+    assert keys.is_unique and keys.str.fullmatch(r"AB-\d{5}").all()
