@@ -1,4 +1,4 @@
-"""Run the benchmarks, print one table of ratios beside their targets, write the JSON.
+"""Run the benchmarks, print one table of ratios (or score differences) beside their targets.
 
 Usage: ``python -m benchmarks [--only ingest,pages] [--keep] [--strict]`` (``make bench``).
 Every ratio is studio / baseline measured side by side in this run; absolute seconds are for
@@ -21,8 +21,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from benchmarks import evaluation, ingest, pages, pipeline, sampling, throughput
-from benchmarks.common import ROOT, Context, Row
+from benchmarks import evaluation, fidelity, ingest, pages, pipeline, sampling, throughput
+from benchmarks.common import AT_LEAST, RATIO, ROOT, WITHIN, Context, Row
 
 # In running order: throughput reads what pipeline and sampling measured.
 MEASUREMENTS: dict[str, ModuleType] = {
@@ -32,6 +32,7 @@ MEASUREMENTS: dict[str, ModuleType] = {
     "evaluation": evaluation,
     "sampling": sampling,
     "throughput": throughput,
+    "fidelity": fidelity,
 }
 RESULTS = Path(__file__).resolve().parent / "results"
 HEADERS = [
@@ -39,7 +40,7 @@ HEADERS = [
     "size",
     "baseline",
     "studio",
-    "ratio",
+    "ratio/Δ",
     "target",
     "result",
     "last",
@@ -58,7 +59,22 @@ def _value(value: float | None, unit: str) -> str:
         return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
     if unit == "MB":
         return f"{value:,.0f} MB"
+    if unit == "score":
+        return f"{value:.4f}"
     return f"{value:,.1f} {unit}"
+
+
+def _figure(value: float | None, judge: str) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.2f}×" if judge == RATIO else f"{value:+.4f}"
+
+
+_TARGETS = {
+    RATIO: lambda target: f"≤ {target:.2f}×",
+    AT_LEAST: lambda target: f"≥ -{target:.2f}",
+    WITHIN: lambda target: f"± {target:.2f}",
+}
 
 
 def _cells(row: Row, last: dict[tuple[str, str], float | None]) -> list[str]:
@@ -68,10 +84,10 @@ def _cells(row: Row, last: dict[tuple[str, str], float | None]) -> list[str]:
         row.size,
         _value(row.baseline, row.unit) + (f" ({row.baseline_label})" if row.baseline_label else ""),
         _value(row.studio, row.unit),
-        "—" if row.ratio is None else f"{row.ratio:.2f}×",
-        "—" if row.target is None else f"≤ {row.target:.2f}×",
+        _figure(row.figure, row.judge),
+        "—" if row.target is None else _TARGETS[row.judge](row.target),
         row.verdict,
-        "—" if previous is None else f"{previous:.2f}×",
+        _figure(previous, row.judge),
         row.seconds,
     ]
 
@@ -93,7 +109,7 @@ def render(rows: list[Row], last: dict[tuple[str, str], float | None]) -> str:
     return "\n".join([*lines, "", *notes, "", f"{met} of {judged} targets met."])
 
 
-def _last_ratios() -> dict[tuple[str, str], float | None]:
+def _last_figures() -> dict[tuple[str, str], float | None]:
     files = sorted(RESULTS.glob("*.json"))
     if not files:
         return {}
@@ -101,7 +117,11 @@ def _last_ratios() -> dict[tuple[str, str], float | None]:
         previous = json.loads(files[-1].read_text())
     except (OSError, ValueError):
         return {}
-    return {(r["measurement"], r["size"]): r.get("ratio") for r in previous.get("rows", [])}
+    # Files written before rows had a judge hold only the ratio.
+    return {
+        (r["measurement"], r["size"]): r.get("figure", r.get("ratio"))
+        for r in previous.get("rows", [])
+    }
 
 
 def _git_commit() -> str | None:
@@ -151,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(folder, ignore_errors=True)
     total = time.perf_counter() - started
-    last = _last_ratios()
+    last = _last_figures()
     print(render(rows, last))
     stamp = datetime.now()
     report: dict[str, Any] = {

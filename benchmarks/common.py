@@ -29,12 +29,26 @@ SYNTHESIZER = "gaussian_copula"
 PARAMS = {"default_distribution": "norm"}
 
 
+# How a row is judged against its target (``Row.judge``).
+RATIO = "ratio"  # studio / baseline, lower is better: passes at ratio <= target
+AT_LEAST = "at_least"  # a score, higher is better: passes at studio >= baseline - target
+WITHIN = "within"  # a score that must match: passes at |studio - baseline| <= target
+_PASSES: dict[str, Callable[[float, float], bool]] = {
+    RATIO: lambda figure, target: figure <= target,
+    AT_LEAST: lambda figure, target: figure >= -target,
+    WITHIN: lambda figure, target: abs(figure) <= target,
+}
+
+
 @dataclass(frozen=True)
 class Row:
     """One line of the results table: a studio figure beside its baseline and target.
 
-    ``ratio`` is studio / baseline. ``target`` is the highest ratio that passes; None marks a
-    row shown for context only (throughput, or sizes where fixed costs dominate).
+    ``judge`` says what the figure is. RATIO (the default): ``ratio`` = studio / baseline, and
+    ``target`` is the highest ratio that passes. AT_LEAST and WITHIN compare scores (higher is
+    better): the figure is ``difference`` = studio - baseline, and ``target`` is the largest
+    shortfall allowed (AT_LEAST) or the largest gap either way (WITHIN). A ``target`` of None
+    marks a row shown for context only (throughput, or sizes where fixed costs dominate).
     """
 
     measurement: str
@@ -48,6 +62,11 @@ class Row:
     note: str = ""
     extra_ok: bool = True  # a second condition of the target (e.g. a score within tolerance)
     error: str = ""
+    judge: str = RATIO
+
+    def __post_init__(self) -> None:
+        if self.judge not in _PASSES:
+            raise ValueError(f"unknown judge {self.judge!r}; one of {', '.join(_PASSES)}")
 
     @property
     def ratio(self) -> float | None:
@@ -56,12 +75,24 @@ class Row:
         return self.studio / self.baseline
 
     @property
+    def difference(self) -> float | None:
+        if self.baseline is None or self.studio is None:
+            return None
+        return self.studio - self.baseline
+
+    @property
+    def figure(self) -> float | None:
+        """What the target judges: the ratio, or the difference for a score."""
+        return self.ratio if self.judge == RATIO else self.difference
+
+    @property
     def verdict(self) -> str:
         if self.error:
             return "ERROR"
-        if self.target is None or self.ratio is None:
+        figure = self.figure
+        if self.target is None or figure is None:
             return "info"
-        return "PASS" if self.ratio <= self.target and self.extra_ok else "FAIL"
+        return "PASS" if _PASSES[self.judge](figure, self.target) and self.extra_ok else "FAIL"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -71,7 +102,10 @@ class Row:
             "baseline": self.baseline,
             "studio": self.studio,
             "unit": self.unit,
+            "judge": self.judge,
             "ratio": self.ratio,
+            "difference": self.difference,
+            "figure": self.figure,
             "target": self.target,
             "verdict": self.verdict,
             "seconds": self.seconds,
