@@ -14,7 +14,7 @@ N_SYNTHETIC = 500
 UI_TIMEOUT_MS = 30_000
 FIT_TIMEOUT_MS = 120_000
 # Columns of the metadata editor grid (see components/metadata_editor.py).
-TYPE_COL, PII_COL = 1, 3
+TYPE_COL, ROLE_COL = 1, 3
 
 
 def _write_upload(path: Path) -> pd.DataFrame:
@@ -130,9 +130,9 @@ def test_upload_to_export(page: Page, app_url: str, tmp_path: Path, screenshot) 
     expect(names).to_have_text(list(real.columns))
     age_row = names.all_text_contents().index("age")
     city_row = names.all_text_contents().index("city")
-    # Four repeating city names are detected as categories, not as personal data to fake.
+    # Four repeating city names are learned as categories: a quasi-identifier, not faked.
     expect(_cell(editor, city_row, TYPE_COL)).to_have_text("categorical")
-    expect(_cell(editor, city_row, PII_COL)).to_have_text("false")
+    expect(_cell(editor, city_row, ROLE_COL)).to_have_text("quasi-identifier")
     _choose(page, editor, age_row, TYPE_COL, "categorical")
     screenshot("metadata_edited")
     main.get_by_role("button", name="Save metadata").click()
