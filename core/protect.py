@@ -243,8 +243,8 @@ def fake_pii_metadata(
         roles[finding.column] = {
             "role": DIRECT,
             "why": f"{finding.reason}: replaced by fakes of the same kind and shape",
-            # Values that do not read as their kind (hashed phones) are faked as codes.
-            "kind": finding.kind if finding.by != "name" or finding.share >= 0.5 else "code",
+            # Values that hardly read as their kind (hashed phones) are faked as codes.
+            "kind": finding.kind if finding.by != "name" or finding.share >= 0.2 else "code",
         }
     updated["locales"] = [locale]
     try:
