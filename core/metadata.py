@@ -277,10 +277,16 @@ def apply_edits(
 
 
 def to_sdv(studio_meta: dict[str, Any]) -> Metadata:
-    """An SDV ``Metadata`` object from the studio dict."""
+    """An SDV ``Metadata`` object from the studio dict.
+
+    Id columns stored before they carried :data:`COUNTER_REGEX` get it here, so every run's
+    keys come from SDV's counter (and stay unique across batches).
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return Metadata.load_from_dict(studio_meta["sdv"])
+        metadata = Metadata.load_from_dict(studio_meta["sdv"])
+    _count_ids(metadata)
+    return metadata
 
 
 def _replace_column(metadata: Metadata, column: str, kwargs: dict[str, Any]) -> None:

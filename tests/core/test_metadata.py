@@ -265,3 +265,13 @@ def test_a_personal_key_moved_out_of_direct_stays_a_generated_key():
     # Assert
     email = {c.name: c for c in columns_of(edited)}["email"]
     assert (email.sdtype, email.role, email.primary_key) == ("id", NOT_PERSONAL, True)
+
+
+def test_an_id_column_stored_without_the_counter_gets_it_for_sdv():
+    # Setup: metadata stored before id columns carried the counter pattern
+    meta = detect_metadata(pd.DataFrame({"order_id": [f"O{i}" for i in range(50)], "x": 1.5}))
+    del meta["sdv"]["tables"][TABLE]["columns"]["order_id"]["regex_format"]
+    # Run
+    column = to_sdv(meta).tables[TABLE].columns["order_id"]
+    # Assert
+    assert column == {"sdtype": "id", "regex_format": COUNTER_REGEX}
