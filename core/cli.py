@@ -31,12 +31,15 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from sdv.single_table.base import BaseSingleTableSynthesizer
 
-from core.cli_args import EXIT_ERROR, EXIT_USAGE, build_parser
+from core.cli_args import EXIT_ERROR, EXIT_USAGE, build_parser, read_options
 from core.config import get_settings
+from core.conform import ExtractShape
 from core.errors import InvalidParameterError, NotFoundError, ReleaseBlockedError, StudioError
 from core.evaluation import build_report, evaluate, report_figures, sdtypes_of
 from core.export import format_for_path, write_batches
+from core.formats import TableFormat
 from core.ingest import ingest_file
 from core.metadata import detect_metadata
 from core.pii import detect_pii
@@ -46,7 +49,7 @@ from core.protections import ProtectionSettings
 from core.release import ReleaseStatus, release_block, release_status
 from core.runs import runs_table
 from core.shards import sample_sharded
-from core.stream import RunModel, load_run_model
+from core.stream import load_run_model
 from core.synthesizers import get_spec
 from core.workspace import Workspace
 
@@ -117,11 +120,15 @@ def _shard_rows(args: argparse.Namespace) -> int | None:
 
 
 def _write_shards(
-    args: argparse.Namespace, model: RunModel, shard_rows: int, report: dict[str, Any]
+    args: argparse.Namespace,
+    synth: BaseSingleTableSynthesizer,
+    shape: ExtractShape,
+    shard_rows: int,
+    report: dict[str, Any],
 ) -> None:
     """Sample the full extract in shards from the run's model; record how in the report."""
     result = sample_sharded(
-        model.synth,
+        synth,
         out_dir=args.output,
         rows=args.rows,
         seed=args.seed,
@@ -130,7 +137,7 @@ def _write_shards(
         workers=args.workers or os.cpu_count() or 1,
         scheduler=args.scheduler,
         batch_rows=get_settings().sample_batch_rows,
-        postprocess=model.postprocess,
+        postprocess=shape,
         progress=_progress,
     )
     report.update(
@@ -162,7 +169,7 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="synth-studio-") as tmp:
         workspace = Workspace(args.workspace or Path(tmp) / "workspace.duckdb")
         try:
-            dataset = ingest_file(workspace, args.input)
+            dataset = ingest_file(workspace, args.input, options=read_options(args))
             result = synthesize(
                 workspace,
                 dataset_id=dataset.id,
@@ -202,10 +209,16 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
             if shard_rows is None:
                 # The run's rows are in the workspace: written a chunk at a time, never whole.
                 chunks = workspace.synthetic_chunks(result.run.id, rows=settings.sample_batch_rows)
-                write_batches(chunks, args.output)
+                write_batches(chunks, args.output, TableFormat.from_dict(dataset.formats))
             else:
                 model = load_run_model(workspace, result.run.id)
-                _write_shards(args, model, shard_rows, report)
+                # Parts get the input's types and formats, as a file from the workspace does.
+                shape = ExtractShape(
+                    schema=workspace.real_schema(dataset.id),
+                    table=TableFormat.from_dict(dataset.formats),
+                    inner=model.postprocess,
+                )
+                _write_shards(args, model.synth, shape, shard_rows, report)
         finally:
             workspace.close()
     if args.report:
@@ -234,11 +247,12 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
 def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
     if args.target and not args.holdout:
         raise InvalidParameterError("--target needs --holdout: utility is tested on real rows.")
+    options = read_options(args)
     with tempfile.TemporaryDirectory(prefix="synth-studio-") as tmp:
         workspace = Workspace(Path(tmp) / "workspace.duckdb")
         try:
             tables = {
-                role: workspace.read_real(ingest_file(workspace, path).id)
+                role: workspace.read_real(ingest_file(workspace, path, options=options).id)
                 for role, path in (
                     ("real", args.real),
                     ("synthetic", args.synthetic),
@@ -307,7 +321,7 @@ def run_bakeoff_command(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="synth-studio-") as tmp:
         workspace = Workspace(args.workspace or Path(tmp) / "workspace.duckdb")
         try:
-            dataset = ingest_file(workspace, args.input)
+            dataset = ingest_file(workspace, args.input, options=read_options(args))
             result = run_bakeoff(
                 workspace,
                 dataset_id=dataset.id,

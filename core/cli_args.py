@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from core.config import get_settings
+from core.errors import InvalidParameterError
+from core.formats import DEFAULT_MISSING, TYPE_CHOICES, ReadOptions, parse_markers
 from core.shards import ENGINES
 from core.synthesizers import REGISTRY
 
@@ -42,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="keep the dataset and run in this workspace (default: a temporary one)",
     )
+    reading_arguments(syn)
     _pii_argument(syn)
     _protection_arguments(syn)
     syn.add_argument(
@@ -78,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--target", help="column to predict for the utility check (needs --holdout)")
     ev.add_argument("--report", type=Path, required=True, help="write the scores as JSON here")
     ev.add_argument("--html", type=Path, help="write the stakeholder HTML report here")
+    reading_arguments(ev)
     _pii_argument(ev)
 
     bake = commands.add_parser("bakeoff", help="rank several synthesizers on one table")
@@ -91,11 +95,43 @@ def build_parser() -> argparse.ArgumentParser:
     bake.add_argument("--target", help="column to predict for the utility check")
     bake.add_argument("--report", type=Path, required=True, help="write the leaderboard here")
     bake.add_argument("--workspace", type=Path, help="keep the runs in this workspace")
+    reading_arguments(bake)
 
     runs = commands.add_parser("runs", help="list the runs of a workspace")
     runs.add_argument("--workspace", type=Path, required=True, help="the workspace file")
     runs.add_argument("--json", action="store_true", help="print JSON instead of a table")
     return parser
+
+
+def reading_arguments(parser: argparse.ArgumentParser) -> None:
+    """How input tables are read: missing-value markers and forced column types."""
+    defaults = ", ".join(m for m in DEFAULT_MISSING if m)
+    parser.add_argument(
+        "--missing",
+        metavar="MARKERS",
+        help=f"comma-separated text read as a missing value (default: {defaults}; an empty "
+        "cell always is); --missing '' reads only empty cells as missing",
+    )
+    parser.add_argument(
+        "--column-type",
+        action="append",
+        default=[],
+        metavar="COLUMN=TYPE",
+        help=f"read COLUMN as TYPE, one of {', '.join(t for t in TYPE_CHOICES if t != 'auto')} "
+        "(repeatable), e.g. --column-type zip=text",
+    )
+
+
+def read_options(args: argparse.Namespace) -> ReadOptions:
+    """The reading options the arguments ask for; a malformed one is one line."""
+    types: dict[str, str] = {}
+    for item in args.column_type:
+        column, sep, kind = item.rpartition("=")
+        if not sep or not column:
+            raise InvalidParameterError(f"--column-type takes COLUMN=TYPE; got {item!r}.")
+        types[column] = kind.strip().lower()
+    missing = DEFAULT_MISSING if args.missing is None else ("", *parse_markers(args.missing))
+    return ReadOptions(missing=missing, types=types)
 
 
 def _pii_argument(parser: argparse.ArgumentParser) -> None:

@@ -252,3 +252,43 @@ def test_protection_flags_reach_the_run_and_its_report(tmp_path):
     quiet = json.loads((tmp_path / "off.json").read_text())["protections"]
     assert quiet["settings"]["rare_grouping"] is False
     assert quiet["cost"]["cost"] == 0.0 and "clipped" not in quiet
+
+
+def test_extract_reads_like_its_input_with_reading_options(tmp_path):
+    # Setup: dates written 31.01.2012, yes / no, "?" for missing, codes with leading zeros
+    source = tmp_path / "visits.csv"
+    rows = [
+        f"{d:02d}.{m:02d}.2012,{'yes' if (d + m) % 3 else 'no'},"
+        f"{'?' if d % 7 == 0 else f'{d * 1.25:.2f}'},{d * 37 % 1000:05d}"
+        for d in range(1, 29)
+        for m in (1, 6)
+    ]
+    source.write_text("day,member,amount,code\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "out.csv"
+
+    # Run
+    done = _cli(
+        "synthesize", source, "--synthesizer", "gaussian_copula", "--rows", 60,
+        "--missing", "?", "--column-type", "code=text", "--output", out,
+    )  # fmt: skip
+
+    # Assert: every cell reads like the input's
+    assert done.returncode == 0, done.stderr
+    extract = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert extract["day"].str.fullmatch(r"\d\d\.\d\d\.2012").all()
+    assert set(extract["member"]) <= {"yes", "no"}
+    assert extract["amount"].str.fullmatch(r"\d+\.\d\d|\?").all()
+    assert extract["code"].str.fullmatch(r"\d{5}").all()
+
+
+def test_a_malformed_reading_option_is_one_line(tmp_path, tips_csv):
+    # Run
+    done = _cli(
+        "synthesize", tips_csv, "--synthesizer", "gaussian_copula", "--rows", 10,
+        "--column-type", "tip=money", "--output", tmp_path / "out.csv",
+    )  # fmt: skip
+
+    # Assert
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "Unknown column type money" in done.stderr
+    assert not (tmp_path / "out.csv").exists()
