@@ -58,8 +58,33 @@ HERE = Path(__file__).resolve().parent
 
 def read_table(path):
     if path.suffix.lower() == ".parquet":
-        return pd.read_parquet(path)
-    return pd.read_csv(path, float_precision="round_trip")  # floats read back bit for bit
+        frame = pd.read_parquet(path)
+    else:
+        frame = pd.read_csv(path, float_precision="round_trip")  # floats read back bit for bit
+    for column in frame.columns:
+        # SDV reads every datetime64 column as nanoseconds: Arrow's microseconds give 1970.
+        dtype = frame[column].dtype
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            tz = getattr(dtype, "tz", None)
+            frame[column] = frame[column].astype(f"datetime64[ns, {tz}]" if tz else "M8[ns]")
+    return frame
+
+
+def like_real(out, real):
+    # The studio stores synthetic rows with the real table's types: whole numbers as integers,
+    # booleans as booleans, dates without a time where the real ones have none.
+    for column in out.columns:
+        want, values = real[column].dtype, out[column]
+        try:
+            if pd.api.types.is_integer_dtype(want):
+                out[column] = values.round().astype("Int64" if values.isna().any() else want)
+            elif pd.api.types.is_datetime64_any_dtype(want):
+                dates = real[column].dropna()
+                if len(dates) and (dates == dates.dt.normalize()).all():
+                    out[column] = pd.to_datetime(values).dt.floor("D")
+        except (TypeError, ValueError):
+            pass  # a column the synthesizer filled otherwise keeps its values
+    return out
 
 
 def write_table(frame, path):
@@ -180,7 +205,7 @@ def main(argv=None):
             size = min(batch, rows - done)
             parts.append(synth.sample(num_rows=size)[table])
             done += size
-    write_table(pd.concat(parts, ignore_index=True), args.out)
+    write_table(like_real(pd.concat(parts, ignore_index=True), real), args.out)
     print(f"wrote {rows:,} rows to {args.out}")
 
 

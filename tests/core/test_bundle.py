@@ -279,3 +279,22 @@ def test_changed_rare_category_setting_of_an_older_run_is_refused_rather_than_bu
     # Assert
     assert f"rare-category setting (now {min_count})" in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_script_reproduces_a_run_on_a_file_with_dates(workspace, tmp_path):
+    # Setup: a CSV whose dates DuckDB reads as DATE (microseconds in pandas, 1970 for SDV)
+    import vega_datasets
+
+    from core.ingest import ingest_file
+
+    source = Path(vega_datasets.__file__).parent / "_data" / "seattle-weather.csv"
+    dataset = ingest_file(workspace, source)
+    run = synthesize(workspace, dataset_id=dataset.id, key="gaussian_copula", rows=ROWS, seed=SEED)
+    stored = workspace.read_synthetic(run.run.id)
+
+    # Run
+    got = _read_csv_like(_reproduce(workspace, run.run, tmp_path / "bundle"), stored)
+
+    # Assert
+    assert stored["date"].dt.year.min() >= 2012
+    _assert_same_rows(got, stored)
