@@ -8,7 +8,7 @@ column; :func:`to_frame` reads such rows back as the workspace reads tables.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -125,6 +125,13 @@ class ExtractShape:
     schema: pa.Schema
     table: TableFormat
     inner: Callable[[pd.DataFrame, int], pd.DataFrame] | None = None
+
+    def starting_at(self, row: int) -> ExtractShape:
+        """This shape for rows drawn from ``row`` on (see ``RedrawRealPii.starting_at``)."""
+        inner = self.inner
+        if hasattr(inner, "starting_at"):
+            inner = inner.starting_at(row)
+        return replace(self, inner=inner)
 
     def __call__(self, batch: pd.DataFrame, seed: int) -> pd.DataFrame:
         if self.inner is not None:

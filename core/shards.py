@@ -52,6 +52,7 @@ class Shard:
     index: int
     rows: int
     seed: int
+    first_row: int = 0  # the extract's row at which this shard starts
 
     @property
     def name(self) -> str:
@@ -101,7 +102,10 @@ def shard_seed(seed: int, index: int) -> int:
 
 def plan_shards(rows: int, *, seed: int, shard_rows: int) -> list[Shard]:
     """The shards of an extract, with their derived seeds."""
-    return [Shard(i, n, shard_seed(seed, i)) for i, n in shard_layout(rows, shard_rows)]
+    return [
+        Shard(i, n, shard_seed(seed, i), first_row=i * shard_rows)
+        for i, n in shard_layout(rows, shard_rows)
+    ]
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,10 @@ def sample_shard(
     Runs on a Dask worker or in this process; both load the model from the same bytes.
     """
     synth = pickle.loads(model)  # the studio's own model, pickled by sample_sharded
+    if hasattr(postprocess, "starting_at"):
+        # Generated keys continue from the shard's first row: every shard loads a fresh copy
+        # of the model, whose key counter starts again at the first row.
+        postprocess = postprocess.starting_at(shard.first_row)
     result = sample_to_parquet(
         synth,
         path=Path(out_dir) / shard.name,
