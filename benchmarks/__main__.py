@@ -102,7 +102,9 @@ def render(rows: list[Row], last: dict[tuple[str, str], float | None]) -> str:
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     notes = [
-        f"- {r.measurement} ({r.size}): {r.error or r.note}" for r in rows if r.note or r.error
+        f"- {r.measurement} ({r.size}): {'; '.join(filter(None, [r.error, r.note]))}"
+        for r in rows
+        if r.note or r.error
     ]
     met = sum(r.verdict == "PASS" for r in rows)
     judged = sum(r.verdict in ("PASS", "FAIL", "ERROR") for r in rows)

@@ -72,7 +72,9 @@ CTGAN_ROWS: dict[str, int] = {
 }
 
 
-def task_bare(csv: str, out: str, sdv_class: str, seed: int, epochs: int | None) -> dict[str, Any]:
+def task_bare(
+    *, csv: str, out: str, sdv_class: str, seed: int, epochs: int | None
+) -> dict[str, Any]:
     """The plain SDV 2.0 script a user would write, defaults and all."""
     import pandas as pd
     import sdv.single_table
@@ -151,7 +153,9 @@ def _run_studio(
     return json.loads(report.read_text()), "", seconds
 
 
-def _bare(ctx: Context, csv: Path, synth: Synthesizer, out: Path, seed: int) -> tuple[str, float]:
+def _bare(
+    ctx: Context, csv: Path, synth: Synthesizer, *, out: Path, seed: int
+) -> tuple[str, float]:
     try:
         result = run_child(
             ctx,
@@ -190,7 +194,7 @@ class _Sides:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _run_sides(ctx: Context, csv: Path, synth: Synthesizer, out: Path, *, spread: bool) -> _Sides:
+def _run_sides(ctx: Context, csv: Path, synth: Synthesizer, *, out: Path, spread: bool) -> _Sides:
     sides = _Sides()
     sides.report, error, sides.seconds["studio"] = _run_studio(
         csv, synth, rows=_count_rows(csv), out=out / "studio.csv", report=out / "studio.json"
@@ -201,7 +205,7 @@ def _run_sides(ctx: Context, csv: Path, synth: Synthesizer, out: Path, *, spread
     else:
         sides.errors["studio"] = error
     for seed in [SEED, SPREAD_SEED] if spread else [SEED]:
-        error, seconds = _bare(ctx, csv, synth, out / f"bare-{seed}.csv", seed)
+        error, seconds = _bare(ctx, csv, synth, out=out / f"bare-{seed}.csv", seed=seed)
         sides.seconds.setdefault("bare", seconds)
         if error:
             sides.errors.setdefault(f"bare-{seed}", error)
@@ -233,7 +237,7 @@ def measure_one(
     out = folder / f"{table}-{synth.key}"
     out.mkdir(parents=True, exist_ok=True)
     ctx.log(f"  {table} / {synth.key}: {rows:,} rows")
-    sides = _run_sides(ctx, csv, synth, out, spread=spread)
+    sides = _run_sides(ctx, csv, synth, out=out, spread=spread)
 
     studio = sides.scores.get("studio")
     bare = sides.scores.get(f"bare-{SEED}")
@@ -277,14 +281,19 @@ def measure_one(
             unit="score",
             target=TOLERANCE,
             judge=WITHIN,
-            note="" if own is None or not studio else _own_note(sides.report, studio),
+            # What each score was computed on, when that is what a reader needs to know.
+            note=_own_note(sides.report, studio) if _off(own, studio) else "",
             error=studio_error,
         ),
     ]
 
 
-def _own_note(report: dict[str, Any], studio: dict[str, Any]) -> str:
-    # What each score was computed on, so a gap between them can be read.
+def _off(own: float | None, studio: dict[str, Any] | None) -> bool:
+    return own is not None and studio is not None and abs(own - studio["score"]) > TOLERANCE
+
+
+def _own_note(report: dict[str, Any] | None, studio: dict[str, Any]) -> str:
+    report = report or {}
     used = report.get("sample_rows")
     if isinstance(used, dict):
         used = ", ".join(f"{name} {count:,}" for name, count in used.items())

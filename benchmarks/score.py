@@ -25,9 +25,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from sdv.metadata import Metadata
 
 TABLE = "t"
 SCORED = ("numerical", "categorical", "boolean", "datetime")
@@ -60,7 +64,7 @@ def read_csv(path: Path | str) -> pd.DataFrame:
     return pd.read_csv(path, low_memory=False)
 
 
-def scoring_metadata(real: pd.DataFrame):  # -> sdv.metadata.Metadata
+def scoring_metadata(real: pd.DataFrame) -> tuple[Metadata, tuple[str, ...]]:
     """SDV's metadata detected from ``real``, reduced to the columns that can be scored.
 
     Returns ``(metadata, left_out)``: the metadata of the scored columns (no primary key) and
@@ -99,7 +103,7 @@ def _scored_sdtype(values: pd.Series, sdtype: str) -> str | None:
 
 
 def align(
-    real: pd.DataFrame, synthetic: pd.DataFrame, metadata
+    real: pd.DataFrame, synthetic: pd.DataFrame, metadata: Metadata
 ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]]:
     """Both tables cut to the scored columns, dates and numbers parsed the same way in both.
 

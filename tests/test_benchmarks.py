@@ -145,6 +145,18 @@ def test_the_table_shows_score_differences_beside_their_gap_and_the_last_run() -
     assert lines[-1] == "2 of 3 targets met."
 
 
+def test_a_failed_row_keeps_its_note_after_its_error() -> None:
+    # Setup: the studio failed, bare SDV's spread is still worth reading
+    row = _score(None, error="studio CLI exit 1: bad file", note="spread 0.0073")
+
+    # Run
+    text = bench.render([row], {})
+
+    # Assert
+    assert "- fidelity tips (CTGAN, 244 rows): studio CLI exit 1: bad file; spread 0.0073" in text
+    assert "ERROR" in text.splitlines()[2] and text.splitlines()[-1] == "0 of 1 targets met."
+
+
 def test_the_last_run_is_read_from_its_figures_or_from_older_files_ratios(
     tmp_path, monkeypatch
 ) -> None:
