@@ -256,7 +256,13 @@ def test_stop_ends_a_run_and_the_studio_goes_on(
     expect(fitting).to_have_count(0)
     _assert_no_errors(page)
     screenshot("stopped")
-    main.get_by_role("combobox", name="Synthesizer").click()
+    _settle(page)
+    # The form is taller than the window: bring the choice into view before opening it, so
+    # the scroll does not close its list again.
+    chooser = main.get_by_role("combobox", name="Synthesizer")
+    chooser.scroll_into_view_if_needed()
+    expect(chooser).to_be_in_viewport()
+    chooser.click()
     page.get_by_role("option", name="Gaussian copula", exact=True).click()
     main.get_by_role("button", name=re.compile(r"^Generate from ")).click()
     expect(main.get_by_text(re.compile(r"^Run #\d+: \d[\d,]* rows in "))).to_be_visible(
