@@ -36,8 +36,9 @@ columns = list(compare.learned_only(sdtypes))
 holdout = scores.get("holdout") or {}
 st.caption(
     f"Run #{run.id} on **{dataset.name}**: {run.synthesizer}, seed {run.seed}, "
-    f"{run.n_rows:,} synthetic rows vs the {holdout.get('train_rows', dataset.n_rows):,} real "
-    "rows it was fitted on."
+    f"{run.n_rows:,} synthetic rows. Quality compares them with all {dataset.n_rows:,} real "
+    f"rows; the figures with the {holdout.get('train_rows', dataset.n_rows):,} rows it was "
+    "fitted on."
 )
 score_metrics(scores)
 protections_panel(scores)

@@ -25,7 +25,11 @@ def score_metrics(scores: dict[str, Any]) -> None:
     """Quality beside its holdout ceiling, the two halves of quality, and validity."""
     cells = st.columns(5)
     shown = [
-        ("Quality score", "quality_score", "SDMetrics quality of synthetic vs training rows."),
+        (
+            "Quality score",
+            "quality_score",
+            "SDMetrics quality of the synthetic rows against every real row.",
+        ),
         (
             "Holdout ceiling",
             "holdout_quality_score",

@@ -70,6 +70,24 @@ def read_table(path):
     return frame
 
 
+def keep_values_in_training(train, holdout, max_distinct=50, min_holdout=10):
+    # As the studio does: the first holdout row of each category (of a column with at most
+    # 50 distinct values) or missing value the training rows lack goes back to training.
+    take = []
+    for column in holdout.columns:
+        kept, aside = train[column], holdout[column]
+        if aside.isna().any() and not kept.isna().any():
+            take.append(int(aside.isna().to_numpy().argmax()))
+        if kept.nunique(dropna=True) > max_distinct:
+            continue
+        known = set(kept.dropna().tolist())
+        for value in aside.dropna().drop_duplicates().tolist():
+            if value not in known:
+                take.append(int((aside == value).to_numpy().argmax()))
+    take = list(dict.fromkeys(take))[: max(len(holdout) - min_holdout, 0)]
+    return pd.concat([train, holdout.iloc[take]]) if take else train
+
+
 def like_real(out, real):
     # The studio stores synthetic rows with the real table's types: whole numbers as integers,
     # booleans as booleans, dates without a time where the real ones have none.
@@ -177,10 +195,11 @@ def main(argv=None):
     if len(real) != expected:
         sys.exit(f"{args.real} has {len(real):,} rows; the run's real table had {expected:,}.")
     if split["holdout_rows"]:
-        train, _ = train_test_split(
-            real, test_size=split["holdout_rows"], random_state=split["seed"], shuffle=True
+        moved = split.get("moved_to_training", 0)
+        train, holdout = train_test_split(
+            real, test_size=split["holdout_rows"] + moved, random_state=split["seed"], shuffle=True
         )
-        train = train.reset_index(drop=True)
+        train = keep_values_in_training(train, holdout).reset_index(drop=True)
     else:
         train = real
     train, metadata_dict = protect(train, metadata_dict, run["protections"])
@@ -322,6 +341,7 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
             "share": split.get("share"),
             "seed": split.get("seed"),
             "note": split.get("note", ""),
+            "moved_to_training": split.get("moved_to_training", 0),
         },
         "protections": protections,
         "versions": versions,

@@ -53,6 +53,7 @@ class RealSplit:
     share: float
     seed: int
     note: str = ""
+    moved: int = 0  # holdout rows moved to training (see core.holdout.keep_values_in_training)
 
 
 def split_real(real: pd.DataFrame, settings: Settings | None = None) -> RealSplit:
@@ -63,7 +64,7 @@ def split_real(real: pd.DataFrame, settings: Settings | None = None) -> RealSpli
         split = split_holdout(real, holdout_share=share, seed=seed)
     except InvalidParameterError as err:
         return RealSplit(real, None, share, seed, f"No holdout: {err}")
-    return RealSplit(split.train, split.holdout, share, seed)
+    return RealSplit(split.train, split.holdout, share, seed, moved=split.moved)
 
 
 @dataclass(frozen=True)
@@ -178,10 +179,10 @@ def evaluate(
     steps = 6 if target else 5
     caps = {"max_rows": settings.eval_max_rows, "seed": seed}
 
-    def quality_of(other: pd.DataFrame) -> QualityResult:
+    def quality_of(reference: pd.DataFrame, other: pd.DataFrame) -> QualityResult:
         # Every column is scored or listed with its reason: faked ones are not left out.
         return evaluate_quality(
-            real=real_train,
+            real=reference,
             synthetic=other,
             metadata=sdv_metadata,
             max_columns=settings.eval_max_columns,
@@ -191,9 +192,12 @@ def evaluate(
         )
 
     progress("evaluate", 0, steps)
-    quality = quality_of(synthetic)
+    # The headline compares the extract with every real row, as anyone checking it against
+    # their file does; the ceiling scores fresh real rows against the training rows.
+    every_row = real_train if holdout is None else pd.concat([real_train, holdout])
+    quality = quality_of(every_row.reset_index(drop=True), synthetic)
     progress("evaluate", 1, steps)
-    ceiling = quality_of(holdout) if holdout is not None else None
+    ceiling = quality_of(real_train, holdout) if holdout is not None else None
     progress("evaluate", 2, steps)
     tally = tally or SyntheticTally.of(
         synthetic,

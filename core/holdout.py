@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
@@ -20,12 +21,22 @@ MIN_TRAIN_ROWS = 20
 MAX_HOLDOUT_SHARE = 0.5
 
 
+# A column with at most this many distinct values is a set of categories whose every value
+# the training rows must hold; wider columns (keys, free text, measurements) are not.
+CATEGORY_MAX_DISTINCT = 50
+
+
 @dataclass(frozen=True)
 class Split:
-    """Real rows for fitting (``train``) and real rows kept aside (``holdout``)."""
+    """Real rows for fitting (``train``) and real rows kept aside (``holdout``).
+
+    ``moved`` holdout rows of the seeded draw went to the training rows, because they held a
+    category or a missing value no training row had (see :func:`keep_values_in_training`).
+    """
 
     train: pd.DataFrame
     holdout: pd.DataFrame
+    moved: int = 0
 
 
 def split_holdout(df: pd.DataFrame, *, holdout_share: float = 0.2, seed: int = 0) -> Split:
@@ -37,7 +48,9 @@ def split_holdout(df: pd.DataFrame, *, holdout_share: float = 0.2, seed: int = 0
         seed: The same seed and table always give the same split.
 
     Returns:
-        Both parts with a fresh 0..n-1 index; the holdout has ``ceil(share * rows)`` rows.
+        Both parts with a fresh 0..n-1 index. The seeded draw keeps ``ceil(share * rows)``
+        rows aside, then hands back to training the few that hold a category or a missing
+        value no training row has: a synthesizer cannot learn what it never sees.
 
     Raises:
         InvalidParameterError: the share is outside (0, 0.5], or the table is too small to
@@ -56,4 +69,40 @@ def split_holdout(df: pd.DataFrame, *, holdout_share: float = 0.2, seed: int = 0
             f"{MIN_TRAIN_ROWS} are needed, so use a larger table or a different share."
         )
     train, holdout = train_test_split(df, test_size=holdout_rows, random_state=seed, shuffle=True)
-    return Split(train=train.reset_index(drop=True), holdout=holdout.reset_index(drop=True))
+    train, holdout, moved = keep_values_in_training(train, holdout)
+    return Split(
+        train=train.reset_index(drop=True), holdout=holdout.reset_index(drop=True), moved=moved
+    )
+
+
+def keep_values_in_training(
+    train: pd.DataFrame, holdout: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Move to ``train`` the first holdout row of each category or missing value it lacks.
+
+    A category only in the holdout, or the only missing values of a column, would never be
+    learned: the extract could not hold them, and a model is fitted on a different set of
+    values than the table has (SDV's Gaussian copula fitted BudgetFood's sex column without its
+    one missing value to a 0.07 lower quality). Categories are the values of columns with at
+    most ``CATEGORY_MAX_DISTINCT`` distinct values; at least ``MIN_HOLDOUT_ROWS`` stay aside.
+
+    Returns:
+        The training rows, the holdout rows and how many rows moved.
+    """
+    take: list[int] = []  # positions in holdout, in the order found
+    for column in holdout.columns:
+        kept, aside = train[column], holdout[column]
+        if aside.isna().any() and not kept.isna().any():
+            take.append(int(aside.isna().to_numpy().argmax()))
+        if kept.nunique(dropna=True) > CATEGORY_MAX_DISTINCT:
+            continue
+        known = set(kept.dropna().tolist())
+        for value in aside.dropna().drop_duplicates().tolist():
+            if value not in known:
+                take.append(int((aside == value).to_numpy().argmax()))
+    take = list(dict.fromkeys(take))[: max(len(holdout) - MIN_HOLDOUT_ROWS, 0)]
+    if not take:
+        return train, holdout, 0
+    staying = np.ones(len(holdout), dtype=bool)
+    staying[take] = False
+    return pd.concat([train, holdout.iloc[take]]), holdout.iloc[staying], len(take)

@@ -210,6 +210,7 @@ def synthesize(
                 "share": split.share,
                 "seed": split.seed,
                 "note": split.note,
+                "moved_to_training": split.moved,
                 "training_sample": fit_rows.to_dict(),
                 "sample_batch_rows": settings.sample_batch_rows,
                 "evaluation_sample_rows": len(tally.sample),

@@ -69,3 +69,26 @@ def test_smallest_allowed_table_splits(tips: pd.DataFrame) -> None:
 
     # Assert
     assert (len(split.train), len(split.holdout)) == (30, 10)
+
+
+def test_every_category_and_missing_value_stays_in_the_training_rows():
+    # Setup: one rare category and the only missing value, wherever the seeded draw puts them
+    rows = 200
+    df = pd.DataFrame(
+        {
+            "plan": ["basic"] * (rows - 1) + ["platinum"],
+            "score": [float(i) for i in range(rows - 1)] + [None],
+            "id": range(rows),
+        }
+    )
+
+    # Run
+    splits = [split_holdout(df.sample(frac=1, random_state=s), seed=s) for s in range(20)]
+
+    # Assert: the draw put them aside in some splits; they were always handed back
+    assert any(split.moved for split in splits)
+    for split in splits:
+        assert "platinum" in set(split.train["plan"])
+        assert split.train["score"].isna().sum() == 1
+        assert len(split.train) + len(split.holdout) == rows
+        assert len(split.holdout) == 40 - split.moved
