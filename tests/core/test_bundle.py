@@ -298,3 +298,22 @@ def test_script_reproduces_a_run_on_a_file_with_dates(workspace, tmp_path):
     # Assert
     assert stored["date"].dt.year.min() >= 2012
     _assert_same_rows(got, stored)
+
+
+def test_script_reproduces_a_run_whose_holdout_handed_rows_back(workspace, tmp_path):
+    # Setup: the one "Reno" row sits where the seeded draw keeps rows aside
+    from sklearn.model_selection import train_test_split
+
+    frame = _people(150, seed=4)
+    _, aside = train_test_split(frame, test_size=30, random_state=42, shuffle=True)
+    frame["plan"] = frame["plan"].where(frame.index != aside.index[0], "reno")
+    dataset = _dataset(workspace, frame, "moved")
+    run = synthesize(workspace, dataset_id=dataset.id, key="gaussian_copula", rows=ROWS, seed=SEED)
+    stored = workspace.read_synthetic(run.run.id)
+
+    # Run
+    got = _read_csv_like(_reproduce(workspace, run.run, tmp_path / "bundle"), stored)
+
+    # Assert
+    assert run.run.scores["holdout"]["moved_to_training"] == 1
+    _assert_same_rows(got, stored)
