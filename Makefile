@@ -24,7 +24,7 @@ install-dev: $(VENV)/.installed-dev
 
 ## Start the studio on the embedded workspace, with the demo datasets ready.
 run: install
-	$(BIN)/python -m core.seed_demos
+	$(BIN)/python -m core.data.seed_demos
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 ## Lint, then the whole suite (core, pages, CLI, browser).

@@ -5,7 +5,7 @@ import streamlit as st
 from components.state import StudioState, get_state, sync_url
 from components.workspace import get_workspace
 from core.errors import StudioError
-from core.workspace import Workspace
+from core.workspace.store import Workspace
 
 st.set_page_config(page_title="Synth Studio", page_icon=":material/science:", layout="wide")
 

@@ -9,10 +9,10 @@ from components.state import get_state
 from components.upload_form import read_options, upload_columns
 from components.workspace import get_workspace
 from core.config import get_settings
-from core.demo import DEMOS, load_demo
+from core.data.demos import DEMOS, load_demo
+from core.data.ingest import accepted_extensions, ingest_file
+from core.data.personal import direct_columns, direct_in_sample, mask_direct
 from core.errors import StudioError
-from core.ingest import accepted_extensions, ingest_file
-from core.personal import direct_columns, direct_in_sample, mask_direct
 
 state = get_state()
 workspace = get_workspace()

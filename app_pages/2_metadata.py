@@ -5,11 +5,11 @@ import streamlit as st
 from components.metadata_editor import metadata_editor
 from components.state import get_state
 from components.workspace import get_workspace, real_table
+from core.data.metadata import apply_edits, columns_of
+from core.data.personal import DIRECT, QUASI, ROLE_HELP
+from core.data.roles import COMMON_LOCALES, locale_of, with_locale
 from core.errors import StudioError
-from core.metadata import apply_edits, columns_of
-from core.personal import DIRECT, QUASI, ROLE_HELP
-from core.pipeline import ensure_metadata
-from core.protect import COMMON_LOCALES, locale_of, with_locale
+from core.runs.pipeline import ensure_metadata
 
 state = get_state()
 workspace = get_workspace()

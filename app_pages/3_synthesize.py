@@ -9,10 +9,10 @@ from components.state import get_state
 from components.workspace import get_workspace
 from core.config import get_settings
 from core.errors import StudioError
-from core.pipeline import synthesize
-from core.readings import headline_columns, protection_notes
-from core.synthesizers import REGISTRY
-from core.training_sample import plan_fit
+from core.evaluate.readings import headline_columns, protection_notes
+from core.runs.pipeline import synthesize
+from core.synth.registry import REGISTRY
+from core.synth.training_sample import plan_fit
 
 state = get_state()
 workspace = get_workspace()

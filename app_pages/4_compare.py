@@ -13,7 +13,7 @@ from components.score_panel import (
 )
 from components.state import get_state
 from components.workspace import get_workspace
-from core.evaluation import sdtypes_of
+from core.data.metadata import sdtypes_of
 
 state = get_state()
 workspace = get_workspace()

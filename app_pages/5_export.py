@@ -6,9 +6,9 @@ from components.release_panel import override_form, release_panel
 from components.state import get_state
 from components.workspace import get_workspace
 from core.config import get_settings
-from core.export import EXPORT_FORMATS, export_bytes
-from core.formats import TableFormat
-from core.release import release_status
+from core.data.formats import TableFormat
+from core.export.writers import EXPORT_FORMATS, export_bytes
+from core.privacy.gate import release_status
 
 state = get_state()
 workspace = get_workspace()

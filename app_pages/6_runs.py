@@ -6,8 +6,8 @@ import streamlit as st
 from components.bundle import bundle_download
 from components.state import get_state
 from components.workspace import get_workspace
-from core.readings import columns_covered
-from core.runs import compare_runs, runs_table
+from core.evaluate.readings import columns_covered
+from core.runs.history import compare_runs, runs_table
 
 state = get_state()
 workspace = get_workspace()

@@ -6,10 +6,8 @@ import streamlit as st
 from components.progress import StreamlitProgress
 from components.state import get_state
 from components.workspace import get_workspace, real_table, synthetic_table
-from core.errors import StudioError
-from core.personal import direct_columns
-from core.pipeline import ensure_metadata
-from core.profile import (
+from core.data.personal import direct_columns
+from core.data.profile import (
     ProfileCache,
     ProfileResult,
     ProfileSettings,
@@ -18,6 +16,8 @@ from core.profile import (
     plan_profile,
     profile_html,
 )
+from core.errors import StudioError
+from core.runs.pipeline import ensure_metadata
 
 state = get_state()
 workspace = get_workspace()

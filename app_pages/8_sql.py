@@ -4,9 +4,9 @@ import streamlit as st
 
 from components.state import get_state
 from components.workspace import example_sql, get_workspace, real_table, synthetic_table
+from core.data.personal import direct_columns
+from core.data.sql import MAX_ROWS, REL_DIFF_SUFFIX, TIMEOUT_SECONDS, run_parity
 from core.errors import StudioError
-from core.personal import direct_columns
-from core.sql import MAX_ROWS, REL_DIFF_SUFFIX, TIMEOUT_SECONDS, run_parity
 
 state = get_state()
 workspace = get_workspace()

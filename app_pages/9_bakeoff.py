@@ -13,10 +13,10 @@ from components.bakeoff import (
 )
 from components.state import get_state
 from components.workspace import get_workspace
-from core.bakeoff import run_bakeoff
 from core.config import get_settings
 from core.errors import StudioError
-from core.synthesizers import REGISTRY
+from core.runs.bakeoff import run_bakeoff
+from core.synth.registry import REGISTRY
 
 state = get_state()
 workspace = get_workspace()

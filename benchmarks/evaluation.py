@@ -1,7 +1,7 @@
 """Evaluation on 1M rows vs the full SDMetrics quality report (≤ 0.5× time, score within ±0.01).
 
-Studio: ``core.evaluate.evaluate_quality`` with the studio's settings (it subsamples above
-``eval_max_rows``), and, for context, every check a run makes (``core.evaluation.evaluate``:
+Studio: ``core.evaluate.quality.evaluate_quality`` with the studio's settings (it subsamples above
+``eval_max_rows``), and, for context, every check a run makes (``core.runs.assess.evaluate``:
 quality, holdout ceiling, diagnostic, coverage, privacy). Baseline: SDMetrics' ``QualityReport``
 on every row. Both read the same training rows and synthetic table from a million-row
 workspace, in one fresh process.
@@ -25,10 +25,11 @@ def task_evaluation(workspace: str, dataset_id: int, run_id: int) -> dict[str, A
     from sdmetrics.reports.single_table import QualityReport
 
     from core.config import get_settings
-    from core.evaluate import evaluate_quality
-    from core.evaluation import evaluate, split_real
-    from core.metadata import TABLE, to_sdv
-    from core.workspace import Workspace
+    from core.data.holdout import split_real
+    from core.data.metadata import TABLE, to_sdv
+    from core.evaluate.quality import evaluate_quality
+    from core.runs.assess import evaluate
+    from core.workspace.store import Workspace
 
     settings = get_settings()
     ws = Workspace(Path(workspace))

@@ -15,9 +15,9 @@ from benchmarks.common import PARAMS, SEED, SYNTHESIZER, Context, run_child
 
 
 def task_build(csv: str, workspace: str) -> dict[str, Any]:
-    from core.ingest import ingest_file
-    from core.pipeline import synthesize
-    from core.workspace import Workspace
+    from core.data.ingest import ingest_file
+    from core.runs.pipeline import synthesize
+    from core.workspace.store import Workspace
 
     started = time.perf_counter()
     ws = Workspace(Path(workspace))

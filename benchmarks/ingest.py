@@ -23,8 +23,8 @@ REPEATS = {1_000: 5, 100_000: 3, 1_000_000: 3}
 def task_ingest(csv: str, repeats: int) -> dict[str, Any]:
     import pandas as pd
 
-    from core.ingest import ingest_file
-    from core.workspace import Workspace
+    from core.data.ingest import ingest_file
+    from core.workspace.store import Workspace
 
     path = Path(csv)
     with tempfile.TemporaryDirectory() as tmp:

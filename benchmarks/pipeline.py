@@ -31,9 +31,9 @@ REPEATS = 2
 
 
 def task_studio(csv: str, rows: int, workspace: str) -> dict[str, Any]:
-    from core.ingest import ingest_file
-    from core.pipeline import synthesize
-    from core.workspace import Workspace
+    from core.data.ingest import ingest_file
+    from core.runs.pipeline import synthesize
+    from core.workspace.store import Workspace
 
     starts: dict[str, float] = {}
 

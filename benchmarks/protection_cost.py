@@ -2,7 +2,8 @@
 
 For each table the studio's training split is protected as a run would, and the cost is
 1 - the quality score of the protected rows against the unprotected ones (the same rows,
-every scored column; :func:`core.protections.protection_cost`). Three settings per table: the
+every scored column; :func:`core.privacy.protections.protection_cost`). Three settings per table:
+the
 former defaults (every number clipped to its 1st-99th percentiles, rare values of category
 columns replaced by the text "(other)", number columns included), the current defaults and
 clipping switched on. Tables come from installed packages; no network.
@@ -18,9 +19,14 @@ from typing import Any
 import pandas as pd
 
 from core.config import get_settings
-from core.evaluation import sdtypes_of, split_real
-from core.metadata import TABLE, detect_metadata
-from core.protections import Protected, ProtectionSettings, protect_training, protection_cost
+from core.data.holdout import split_real
+from core.data.metadata import TABLE, detect_metadata, sdtypes_of
+from core.privacy.protections import (
+    Protected,
+    ProtectionSettings,
+    protect_training,
+    protection_cost,
+)
 
 
 def _tables() -> dict[str, Callable[[], pd.DataFrame]]:

@@ -2,11 +2,11 @@
 
 Each size runs in a fresh process that loads the same fitted model (the million-row
 workspace's run) and samples straight to a Parquet file; the figure is the process's peak RSS.
-Bounded memory needs batches written as they are drawn: ``core.stream.sample_to_parquet``
+Bounded memory needs batches written as they are drawn: ``core.synth.sampling.sample_to_parquet``
 when the studio has it, else what the studio does today (``sample_rows`` builds the whole
 table, then ``DataFrame.to_parquet``). The table says which one ran.
 
-A second row, for context: the peak RSS of a whole studio run (``core.pipeline.synthesize``)
+A second row, for context: the peak RSS of a whole studio run (``core.runs.pipeline.synthesize``)
 asking for 1M rows vs 100k rows of the same table, each in a fresh process. Its rows go into
 the workspace in batches, and only its evaluation sample stays in memory.
 """
@@ -27,7 +27,7 @@ SMALL, LARGE = 1_000_000, 10_000_000
 RUN_TABLE = 100_000
 RUN_ROWS = (100_000, 1_000_000)
 TARGET = 1.2
-STREAMED = "core.stream.sample_to_parquet"
+STREAMED = "core.synth.sampling.sample_to_parquet"
 IN_MEMORY = "sample_rows + DataFrame.to_parquet"
 
 
@@ -38,7 +38,7 @@ def sample_to_parquet(synth: Any, path: Path, *, rows: int, seed: int, batch_row
         Which way ran: ``STREAMED`` or ``IN_MEMORY``.
     """
     try:
-        from core.stream import sample_to_parquet as streamed
+        from core.synth.sampling import sample_to_parquet as streamed
     except ImportError:
         streamed = None
     if streamed is not None:
@@ -49,7 +49,7 @@ def sample_to_parquet(synth: Any, path: Path, *, rows: int, seed: int, batch_row
             raise TypeError(f"{STREAMED} takes an unexpected signature: {err}") from err
         streamed(synth, **kwargs)
         return STREAMED
-    from core.synthesizers import sample_rows
+    from core.synth.registry import sample_rows
 
     sample_rows(synth, rows=rows, seed=seed, batch_rows=batch_rows).to_parquet(path)
     return IN_MEMORY
@@ -78,9 +78,9 @@ def task_run(csv: str, rows: int, workspace: str) -> dict[str, Any]:
     import resource
 
     from core.config import get_settings
-    from core.ingest import ingest_file
-    from core.pipeline import synthesize
-    from core.workspace import Workspace
+    from core.data.ingest import ingest_file
+    from core.runs.pipeline import synthesize
+    from core.workspace.store import Workspace
 
     ws = Workspace(Path(workspace))
     dataset = ingest_file(ws, Path(csv))

@@ -6,8 +6,8 @@ import streamlit as st
 
 from components.progress import StreamlitProgress
 from components.state import get_state
-from core.bakeoff import BakeoffResult
-from core.synthesizers import REGISTRY
+from core.runs.leaderboard import BakeoffResult
+from core.synth.registry import REGISTRY
 
 DEFAULT_BUDGET_SECONDS = 120
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 import streamlit as st
 
 from components.workspace import open_workspace
-from core.bundle import export_bundle
 from core.errors import StudioError
-from core.workspace import Workspace
+from core.export.bundle import export_bundle
+from core.workspace.store import Workspace
 
 
 @st.cache_data(show_spinner="Building the bundle…", max_entries=16)
 def bundle_bytes(workspace_path: str, run_id: int) -> bytes:
-    """The zip of :func:`core.bundle.export_bundle` for one run (errors are not cached)."""
+    """The zip of :func:`core.export.bundle.export_bundle` for one run (errors are not cached)."""
     return export_bundle(open_workspace(workspace_path), run_id)
 
 

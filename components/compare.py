@@ -13,18 +13,19 @@ import streamlit as st
 
 from components.workspace import open_workspace, synthetic_head
 from core.config import get_settings
+from core.data.holdout import split_real
+from core.data.metadata import LEARNED_SDTYPES
+from core.data.personal import without_direct
 from core.errors import StudioError
-from core.evaluation import build_report, capped_utility, report_figures, split_real
-from core.metadata import LEARNED_SDTYPES
-from core.personal import without_direct
-from core.plots import plot_column, plot_correlations
-from core.projection import (
+from core.evaluate.plots import plot_column, plot_correlations
+from core.evaluate.projection import (
     compute_projection,
     plot_correlation_difference,
     plot_pair,
     plot_projection,
 )
-from core.utility import cap_rows
+from core.evaluate.utility import cap_rows, capped_utility
+from core.export.report_figures import build_report, report_figures
 
 PLOT_SEED = 0
 

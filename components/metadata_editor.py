@@ -7,8 +7,8 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from core.metadata import ColumnMeta, sdtype_options
-from core.personal import ROLE_HELP, ROLES
+from core.data.metadata import ColumnMeta, sdtype_options
+from core.data.personal import ROLE_HELP, ROLES
 
 
 def metadata_editor(columns: list[ColumnMeta], *, key: str) -> list[ColumnMeta]:

@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.synthesizers import SynthesizerSpec
+from core.synth.registry import SynthesizerSpec
 
 
 def param_inputs(spec: SynthesizerSpec, *, key: str) -> dict[str, Any]:

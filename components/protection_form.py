@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.config import Settings
-from core.protections import ProtectionSettings
+from core.privacy.protections import ProtectionSettings
 
 KEY = "synthesize.protect"
 

@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import StudioError
-from core.release import ReleaseStatus
-from core.workspace import RunInfo, Workspace
+from core.privacy.gate import ReleaseStatus
+from core.workspace.records import RunInfo
+from core.workspace.store import Workspace
 
 MIN_REASON_CHARS = 15
 

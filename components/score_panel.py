@@ -8,13 +8,13 @@ import streamlit as st
 
 from components import compare
 from core.errors import StudioError
-from core.readings import (
+from core.evaluate.readings import (
     headline_columns,
     protection_notes,
     read_range_coverage,
     read_score,
 )
-from core.training_sample import fitted_sample_note
+from core.synth.training_sample import fitted_sample_note
 
 
 def _pct(value: float | None) -> str:

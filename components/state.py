@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from core.errors import NotFoundError
-from core.workspace import Workspace
+from core.workspace.store import Workspace
 
 _KEY = "studio.state"
 
@@ -20,7 +20,7 @@ class StudioState:
     dataset_id: int | None = None
     run_id: int | None = None
     flash: str | None = None  # a message to show once after a rerun
-    bakeoff: Any = None  # the last bake-off's summary (core.bakeoff.BakeoffResult), no data
+    bakeoff: Any = None  # the last bake-off's summary (core.runs.bakeoff.BakeoffResult), no data
     # The run under way ("CTGAN on tips"), cleared when it ends; still set on the next rerun
     # means a click (Stop, or any other) interrupted it.
     generating: str | None = None

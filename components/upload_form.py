@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core.formats import DEFAULT_MISSING, TYPE_CHOICES, ReadOptions, parse_markers
-from core.ingest import ColumnPreview, preview_columns
+from core.data.formats import DEFAULT_MISSING, TYPE_CHOICES, ReadOptions, parse_markers
+from core.data.ingest import ColumnPreview, preview_columns
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

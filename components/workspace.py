@@ -14,8 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from core.config import get_settings
-from core.sql import example_query
-from core.workspace import Workspace
+from core.data.sql import example_query
+from core.workspace.store import Workspace
 
 # Rows read to choose an example query's columns: enough to tell a category from free text,
 # and the same cost for a thousand-row table as for a million-row one.

@@ -127,7 +127,7 @@ class Settings:
             "larger tables (every category keeps its share; rare ones stay present)."
         },
     )
-    # Fit cost model of core.training_sample.estimate_fit, measured once on a 2-core machine:
+    # Fit cost model of core.synth.training_sample.estimate_fit, measured once on a 2-core machine:
     # (overhead seconds, seconds per 1,000 cells [per epoch], base MB, MB per 1,000 cells).
     fit_cost_copula: tuple[float, float, float, float] = field(
         default=(0.5, 0.036, 3.0, 0.084),

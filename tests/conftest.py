@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.demo import DEMOS
-from core.workspace import Workspace
+from core.data.demos import DEMOS
+from core.workspace.store import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -27,11 +27,11 @@ from streamlit.testing.v1 import AppTest
 
 from components.state import StudioState
 from components.workspace import open_workspace
-from core.bundle import export_bundle
-from core.cli import main
+from core.cli.main import main
 from core.config import WORKSPACE_ENV
-from core.evaluation import sdtypes_of
-from core.export import export_bytes
+from core.data.metadata import sdtypes_of
+from core.export.bundle import export_bundle
+from core.export.writers import export_bytes
 from tests.leak_scan import Leak, Needles, scan_bytes, scan_text
 
 ROOT = Path(__file__).parents[1]

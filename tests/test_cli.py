@@ -5,8 +5,8 @@ import json
 import pandas as pd
 import pytest
 
-from core.demo import DEMOS
-from core.synthesizers import REGISTRY
+from core.data.demos import DEMOS
+from core.synth.registry import REGISTRY
 from tests.conftest import run_cli
 from tests.core.test_synthesizers import CHEAP
 
@@ -62,7 +62,7 @@ def test_same_seed_gives_same_csv_and_workspace_keeps_the_run(tmp_path, tips_csv
     # Assert
     assert first.returncode == second.returncode == 0
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
-    from core.workspace import Workspace
+    from core.workspace.store import Workspace
 
     workspace = Workspace(ws)
     assert [r.status for r in workspace.list_runs()] == ["done"]

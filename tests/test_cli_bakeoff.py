@@ -6,9 +6,9 @@ import subprocess
 import pandas as pd
 import pytest
 
-from core.bakeoff import EXHAUSTED
-from core.demo import DEMOS
-from core.workspace import Workspace
+from core.data.demos import DEMOS
+from core.runs.bakeoff import EXHAUSTED
+from core.workspace.store import Workspace
 from tests.conftest import run_cli
 
 

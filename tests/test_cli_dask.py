@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.demo import DEMOS
+from core.data.demos import DEMOS
 from tests.conftest import run_cli
 
 

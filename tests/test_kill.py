@@ -33,10 +33,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.data.ingest import ingest_file
 from core.errors import NotFoundError, WorkspaceError
-from core.ingest import ingest_file
-from core.pipeline import synthesize
-from core.workspace import INTERRUPTED, Workspace
+from core.runs.pipeline import synthesize
+from core.workspace.records import INTERRUPTED
+from core.workspace.store import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 # Guards against a hung child, not speed limits: importing torch and SDV in a fresh process

@@ -33,7 +33,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.workspace import open_workspace
 from core.config import WORKSPACE_ENV
-from core.workspace import Workspace
+from core.workspace.store import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 SESSIONS = 20

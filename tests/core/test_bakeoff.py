@@ -7,10 +7,10 @@ import json
 import pytest
 from sdv.single_table import GaussianCopulaSynthesizer, TVAESynthesizer
 
-from core.bakeoff import EXHAUSTED, epochs_within, run_bakeoff
-from core.demo import load_demo
+from core.data.demos import load_demo
 from core.errors import InvalidParameterError, UnknownSynthesizerError
-from core.leaderboard import (
+from core.runs.bakeoff import EXHAUSTED, epochs_within, run_bakeoff
+from core.runs.leaderboard import (
     LEADERBOARD_COLUMNS,
     WEIGHTS,
     BakeoffEntry,
@@ -18,8 +18,9 @@ from core.leaderboard import (
     rank_entries,
     recommend,
 )
-from core.synthesizers import REGISTRY, SynthesizerSpec, resolve_params
-from core.workspace import DatasetInfo, Workspace
+from core.synth.registry import REGISTRY, SynthesizerSpec, resolve_params
+from core.workspace.records import DatasetInfo
+from core.workspace.store import Workspace
 
 CHEAP_TVAE = {"tvae": {"epochs": 1, "batch_size": 100}}
 

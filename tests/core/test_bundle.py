@@ -17,12 +17,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.bundle import BUNDLE_FILES, export_bundle
 from core.config import Settings
 from core.errors import StudioError
-from core.pipeline import ensure_metadata, synthesize
-from core.protections import ProtectionSettings
-from core.workspace import DatasetInfo, RunInfo, Workspace
+from core.export.bundle import BUNDLE_FILES, export_bundle
+from core.privacy.protections import ProtectionSettings
+from core.runs.pipeline import ensure_metadata, synthesize
+from core.workspace.records import DatasetInfo, RunInfo
+from core.workspace.store import Workspace
 
 ROWS = 120
 SEED = 11
@@ -285,7 +286,7 @@ def test_script_reproduces_a_run_on_a_file_with_dates(workspace, tmp_path):
     # Setup: a CSV whose dates DuckDB reads as DATE (microseconds in pandas, 1970 for SDV)
     import vega_datasets
 
-    from core.ingest import ingest_file
+    from core.data.ingest import ingest_file
 
     source = Path(vega_datasets.__file__).parent / "_data" / "seattle-weather.csv"
     dataset = ingest_file(workspace, source)

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from core.data.ingest import ingest_file
 from core.errors import (
     EmptyTableError,
     FileTooLargeError,
     UnreadableTableError,
 )
-from core.ingest import ingest_file
 
 CORPUS = Path(__file__).parents[1] / "data" / "corpus"
 
@@ -119,7 +119,7 @@ def test_xlsx_zip_bomb_is_refused_before_expanding(workspace, tmp_path):
 def test_every_loadable_file_synthesizes_or_says_why(workspace, name):
     # Setup
     from core.errors import StudioError
-    from core.pipeline import synthesize
+    from core.runs.pipeline import synthesize
 
     dataset = ingest_file(workspace, CORPUS / name)
     # Run

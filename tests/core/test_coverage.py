@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.coverage import CoverageResult, compute_coverage
+from core.data.metadata import detect_metadata
 from core.errors import StudioError
-from core.metadata import detect_metadata
+from core.evaluate.coverage import CoverageResult, compute_coverage
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from sdv.metadata import Metadata
 
-from core.diagnostic import DiagnosticResult, run_diagnostic
+from core.data.metadata import detect_metadata, to_sdv
 from core.errors import StudioError
-from core.metadata import detect_metadata, to_sdv
+from core.evaluate.diagnostic import DiagnosticResult, run_diagnostic
 
 
 @pytest.fixture

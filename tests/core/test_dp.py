@@ -10,16 +10,16 @@ import pytest
 from sdv.evaluation import evaluate_quality
 from sdv.utils.utils import load_synthesizer
 
-from core.bundle import export_bundle
 from core.config import get_settings
-from core.demo import DEMOS, load_demo
-from core.dp import DPMSTSynthesizer
+from core.data.demos import DEMOS, load_demo
+from core.data.metadata import TABLE, detect_metadata, to_sdv
+from core.data.pii import detect_pii
+from core.data.roles import fake_pii_metadata
 from core.errors import InvalidParameterError, StudioError
-from core.metadata import TABLE, detect_metadata, to_sdv
-from core.pii import detect_pii
-from core.pipeline import synthesize
-from core.protect import fake_pii_metadata
-from core.synthesizers import REGISTRY, fit_synthesizer, resolve_params, sample_rows
+from core.export.bundle import export_bundle
+from core.runs.pipeline import synthesize
+from core.synth.dp import DPMSTSynthesizer
+from core.synth.registry import REGISTRY, fit_synthesizer, resolve_params, sample_rows
 
 
 @pytest.fixture(scope="module")

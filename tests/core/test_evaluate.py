@@ -12,9 +12,9 @@ import plotly
 import pytest
 from sdv.metadata import Metadata
 
+from core.data.metadata import detect_metadata, to_sdv
 from core.errors import StudioError
-from core.evaluate import QualityResult, Score, evaluate_quality
-from core.metadata import detect_metadata, to_sdv
+from core.evaluate.quality import QualityResult, Score, evaluate_quality
 
 TIPS = Path(plotly.__file__).parent / "package_data/datasets/tips.csv.gz"
 
@@ -199,7 +199,7 @@ def test_wide_table_is_scored_on_a_column_sample_and_empty_columns_are_skipped()
     # Setup
     import numpy as np
 
-    from core.metadata import detect_metadata, to_sdv
+    from core.data.metadata import detect_metadata, to_sdv
 
     rng = np.random.default_rng(0)
     wide = pd.DataFrame(rng.normal(size=(80, 30)), columns=[f"c{i}" for i in range(30)])
@@ -225,7 +225,7 @@ def test_wide_table_is_scored_on_a_column_sample_and_empty_columns_are_skipped()
 def test_subsample_keeps_each_continuous_columns_extremes() -> None:
     # Setup: SDMetrics bins numbers and dates between each table's own min and max, so a
     # subsample must hold them for its pair-trend score to match the full tables' one.
-    from core.evaluate import _subsample
+    from core.evaluate.quality import _subsample
 
     rng = np.random.default_rng(3)
     frame = pd.DataFrame(

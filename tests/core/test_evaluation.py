@@ -6,10 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.demo import DEMOS
-from core.evaluation import build_report, evaluate, report_figures, sdtypes_of, split_real
-from core.metadata import detect_metadata, to_sdv
-from core.synthesizers import fit_synthesizer, sample_rows
+from core.data.demos import DEMOS
+from core.data.holdout import split_real
+from core.data.metadata import detect_metadata, sdtypes_of, to_sdv
+from core.export.report_figures import build_report, report_figures
+from core.runs.assess import evaluate
+from core.synth.registry import fit_synthesizer, sample_rows
 
 
 @pytest.fixture(scope="module")

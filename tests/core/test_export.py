@@ -4,7 +4,13 @@ import pandas as pd
 import pytest
 
 from core.errors import UnsupportedFormatError
-from core.export import EXPORT_FORMATS, export_bytes, format_for_path, write_batches, write_table
+from core.export.writers import (
+    EXPORT_FORMATS,
+    export_bytes,
+    format_for_path,
+    write_batches,
+    write_table,
+)
 
 
 @pytest.mark.parametrize("key", list(EXPORT_FORMATS))

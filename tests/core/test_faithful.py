@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 import vega_datasets
 
-from core.export import export_bytes
-from core.formats import TableFormat
-from core.ingest import ingest_file
-from core.pipeline import synthesize
-from core.workspace import Workspace
+from core.data.formats import TableFormat
+from core.data.ingest import ingest_file
+from core.export.writers import export_bytes
+from core.runs.pipeline import synthesize
+from core.workspace.store import Workspace
 
 VEGA = Path(vega_datasets.__file__).parent / "_data"
 SEED = 7

@@ -11,13 +11,14 @@ import pandas as pd
 import pytest
 from faker import Faker
 
-from core.fakes import build_specs, fake_columns, normal_text
-from core.metadata import detect_metadata
-from core.pii import detect_pii, iban_valid, luhn_valid
-from core.pipeline import synthesize
-from core.protect import fake_pii_metadata
-from core.stream import redraw_real_pii
-from core.workspace import Workspace
+from core.data.metadata import detect_metadata
+from core.data.pii import detect_pii
+from core.data.pii_values import iban_valid, luhn_valid
+from core.data.roles import fake_pii_metadata
+from core.runs.pipeline import synthesize
+from core.synth.fakes import build_specs, fake_columns, normal_text
+from core.synth.sampling import redraw_real_pii
+from core.workspace.store import Workspace
 
 ROWS = 300
 CUSTOMERS = Path(__file__).parents[1] / "data" / "customers.csv"

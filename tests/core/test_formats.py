@@ -14,11 +14,11 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from core.conform import conform
+from core.data.conform import conform
+from core.data.formats import ReadOptions, TableFormat, parse_markers, render_text
+from core.data.ingest import ingest_file
 from core.errors import InvalidParameterError
-from core.export import export_bytes
-from core.formats import ReadOptions, TableFormat, parse_markers, render_text
-from core.ingest import ingest_file
+from core.export.writers import export_bytes
 
 CASES: dict[str, str] = {
     "yes_no": "id,smoker,insured\n1,yes,no\n2,no,no\n3,yes,yes\n4,no,NA\n",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from core.data.holdout import Split, split_holdout
 from core.errors import InvalidParameterError, StudioError
-from core.holdout import Split, split_holdout
 
 
 def test_split_sizes_and_rows_are_kept(tips: pd.DataFrame) -> None:

@@ -5,14 +5,14 @@ import pandas as pd
 import pytest
 
 from core.config import Settings
-from core.demo import DEMOS, load_demo
+from core.data.demos import DEMOS, load_demo
+from core.data.ingest import accepted_extensions, detect_format, ingest_file
 from core.errors import (
     EmptyTableError,
     FileTooLargeError,
     UnreadableTableError,
     UnsupportedFormatError,
 )
-from core.ingest import accepted_extensions, detect_format, ingest_file
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ import pytest
 import vega_datasets
 from faker import Faker
 
-from core.errors import InvalidMetadataError
-from core.metadata import (
+from core.data.metadata import (
     COUNTER_REGEX,
     TABLE,
     apply_edits,
@@ -15,9 +14,10 @@ from core.metadata import (
     detect_metadata,
     to_sdv,
 )
-from core.personal import DIRECT, NOT_PERSONAL, QUASI, direct_columns
-from core.pii import detect_pii
-from core.protect import fake_pii_metadata
+from core.data.personal import DIRECT, NOT_PERSONAL, QUASI, direct_columns
+from core.data.pii import detect_pii
+from core.data.roles import fake_pii_metadata
+from core.errors import InvalidMetadataError
 
 AIRPORTS = Path(vega_datasets.__file__).parent / "_data" / "airports.csv"
 CUSTOMERS = Path(__file__).parents[1] / "data" / "customers.csv"
@@ -187,7 +187,7 @@ def test_a_name_sdv_reads_as_personal_is_learned_when_the_values_are_not():
 
 def test_sdtype_detected_by_sdv_outside_the_list_saves_unchanged():
     # Setup: street addresses keep SDV's personal-data type "street_address"
-    from core.metadata import SDTYPES, sdtype_options
+    from core.data.metadata import SDTYPES, sdtype_options
 
     fake = Faker("en_US")
     fake.seed_instance(4)

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 from faker import Faker
 
-from core.demo import DEMOS
-from core.pii import PiiFinding, classify_direct, detect_pii, iban_valid, luhn_valid
+from core.data.demos import DEMOS
+from core.data.pii import PiiFinding, classify_direct, detect_pii
+from core.data.pii_values import iban_valid, luhn_valid
 
 ROWS = 200
 

@@ -4,14 +4,14 @@ import pandas as pd
 import pytest
 
 from core.config import get_settings
-from core.coverage import compute_coverage
-from core.demo import load_demo
+from core.data.demos import load_demo
+from core.data.holdout import split_real
+from core.data.ingest import ingest_file
+from core.data.metadata import apply_edits, columns_of, sdtypes_of
 from core.errors import InvalidParameterError, NotFoundError, StudioError
-from core.evaluation import sdtypes_of, split_real
-from core.ingest import ingest_file
-from core.metadata import apply_edits, columns_of
-from core.pipeline import ensure_metadata, synthesize
-from core.protections import ProtectionSettings
+from core.evaluate.coverage import compute_coverage
+from core.privacy.protections import ProtectionSettings
+from core.runs.pipeline import ensure_metadata, synthesize
 
 
 def test_gaussian_copula_on_a_demo_scores_at_least_075(workspace):

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 from faker import Faker
 
-from core.pipeline import synthesize
-from core.protections import ProtectionSettings
-from core.workspace import Workspace
+from core.privacy.protections import ProtectionSettings
+from core.runs.pipeline import synthesize
+from core.workspace.store import Workspace
 
 
 def _people(n: int = 400) -> pd.DataFrame:

@@ -10,8 +10,8 @@ import plotly
 import plotly.graph_objects as go
 import pytest
 
-from core.metadata import detect_metadata
-from core.plots import (
+from core.data.metadata import detect_metadata
+from core.evaluate.plots import (
     MISSING,
     NO_CORRELATIONS,
     OTHER,
@@ -236,8 +236,8 @@ CUSTOMERS = Path(__file__).parents[1] / "data" / "customers.csv"
 
 @pytest.fixture
 def customers() -> tuple[pd.DataFrame, dict]:
-    from core.pii import detect_pii
-    from core.protect import fake_pii_metadata
+    from core.data.pii import detect_pii
+    from core.data.roles import fake_pii_metadata
 
     real = pd.read_csv(CUSTOMERS)
     return real, fake_pii_metadata(detect_metadata(real), detect_pii(real))
@@ -245,7 +245,8 @@ def customers() -> tuple[pd.DataFrame, dict]:
 
 def test_report_columns_skip_direct_identifiers_and_keys_and_say_so(customers) -> None:
     # Setup
-    from core.evaluation import report_columns, sdtypes_of
+    from core.data.metadata import sdtypes_of
+    from core.export.report_figures import report_columns
 
     real, metadata = customers
     sdtypes = sdtypes_of(metadata)
@@ -273,7 +274,8 @@ def test_report_columns_skip_direct_identifiers_and_keys_and_say_so(customers) -
 
 def test_report_figures_and_html_hold_no_real_identifier(customers) -> None:
     # Setup: the real table as its own "synthetic" side, the worst case for a leak
-    from core.evaluation import build_report, report_figures, sdtypes_of
+    from core.data.metadata import sdtypes_of
+    from core.export.report_figures import build_report, report_figures
     from tests.leak_scan import Needles, scan_text
 
     real, metadata = customers

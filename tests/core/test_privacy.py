@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.demo import DEMOS
+from core.data.demos import DEMOS
 from core.errors import InvalidParameterError
-from core.privacy import (
+from core.privacy.checks import (
     GateResult,
     PrivacyResult,
     compute_privacy,

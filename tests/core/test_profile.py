@@ -8,9 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.demo import DEMOS
-from core.errors import StudioError
-from core.profile import (
+from core.data.demos import DEMOS
+from core.data.profile import (
     ProfileCache,
     ProfileResult,
     ProfileSettings,
@@ -19,6 +18,7 @@ from core.profile import (
     profile_html,
     sample_table,
 )
+from core.errors import StudioError
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from core.data.metadata import detect_metadata
 from core.errors import StudioError
-from core.metadata import detect_metadata
-from core.plots import NO_CORRELATIONS, REAL_COLOR, SYNTH_COLOR
-from core.projection import (
+from core.evaluate.plots import NO_CORRELATIONS, REAL_COLOR, SYNTH_COLOR
+from core.evaluate.projection import (
     compute_projection,
     plot_correlation_difference,
     plot_pair,

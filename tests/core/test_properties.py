@@ -1,4 +1,4 @@
-"""Properties of the CSV reader (``core.ingest``) and the CSV export (``core.export``).
+"""Properties of the CSV reader (``core.data.ingest``) and the CSV export (``core.export.writers``).
 
 Hypothesis builds tables with awkward text (commas, quotes, semicolons, pipes, tabs, newlines,
 backslashes, any unicode), integers over the whole int64 range, floats, and missing values, and
@@ -11,9 +11,10 @@ Three traps are also pinned by an explicit example each, as they once broke:
   The export writes CRLF line ends, which quote it; the tables written for the reader here use
   CRLF too, as RFC 4180 files do.
 - One-column tables. With no comma in the header, DuckDB's sniffer took a ``;`` or ``|`` inside
-  the text for the delimiter; ``core.ingest`` now chooses the delimiter from the header line.
+  the text for the delimiter; ``core.data.ingest`` now chooses the delimiter from the header line.
 - Column names that parse as their column's type (``1952`` over numbers, ``nan`` over floats).
-  DuckDB's sniffer decided such a file had no header; ``core.ingest`` now always reads the first
+  DuckDB's sniffer decided such a file had no header; ``core.data.ingest`` now always reads the
+  first
   line as the header.
 
 What the checks normalise, and why:
@@ -25,7 +26,7 @@ What the checks normalise, and why:
 - A missing value and an empty string are the same empty field in a CSV file, so both are
   compared as missing.
 - The export writes text a spreadsheet would run as a formula (``=1+2``, ``@x``, ``-x``) with a
-  leading ``'`` (:mod:`core.safe_export`, tested there); the export is compared with that.
+  leading ``'`` (:mod:`core.export.safe_cells`, tested there); the export is compared with that.
 - pandas' default C parser ends a field at a NUL character (pandas-dev/pandas#19886), a reader
   limit no CSV writer can avoid; an export holding one is read with pandas' Python parser.
   DuckDB reads every export as well, NUL included.
@@ -44,11 +45,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.export import export_bytes
-from core.formats import ReadOptions
-from core.ingest import ingest_file
-from core.safe_export import escape_frame
-from core.workspace import Workspace
+from core.data.formats import ReadOptions
+from core.data.ingest import ingest_file
+from core.export.safe_cells import escape_frame
+from core.export.writers import export_bytes
+from core.workspace.store import Workspace
 
 MAX_ROWS = 8
 # Every example opens a fresh DuckDB file; this count keeps each property near 10 s when the

@@ -6,7 +6,6 @@ no real email, phone number or name, rare category or extreme value comes out ve
 
 from __future__ import annotations
 
-import re
 import warnings
 
 import numpy as np
@@ -15,16 +14,11 @@ import pytest
 from faker import Faker
 from sdv.single_table import GaussianCopulaSynthesizer
 
+from core.data.metadata import TABLE, detect_metadata, to_sdv
+from core.data.pii import detect_pii
+from core.data.roles import fake_pii_metadata
 from core.errors import InvalidParameterError
-from core.metadata import TABLE, detect_metadata, to_sdv
-from core.pii import detect_pii
-from core.protect import (
-    RARE_REPLACEMENT,
-    clip_extremes,
-    fake_pii_metadata,
-    protect_rare_categories,
-    replace_real_pii,
-)
+from core.privacy.protect import RARE_REPLACEMENT, clip_extremes, protect_rare_categories
 
 ROWS = 200
 PII_COLUMNS = ["email", "phone", "full_name"]
@@ -250,23 +244,3 @@ def test_fake_pii_metadata_records_each_columns_role_and_kind(customers: pd.Data
     }
     assert all(roles[c]["role"] == "direct identifier" for c in PII_COLUMNS)
     assert all("fakes of the same kind and shape" in roles[c]["why"] for c in PII_COLUMNS)
-
-
-def test_replace_real_pii_fakes_in_the_real_shape_and_avoids_real_values(
-    customers: pd.DataFrame,
-) -> None:
-    # Setup: a "synthetic" table that is the real one: every personal value is real
-    sdtypes = {"email": "email", "phone": "phone_number", "full_name": "name"}
-
-    # Run
-    out, redrawn = replace_real_pii(
-        customers, customers, sdtypes=sdtypes, columns=PII_COLUMNS, locale="fr_FR", seed=2
-    )
-
-    # Assert
-    for column in PII_COLUMNS:
-        real = set(customers[column].str.casefold())
-        assert not set(out[column].str.casefold()) & real, column
-    assert redrawn == ROWS  # every email was real and redrawn; phones and names are new
-    formats = {re.sub(r"\d", "#", v) for v in customers["phone"]}
-    assert {re.sub(r"\d", "#", v) for v in out["phone"]} <= formats

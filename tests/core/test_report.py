@@ -9,19 +9,23 @@ import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs
 
-from core.coverage import compute_coverage
-from core.demo import DEMOS
-from core.metadata import detect_metadata
-from core.projection import compute_projection, plot_correlation_difference, plot_projection
-from core.readings import (
+from core.data.demos import DEMOS
+from core.data.metadata import detect_metadata
+from core.evaluate.coverage import compute_coverage
+from core.evaluate.projection import (
+    compute_projection,
+    plot_correlation_difference,
+    plot_projection,
+)
+from core.evaluate.readings import (
     HOLDOUT_KEY,
     columns_covered,
     headline_columns,
     protection_notes,
     read_score,
 )
-from core.release import release_status
-from core.report import SECTIONS, render_report
+from core.export.report import SECTIONS, render_report
+from core.privacy.gate import release_status
 
 EVIL = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"

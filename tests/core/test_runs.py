@@ -1,6 +1,6 @@
-from core.demo import load_demo
-from core.pipeline import synthesize
-from core.runs import compare_runs, runs_table
+from core.data.demos import load_demo
+from core.runs.history import compare_runs, runs_table
+from core.runs.pipeline import synthesize
 
 
 def test_history_lists_runs_newest_first_with_scores(workspace):

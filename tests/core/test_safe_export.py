@@ -11,13 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from core.safe_export import (
-    ESCAPE,
-    TRIGGERS,
-    escape_cell,
-    safe_csv_bytes,
-    safe_excel_bytes,
-)
+from core.export.safe_cells import ESCAPE, TRIGGERS, escape_cell, safe_csv_bytes, safe_excel_bytes
 
 FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 

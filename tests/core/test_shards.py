@@ -9,11 +9,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from core.demo import DEMOS
+from core.data.demos import DEMOS
+from core.data.metadata import detect_metadata, to_sdv
 from core.errors import CancelledError, InvalidParameterError, StudioError
-from core.metadata import detect_metadata, to_sdv
-from core.shards import parts_of, plan_shards, sample_sharded, shard_layout
-from core.synthesizers import fit_synthesizer, sample_rows
+from core.synth.registry import fit_synthesizer, sample_rows
+from core.synth.shards import parts_of, plan_shards, sample_sharded, shard_layout
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +140,7 @@ def test_unreachable_scheduler_is_one_line(
     fitted, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Setup: nothing listens on port 9 of this machine
-    monkeypatch.setattr("core.shards._CONNECT_TIMEOUT", "2s")
+    monkeypatch.setattr("core.synth.shards._CONNECT_TIMEOUT", "2s")
 
     # Run
     with pytest.raises(
@@ -169,11 +169,11 @@ def test_unknown_engine_is_refused(fitted, tmp_path: Path) -> None:
 
 def test_keys_are_unique_across_shards(workspace, tmp_path: Path) -> None:
     # Setup: a run on a table with a key; its model sampled again in shards, as the CLI does
-    from core.conform import ExtractShape
-    from core.formats import TableFormat
-    from core.ingest import ingest_file
-    from core.pipeline import synthesize
-    from core.stream import load_run_model
+    from core.data.conform import ExtractShape
+    from core.data.formats import TableFormat
+    from core.data.ingest import ingest_file
+    from core.runs.pipeline import synthesize
+    from core.synth.sampling import load_run_model
 
     source = Path(__file__).parents[1] / "data" / "customers.csv"
     dataset = ingest_file(workspace, source)

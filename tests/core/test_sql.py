@@ -9,9 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.demo import DEMOS
-from core.errors import InvalidParameterError
-from core.sql import (
+from core.data.demos import DEMOS
+from core.data.sql import (
     BOTH,
     DIFF_SUFFIX,
     PRESENCE,
@@ -24,6 +23,7 @@ from core.sql import (
     example_query,
     run_parity,
 )
+from core.errors import InvalidParameterError
 
 BY_DAY = "SELECT day, avg(tip) AS tip, count(*) AS n FROM data GROUP BY day ORDER BY day"
 

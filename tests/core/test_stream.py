@@ -14,13 +14,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from core.demo import DEMOS, load_demo
+from core.data.demos import DEMOS, load_demo
+from core.data.metadata import TABLE, detect_metadata, to_sdv
+from core.data.pii import detect_pii
+from core.data.roles import fake_pii_metadata
 from core.errors import CancelledError, StudioError
-from core.metadata import TABLE, detect_metadata, to_sdv
-from core.pii import detect_pii
-from core.pipeline import synthesize
-from core.protect import fake_pii_metadata
-from core.stream import (
+from core.runs.pipeline import synthesize
+from core.synth.registry import fit_synthesizer, sample_rows
+from core.synth.sampling import (
     arrow_schema,
     iter_batches,
     load_run_model,
@@ -29,8 +30,8 @@ from core.stream import (
     sample_to_workspace,
     to_arrow,
 )
-from core.synthesizers import fit_synthesizer, sample_rows
-from core.workspace import Workspace, synth_table
+from core.workspace.records import synth_table
+from core.workspace.store import Workspace
 
 
 @pytest.fixture(scope="module")

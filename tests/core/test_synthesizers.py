@@ -3,9 +3,9 @@ import time
 
 import pytest
 
+from core.data.metadata import detect_metadata, to_sdv
 from core.errors import InvalidParameterError, UnknownSynthesizerError
-from core.metadata import detect_metadata, to_sdv
-from core.synthesizers import (
+from core.synth.registry import (
     REGISTRY,
     epochs_done,
     fit_synthesizer,
@@ -32,7 +32,7 @@ def test_every_registered_synthesizer_has_cheap_settings():
 def small(request):
     import pandas as pd
 
-    from core.demo import DEMOS
+    from core.data.demos import DEMOS
 
     df = pd.read_csv(DEMOS["tips"].path).head(200)
     return df, to_sdv(detect_metadata(df))

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.coverage import compute_coverage
-from core.privacy import compute_privacy
-from core.tally import SyntheticTally
+from core.evaluate.coverage import compute_coverage
+from core.evaluate.tally import SyntheticTally
+from core.privacy.checks import compute_privacy
 
 SDTYPES = {
     "amount": "numerical",

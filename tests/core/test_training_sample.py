@@ -10,12 +10,13 @@ import pandas as pd
 import pytest
 
 from core.config import Settings, get_settings
-from core.demo import load_demo
+from core.data.demos import load_demo
+from core.data.holdout import split_real
 from core.errors import InvalidParameterError
-from core.evaluation import build_report, split_real
-from core.pipeline import synthesize
-from core.synthesizers import REGISTRY
-from core.training_sample import (
+from core.export.report_figures import build_report
+from core.runs.pipeline import synthesize
+from core.synth.registry import REGISTRY
+from core.synth.training_sample import (
     default_strata,
     estimate_fit,
     fitted_sample_note,
@@ -23,7 +24,7 @@ from core.training_sample import (
     planned_training_rows,
     training_sample,
 )
-from core.workspace import Workspace
+from core.workspace.store import Workspace
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.demo import DEMOS
+from core.data.demos import DEMOS
+from core.data.holdout import Split, split_holdout
 from core.errors import InvalidParameterError, StudioError
-from core.holdout import Split, split_holdout
-from core.utility import UtilityResult, compute_utility, infer_task
+from core.evaluate.utility import UtilityResult, compute_utility, infer_task
 
 
 @pytest.fixture

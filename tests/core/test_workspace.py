@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from core.errors import EmptyTableError, NotFoundError, WorkspaceError
-from core.workspace import SCHEMA_VERSION, Workspace
+from core.workspace.records import SCHEMA_VERSION
+from core.workspace.store import Workspace
 
 
 def _add(ws: Workspace, df: pd.DataFrame, name: str = "t"):
@@ -116,7 +117,7 @@ def test_v1_workspace_is_migrated_and_keeps_its_data(tmp_path, tips):
     # Setup: build a schema-1 file exactly as the first release wrote it
     import duckdb
 
-    from core.workspace import MIGRATIONS
+    from core.workspace.records import MIGRATIONS
 
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
@@ -179,7 +180,7 @@ def test_second_process_gets_a_clear_message(tmp_path):
     path = tmp_path / "ws.duckdb"
     ws = Workspace(path)
     code = (
-        "from core.workspace import Workspace\n"
+        "from core.workspace.store import Workspace\n"
         "from core.errors import WorkspaceError\n"
         f"try:\n    Workspace({str(path)!r})\n"
         "except WorkspaceError as err:\n    print(err)\n"

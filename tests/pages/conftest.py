@@ -17,9 +17,10 @@ from streamlit.testing.v1 import AppTest
 from components.state import StudioState
 from components.workspace import open_workspace
 from core.config import WORKSPACE_ENV
-from core.demo import load_demo
-from core.pipeline import synthesize
-from core.workspace import DatasetInfo, RunInfo, Workspace
+from core.data.demos import load_demo
+from core.runs.pipeline import synthesize
+from core.workspace.records import DatasetInfo, RunInfo
+from core.workspace.store import Workspace
 
 ROOT = Path(__file__).parents[2]
 # The first run imports SDV and fits a model; later runs take well under a second.

@@ -15,7 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from components.state import StudioState
 from core.config import WORKSPACE_ENV
-from core.workspace import DatasetInfo, RunInfo, Workspace
+from core.workspace.records import DatasetInfo, RunInfo
+from core.workspace.store import Workspace
 
 
 def test_default_page_is_data_inside_the_frame(

@@ -9,8 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.bakeoff import DEFAULT_BUDGET_SECONDS, default_keys
-from core.synthesizers import REGISTRY
-from core.workspace import DatasetInfo, Workspace
+from core.synth.registry import REGISTRY
+from core.workspace.records import DatasetInfo
+from core.workspace.store import Workspace
 
 PAGE = "app_pages/9_bakeoff.py"
 
@@ -65,7 +66,7 @@ def test_a_bakeoff_shows_the_leaderboard_and_opens_a_run(
     def clock() -> float:
         return time.perf_counter() + (3600.0 if workspace.list_runs(tips.id) else 0.0)
 
-    monkeypatch.setattr("core.bakeoff._now", clock)
+    monkeypatch.setattr("core.runs.bakeoff._now", clock)
     at = studio(dataset_id=tips.id).switch_page(PAGE)
     at.run()
     at.multiselect(key="bakeoff.synthesizers").set_value(["gaussian_copula", "tvae"])

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.pipeline import synthesize
-from core.training_sample import fitted_sample_note
-from core.workspace import DatasetInfo, RunInfo, Workspace
+from core.runs.pipeline import synthesize
+from core.synth.training_sample import fitted_sample_note
+from core.workspace.records import DatasetInfo, RunInfo
+from core.workspace.store import Workspace
 
 PAGE = "app_pages/4_compare.py"
 ROOT = Path(__file__).parents[2]
@@ -206,8 +207,8 @@ def test_headline_columns_protections_and_narrowed_ranges_are_stated(
     studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
 ) -> None:
     # Setup: a run with clipping on, so its ranges were narrowed by the studio
-    from core.pipeline import synthesize
-    from core.protections import ProtectionSettings
+    from core.privacy.protections import ProtectionSettings
+    from core.runs.pipeline import synthesize
 
     run = synthesize(
         workspace, dataset_id=tips.id, key="gaussian_copula", rows=200, seed=7,

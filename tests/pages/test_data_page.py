@@ -9,8 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.config import get_settings
-from core.demo import DEMOS, load_demo
-from core.workspace import Workspace
+from core.data.demos import DEMOS, load_demo
+from core.workspace.store import Workspace
 
 PAGE = "app_pages/1_data.py"
 
@@ -190,7 +190,7 @@ def test_the_preview_masks_direct_identifiers(
     # Setup: emails and phone numbers beside a category; no metadata detected yet
     import pandas as pd
 
-    from core.personal import MASK
+    from core.data.personal import MASK
 
     people = pd.DataFrame(
         {

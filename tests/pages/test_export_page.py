@@ -8,8 +8,9 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.export import EXPORT_FORMATS
-from core.workspace import DatasetInfo, RunInfo, Workspace
+from core.export.writers import EXPORT_FORMATS
+from core.workspace.records import DatasetInfo, RunInfo
+from core.workspace.store import Workspace
 
 PAGE = "app_pages/5_export.py"
 REASON = "Shared with the internal modelling team only, under contract."

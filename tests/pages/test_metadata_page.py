@@ -12,7 +12,8 @@ from typing import Any
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from core.workspace import DatasetInfo, Workspace
+from core.workspace.records import DatasetInfo
+from core.workspace.store import Workspace
 
 PAGE = "app_pages/2_metadata.py"
 TIPS_COLUMNS = ["total_bill", "tip", "sex", "smoker", "day", "time", "size"]

@@ -8,7 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.state import StudioState
-from core.workspace import DatasetInfo, RunInfo, Workspace
+from core.workspace.records import DatasetInfo, RunInfo
+from core.workspace.store import Workspace
 
 ROOT = Path(__file__).parents[2]
 PAGE = ROOT / "app_pages/7_profile.py"

@@ -10,9 +10,10 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from components.bundle import bundle_bytes
-from core.bundle import BUNDLE_FILES
-from core.pipeline import synthesize
-from core.workspace import DatasetInfo, RunInfo, Workspace
+from core.export.bundle import BUNDLE_FILES
+from core.runs.pipeline import synthesize
+from core.workspace.records import DatasetInfo, RunInfo
+from core.workspace.store import Workspace
 
 PAGE = "app_pages/6_runs.py"
 BUNDLE_LABEL = "Download reproducibility bundle (.zip)"

@@ -9,9 +9,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core.pipeline import synthesize
-from core.sql import PRESENCE
-from core.workspace import DatasetInfo, RunInfo, Workspace
+from core.data.sql import PRESENCE
+from core.runs.pipeline import synthesize
+from core.workspace.records import DatasetInfo, RunInfo
+from core.workspace.store import Workspace
 
 PAGE = "app_pages/8_sql.py"
 

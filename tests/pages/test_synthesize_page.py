@@ -8,9 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.config import get_settings
-from core.synthesizers import REGISTRY
-from core.training_sample import plan_fit
-from core.workspace import DatasetInfo, Workspace
+from core.synth.registry import REGISTRY
+from core.synth.training_sample import plan_fit
+from core.workspace.records import DatasetInfo
+from core.workspace.store import Workspace
 
 PAGE = "app_pages/3_synthesize.py"
 

@@ -1,0 +1,135 @@
+"""Check that synthetic rows are well formed, with the SDMetrics diagnostic report.
+
+Unlike quality, the diagnostic should be 1.0 for any sound synthesizer: values inside the real
+ranges, only known categories, the same columns. Anything lower points at a bug or a missing
+constraint, not at "a bit less realistic" data.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sdv.evaluation import run_diagnostic as sdv_run_diagnostic
+from sdv.metadata import Metadata
+
+from core.errors import StudioError, one_line
+from core.evaluate.quality import Score
+
+_VALIDITY = "Data Validity"
+_STRUCTURE = "Data Structure"
+_PER_COLUMN = {"Column": "column", "Metric": "metric", "Score": "score"}
+
+
+@dataclass(frozen=True)
+class DiagnosticResult:
+    """The SDMetrics diagnostic report of one synthetic table against its real table."""
+
+    overall: Score
+    data_validity: Score
+    data_structure: Score
+    per_column: pd.DataFrame  # column, metric, score: one row per column validity check
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe summary for the workspace: NaN scores become ``None``."""
+        return {
+            "diagnostic_score": _json_float(self.overall.value),
+            "data_validity": _json_float(self.data_validity.value),
+            "data_structure": _json_float(self.data_structure.value),
+            "per_column": [
+                {"column": str(column), "metric": str(metric), "score": _json_float(score)}
+                for column, metric, score in self.per_column[list(_PER_COLUMN.values())].itertuples(
+                    index=False, name=None
+                )
+            ],
+        }
+
+
+def run_diagnostic(
+    *, real: pd.DataFrame, synthetic: pd.DataFrame, metadata: Metadata
+) -> DiagnosticResult:
+    """Run the SDMetrics diagnostic report on the whole real table.
+
+    The real table is never subsampled: that would narrow the ranges that synthetic values are
+    checked against. The scores are shares of synthetic values, so a run sampled in batches
+    passes its evaluation sample (its first rows, independent draws).
+
+    Args:
+        real: The real (training) table.
+        synthetic: The synthetic table or its evaluation sample, with the columns of ``real``.
+        metadata: SDV metadata of the single studio table.
+
+    Returns:
+        The overall score, Data Validity and Data Structure, and per-column validity details.
+
+    Raises:
+        StudioError: a table is empty or SDMetrics fails on the tables.
+    """
+    for label, frame in (("real", real), ("synthetic", synthetic)):
+        if frame.empty:
+            raise StudioError(f"The {label} table has no rows; there is nothing to diagnose.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            report = sdv_run_diagnostic(real, synthetic, metadata, verbose=False)
+            overall = report.get_score()
+            properties = report.get_properties().set_index("Property")["Score"]
+            validity = report.get_details(_VALIDITY)
+    except Exception as err:  # SDMetrics raises many types; all mean "could not diagnose"
+        text = one_line(err)
+        raise StudioError(f"Diagnostic failed: {text}") from err
+    _raise_column_errors(validity)
+    per_column = validity.rename(columns=_PER_COLUMN).reindex(columns=list(_PER_COLUMN.values()))
+    per_column["score"] = pd.to_numeric(per_column["score"], errors="coerce").astype(float)
+    return DiagnosticResult(
+        overall=Score(
+            name="Diagnostic score",
+            value=_float(overall),
+            description="Average of data validity and data structure; 1.0 is expected.",
+        ),
+        data_validity=Score(
+            name=_VALIDITY,
+            value=_float(properties.get(_VALIDITY)),
+            description=(
+                "Share of synthetic values that respect the real column: numbers and dates "
+                "inside the real range (BoundaryAdherence), only known categories "
+                "(CategoryAdherence), unique keys."
+            ),
+        ),
+        data_structure=Score(
+            name=_STRUCTURE,
+            value=_float(properties.get(_STRUCTURE)),
+            description="Whether the synthetic table has the same columns as the real one.",
+        ),
+        per_column=per_column.reset_index(drop=True),
+    )
+
+
+def _raise_column_errors(validity: pd.DataFrame) -> None:
+    # A check that fails on one column is left out of the average and would hide that column.
+    if "Error" not in validity.columns:
+        return
+    failed = validity[validity["Error"].notna()]
+    if failed.empty:
+        return
+    columns = ", ".join(str(c) for c in failed["Column"])
+    first = " ".join(str(failed["Error"].iloc[0]).split())[:200]
+    raise StudioError(
+        f"Diagnostic failed: could not check column(s) {columns} ({first}); "
+        "check that the synthetic columns have the same types as the real ones."
+    )
+
+
+def _float(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _json_float(value: Any) -> float | None:
+    number = _float(value)
+    return None if math.isnan(number) else number

@@ -1,0 +1,360 @@
+"""A self-contained HTML evaluation report: one file that opens offline and can be shared.
+
+plotly.js is embedded inline exactly once; every other figure reuses it. Every string that
+comes from the user (title, column names, parameters, figure names) is HTML-escaped; figure
+data is JSON-encoded by plotly, which escapes ``<`` and ``>``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from core.evaluate.quality import Score
+from core.evaluate.readings import (
+    HOLDOUT_KEY,
+    SCORES,
+    ScoreInfo,
+    info_for_label,
+    read_info,
+    read_range_coverage,
+)
+from core.privacy.gate import ReleaseStatus
+
+SECTIONS: dict[str, str] = {
+    "dataset": "Dataset",
+    "synthesizer": "Synthesizer and parameters",
+    "scores": "Scores",
+    "holdout": "Holdout ceiling",
+    "protections": "Protections before fitting",
+    "privacy": "Privacy checks (release gate)",
+    "readings": "Readings",
+    "plots": "Plots",
+    "limits": "What these numbers do not show",
+}
+
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1a1a1a;
+background:#fafafa;line-height:1.45}
+main{max-width:1100px;margin:0 auto;padding:1.5rem 2rem 3rem;background:#fff}
+h1{margin-bottom:.2rem}h2{border-bottom:2px solid #0072B2;padding-bottom:.2rem;margin-top:2rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}
+th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}
+th{background:#f0f4f8}td.num{font-variant-numeric:tabular-nums;white-space:nowrap}
+.note{color:#555;font-size:.92rem}.figure{margin:1rem 0 2rem}
+"""
+
+
+def render_report(
+    *,
+    title: str,
+    dataset_summary: dict[str, Any],
+    synthesizer: str,
+    params: dict[str, Any],
+    scores: dict[str, Any],
+    figures: dict[str, go.Figure],
+    readings: list[str] | None = None,
+    privacy: dict[str, Any] | None = None,
+    release: ReleaseStatus | None = None,
+    headline: str = "",
+    protections: list[str] | None = None,
+) -> str:
+    """Render an evaluation as one self-contained HTML page.
+
+    Args:
+        title: Page title.
+        dataset_summary: Facts about the real table (rows, columns, ...), shown as a table.
+        synthesizer: The synthesizer's name.
+        params: Its parameters.
+        scores: Named scores. A value is a number (or ``None``), a :class:`Score`, or a dict
+            such as a result's ``to_dict()``, whose known scores become rows of a group.
+            ``holdout_quality_score`` fills the holdout ceiling section.
+        figures: Named plotly figures, shown in order.
+        readings: Extra sentences about the result, shown as a list.
+        privacy: The ``privacy`` scores of a run (DCR share, exact matches, NNDR, rows used).
+        release: The release gate's verdict with any recorded override; adds the privacy
+            section with every check, what the checks do not prove, and the override.
+        headline: Which columns the quality score covers, shown under the scores.
+        protections: What each protection changed in the training rows and its cost.
+
+    Returns:
+        The HTML text: no external scripts, stylesheets or fonts.
+    """
+    holdout = _find(scores, HOLDOUT_KEY)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body><main>",
+        f"<h1>{_e(title)}</h1>",
+        '<p class="note">Synthetic data evaluation report, made with Synth Studio.</p>',
+        _section("dataset", _key_value_table(dataset_summary)),
+        _section(
+            "synthesizer",
+            f"<p>Synthesizer: <strong>{_e(synthesizer)}</strong></p>"
+            + (_key_value_table(params) if params else "<p>Default parameters.</p>"),
+        ),
+        _section(
+            "scores",
+            _scores_html(scores) + (f'<p class="note">{_e(headline)}</p>' if headline else ""),
+        ),
+    ]
+    if holdout is not None:
+        parts.append(_section("holdout", _holdout_html(holdout, _find(scores, "quality_score"))))
+    if protections:
+        items = "".join(f"<li>{_e(line)}</li>" for line in protections)
+        parts.append(_section("protections", f"<ul>{items}</ul>"))
+    if release is not None:
+        parts.append(_section("privacy", _privacy_html(privacy or {}, release)))
+    if readings:
+        items = "".join(f"<li>{_e(r)}</li>" for r in readings)
+        parts.append(_section("readings", f"<ul>{items}</ul>"))
+    parts.append(_section("plots", _figures_html(figures)))
+    parts.append(
+        _section(
+            "limits",
+            "<p>These scores measure how similar the synthetic rows are to the real ones and "
+            "how often they copy them. They are not a privacy guarantee: synthetic rows can "
+            "still disclose facts about real people or records, especially rare ones. Review "
+            "the copying scores and the data itself before sharing.</p>",
+        )
+    )
+    parts.append("</main></body></html>")
+    return "\n".join(parts)
+
+
+_PRIVACY_MEASURES = (
+    (
+        "dcr_share",
+        "DCR share",
+        "share of synthetic rows closer to a training row than to a "
+        "holdout row (ties count half); about 0.5 means no closer to training than fresh rows",
+    ),
+    ("exact_match_share", "Exact-match share", "synthetic rows identical to a training row"),
+    (
+        "exact_match_baseline",
+        "Holdout exact-match share",
+        "holdout rows identical to a training row: what copying by chance looks like",
+    ),
+    ("nndr", "NNDR", "median ratio of nearest to second-nearest training row distance"),
+    ("nndr_baseline", "Holdout NNDR", "the same ratio for holdout rows"),
+)
+
+
+def _privacy_html(privacy: dict[str, Any], release: ReleaseStatus) -> str:
+    verdict = "passed" if release.passed else "failed"
+    parts = [f"<p>Release gate: <strong>{verdict}</strong>. {_e(release.statement)}</p>"]
+    if release.override is not None:
+        parts.append(f"<p><strong>Override recorded.</strong> {_e(release.override_line)}</p>")
+    if release.checks:
+        rows = "".join(
+            f"<tr><td>{_e(_pretty(c.name))}</td><td>{'pass' if c.passed else 'FAIL'}</td>"
+            f'<td class="num">{_fmt(_number(c.value))}</td>'
+            f'<td class="num">{_fmt(_number(c.threshold))}</td><td>{_e(c.reason)}</td></tr>'
+            for c in release.checks
+        )
+        parts.append(
+            "<table><tr><th>Check</th><th>Result</th><th>Value</th><th>Threshold</th>"
+            f"<th>Why</th></tr>{rows}</table>"
+        )
+    measured = [(k, label, meaning) for k, label, meaning in _PRIVACY_MEASURES if k in privacy]
+    if measured:
+        rows = "".join(
+            f'<tr><td>{_e(label)}</td><td class="num">{_fmt(_number(privacy[k]))}</td>'
+            f"<td>{_e(meaning)}</td></tr>"
+            for k, label, meaning in measured
+        )
+        parts.append(
+            f"<table><tr><th>Measure</th><th>Value</th><th>Meaning</th></tr>{rows}</table>"
+        )
+        used = {k: privacy.get(k) for k in ("train_rows", "holdout_rows", "synthetic_rows")}
+        parts.append(
+            f'<p class="note">Distances use {_text(used["synthetic_rows"])} synthetic, '
+            f"{_text(used['train_rows'])} training and {_text(used['holdout_rows'])} holdout "
+            "rows; personal-data columns ("
+            f"{_e(', '.join(privacy.get('pii_columns') or []) or 'none')}"
+            ") are left out of distances and checked value by value.</p>"
+        )
+    return "".join(parts)
+
+
+def _scores_html(scores: dict[str, Any]) -> str:
+    if not scores:
+        return "<p>No scores were computed.</p>"
+    rows: list[str] = []
+    details: list[str] = []
+    for key, value in scores.items():
+        if isinstance(value, dict):
+            # Keys of a result's to_dict(): known scores become rows, other scalars facts.
+            group = [(k, v) for k, v in value.items() if k in SCORES and _is_number(v)]
+            facts = {
+                k: v
+                for k, v in value.items()
+                if k not in SCORES and _is_scalar(v) and not isinstance(v, bool)
+            }
+            rows.append(f'<tr><th colspan="4">{_e(_pretty(key))}</th></tr>')
+            rows.extend(
+                _score_row(
+                    k, v, SCORES[k], bounds=_metric_range(value, k), reading=_reading(value, k)
+                )
+                for k, v in group
+            )
+            if facts:
+                details.append(f"<h3>{_e(_pretty(key))}</h3>{_key_value_table(facts)}")
+        elif isinstance(value, Score):
+            info = info_for_label(value.name)
+            rows.append(_score_row(value.name, value.value, info, bounds=(value.low, value.high)))
+        elif _is_number(value):
+            rows.append(_score_row(key, value, SCORES.get(key)))
+    head = "<tr><th>Score</th><th>Value</th><th>Range</th><th>Reading</th></tr>"
+    return f"<table>{head}{''.join(rows)}</table>{''.join(details)}"
+
+
+def _score_row(
+    name: str,
+    value: Any,
+    info: ScoreInfo | None,
+    *,
+    bounds: tuple[float | None, float | None] | None = None,
+    reading: str | None = None,
+) -> str:
+    number = None if value is None else float(value)
+    if bounds is None and info is not None:
+        bounds = (info.low, info.high)
+    label = info.label if info else _pretty(name)
+    shown = "n/a" if number is None or math.isnan(number) else f"{number:.3f}"
+    stated = "not stated" if bounds is None else _range(*bounds)
+    return (
+        f"<tr><td>{_e(label)}</td><td class=num>{shown}</td><td class=num>{_e(stated)}</td>"
+        f"<td>{_e(reading or read_info(info, number))}</td></tr>"
+    )
+
+
+def _reading(group: dict[str, Any], key: str) -> str | None:
+    # A range the studio's clipping narrowed is read as such, not as a poor synthesizer.
+    if key == "range_coverage" and group.get("range_clipped_columns"):
+        return read_range_coverage(group)
+    return None
+
+
+def _metric_range(group: dict[str, Any], key: str) -> tuple[float | None, float | None] | None:
+    # A utility result states its metric's range: macro F1 is 0 to 1, R² has no floor.
+    stated = group.get("metric_range")
+    if key in ("real_score", "synthetic_score") and isinstance(stated, list) and len(stated) == 2:
+        return stated[0], stated[1]
+    return None
+
+
+def _holdout_html(holdout: Any, quality: Any) -> str:
+    ceiling = _number(holdout)
+    text = (
+        "<p>Real rows were kept aside before fitting. Scored against the training rows they "
+        f"reach a quality score of <strong>{_fmt(ceiling)}</strong> (range 0 to 1): even "
+        "perfect synthetic data would score about this, because a fresh sample differs from "
+        "the training rows too.</p>"
+    )
+    achieved = _number(quality)
+    if _present(ceiling) and ceiling > 0 and _present(achieved):
+        text += (
+            f"<p>The synthetic data scores {_fmt(achieved)}, that is {achieved / ceiling:.0%} "
+            "of this ceiling.</p>"
+        )
+    return text
+
+
+def _figures_html(figures: dict[str, go.Figure]) -> str:
+    if not figures:
+        return "<p>No plots were included.</p>"
+    blocks = []
+    for index, (name, fig) in enumerate(figures.items()):
+        div = pio.to_html(
+            fig,
+            full_html=False,
+            # The first figure carries the whole library inline; the others reuse it.
+            include_plotlyjs=index == 0,
+            include_mathjax=False,
+            div_id=f"figure-{index}",
+            default_height="480px",
+            config={"displaylogo": False, "responsive": True},
+        )
+        blocks.append(f'<div class="figure"><h3>{_e(name)}</h3>{div}</div>')
+    return "".join(blocks)
+
+
+def _key_value_table(values: dict[str, Any]) -> str:
+    if not values:
+        return "<p>Nothing recorded.</p>"
+    rows = "".join(
+        f"<tr><th>{_e(_pretty(k))}</th><td>{_e(_text(v))}</td></tr>" for k, v in values.items()
+    )
+    return f"<table>{rows}</table>"
+
+
+def _section(key: str, body: str) -> str:
+    return f'<section id="{key}"><h2>{SECTIONS[key]}</h2>{body}</section>'
+
+
+def _find(scores: dict[str, Any], key: str) -> Any:
+    if key in scores:
+        return scores[key]
+    for value in scores.values():
+        if isinstance(value, dict) and key in value:
+            return value[key]
+    return None
+
+
+def _pretty(name: Any) -> str:
+    text = str(name)
+    return text.replace("_", " ").capitalize() if re.fullmatch(r"[a-z0-9_]+", text) else text
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float):
+        return "n/a" if math.isnan(value) else f"{value:.4g}"
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    return "n/a" if value is None else str(value)
+
+
+def _range(low: float | None, high: float | None) -> str:
+    return f"{_bound(low, '−∞')} to {_bound(high, '∞')}"
+
+
+def _bound(value: float | None, unbounded: str) -> str:
+    if value is None or math.isinf(value):
+        return unbounded
+    return f"{value:g}"
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float))
+
+
+def _is_number(value: Any) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, Score):
+        return value.value
+    return None if value is None else float(value)
+
+
+def _fmt(value: float | None) -> str:
+    return f"{value:.3f}" if _present(value) else "n/a"
+
+
+def _present(value: float | None) -> bool:
+    return value is not None and not math.isnan(value)
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)

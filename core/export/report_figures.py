@@ -1,0 +1,164 @@
+"""TODO docstring."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from core.config import get_settings
+from core.data.metadata import LEARNED_SDTYPES
+from core.evaluate.plots import plot_column, plot_correlations
+from core.evaluate.projection import (
+    compute_projection,
+    plot_correlation_difference,
+    plot_projection,
+)
+from core.evaluate.readings import headline_columns, protection_notes
+from core.export.report import render_report
+from core.privacy.gate import release_status
+from core.synth.training_sample import fitted_sample_note
+
+# Scores the report shows, in order; counts and sample sizes go into its readings instead.
+_REPORTED = (
+    "quality_score",
+    "column_shapes",
+    "column_pair_trends",
+    "holdout_quality_score",
+    "diagnostic",
+    "coverage",
+    "utility",
+)
+
+
+# Columns plotted in the report: enough to show the shape of the data, few enough to read.
+REPORT_COLUMNS = 8
+
+
+class ReportFigures(dict[str, go.Figure]):
+    """The report's figures by title, with ``note``: which columns they show, and why."""
+
+    note: str = ""
+
+
+def report_columns(
+    real: pd.DataFrame, sdtypes: dict[str, str], *, max_categories: int = 20
+) -> tuple[list[str], str]:
+    """The columns a report plots, most informative first, and a sentence saying which.
+
+    Only learned columns are candidates: direct identifiers and keys are generated, never
+    learned, so plotting them would only show real identifiers beside fakes. Numbers, dates
+    and categories with a few values come first, then categories with many values, then
+    constant columns, each in table order; at most ``REPORT_COLUMNS`` are kept.
+    """
+    learned = [c for c, t in sdtypes.items() if t in LEARNED_SDTYPES and c in real.columns]
+    skipped = [c for c in sdtypes if c not in learned]
+
+    def rank(column: str) -> int:
+        distinct = real[column].nunique(dropna=True)
+        if distinct <= 1:
+            return 3
+        if sdtypes[column] in ("numerical", "datetime"):
+            return 0
+        return 1 if distinct <= max_categories else 2
+
+    ranked = sorted(learned, key=rank)  # stable: table order within a rank
+    shown = ranked[:REPORT_COLUMNS]
+    note = f"Column figures show {len(shown)} of {len(sdtypes)} columns: {', '.join(shown)}."
+    if skipped:
+        note += (
+            f" Never plotted: {', '.join(skipped)} (direct identifiers and keys, replaced by "
+            "fakes and never learned)."
+        )
+    if rest := [c for c in ranked if c not in shown]:
+        note += f" Not plotted, as less informative or beyond {REPORT_COLUMNS}: {', '.join(rest)}."
+    return shown, note
+
+
+def report_figures(
+    real: pd.DataFrame, synthetic: pd.DataFrame, sdtypes: dict[str, str], *, seed: int = 0
+) -> ReportFigures:
+    """The key plots of a report: a few learned columns, correlations and a 2-D projection.
+
+    No direct identifier or key is ever drawn (see :func:`report_columns`); the result's
+    ``note`` says which columns are shown, and :func:`build_report` prints it.
+    """
+    settings = get_settings()
+    learned = {c: t for c, t in sdtypes.items() if t in LEARNED_SDTYPES}
+    shown, note = report_columns(real, sdtypes, max_categories=settings.plot_max_categories)
+    figures = ReportFigures(
+        {
+            f"Column: {column}": plot_column(
+                real[column],
+                synthetic[column],
+                sdtypes[column],
+                max_categories=settings.plot_max_categories,
+                max_rows=settings.plot_max_rows,
+            )
+            for column in shown
+        }
+    )
+    figures.note = note
+    figures["Correlations"] = plot_correlations(real, synthetic, learned)
+    figures["Correlation difference"] = plot_correlation_difference(real, synthetic, learned)
+    projection = compute_projection(real, synthetic, sdtypes=learned, seed=seed)
+    if not projection.empty:
+        figures["2-D projection (PCA)"] = plot_projection(projection)
+    return figures
+
+
+def build_report(
+    *,
+    title: str,
+    dataset_summary: dict[str, Any],
+    synthesizer: str,
+    params: dict[str, Any],
+    evaluation_scores: dict[str, Any],
+    figures: dict[str, go.Figure],
+    override: dict[str, Any] | None = None,
+) -> str:
+    """The self-contained HTML report of one evaluation, with its privacy checks.
+
+    ``override`` is the run's recorded release override, printed in the privacy section.
+    """
+    scores = {k: evaluation_scores[k] for k in _REPORTED if k in evaluation_scores}
+    readings = []
+    holdout = evaluation_scores.get("holdout") or {}
+    if holdout.get("holdout_rows"):
+        readings.append(
+            f"Trained on {holdout['train_rows']:,} real rows; {holdout['holdout_rows']:,} more "
+            "were kept aside and never shown to the synthesizer."
+        )
+    if sampled := fitted_sample_note(holdout):
+        readings.append(sampled)
+    sample = evaluation_scores.get("sample_rows")
+    if sample:
+        readings.append(f"Fidelity scores use up to {sample:,} rows of each table.")
+    if note := getattr(figures, "note", ""):
+        readings.append(note)
+    ceiling = evaluation_scores.get("holdout_quality_score")
+    quality = evaluation_scores.get("quality_score")
+    if _number(ceiling) and _number(quality):
+        readings.append(
+            f"The synthetic data reaches {quality / ceiling:.0%} of the quality that fresh real "
+            "rows (the holdout) reach."
+        )
+    return render_report(
+        title=title,
+        dataset_summary=dataset_summary,
+        synthesizer=synthesizer,
+        params=params,
+        scores=scores,
+        figures=figures,
+        readings=readings,
+        privacy=evaluation_scores.get("privacy"),
+        release=release_status(evaluation_scores, override) if evaluation_scores else None,
+        headline=headline_columns(evaluation_scores),
+        protections=protection_notes(evaluation_scores.get("protections") or {}),
+    )
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not math.isnan(value) and value != 0

@@ -1,0 +1,8 @@
+"""A run from start to finish, and runs side by side.
+
+- ``pipeline``: one run's life cycle (prepare, fit, sample, assess) over the workspace.
+- ``assess``: every check of a synthetic table in one evaluation (the pipeline, Compare and
+  ``cli evaluate`` share it).
+- ``history``: the table of a workspace's runs. ``bakeoff`` and ``leaderboard``: several
+  synthesizers on one table within a budget, ranked, with a recommendation.
+"""

@@ -1,0 +1,209 @@
+"""One evaluation of a synthetic table: fidelity, the holdout ceiling, coverage and copying,
+utility, and the stakeholder report. The pipeline, the Compare page and ``cli evaluate`` share
+it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from core.config import Settings, get_settings
+from core.data.metadata import pii_columns, sdtypes_of, to_sdv
+from core.errors import InvalidParameterError
+from core.evaluate.coverage import CoverageResult, compute_coverage
+from core.evaluate.diagnostic import DiagnosticResult, run_diagnostic
+from core.evaluate.quality import QualityResult, evaluate_quality
+from core.evaluate.tally import SyntheticTally
+from core.evaluate.utility import UtilityResult, capped_utility
+from core.privacy.checks import GateResult, PrivacyResult, compute_privacy, release_gate
+from core.progress import Progress, no_progress
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Every check of one synthetic table against the real training rows (and the holdout)."""
+
+    quality: QualityResult
+    holdout_quality: QualityResult | None  # the holdout scored like synthetic data: the ceiling
+    diagnostic: DiagnosticResult
+    coverage: CoverageResult
+    utility: UtilityResult | None
+    train_rows: int
+    holdout_rows: int
+    split: dict[str, Any] | None = None  # how the holdout was drawn, for reproduction
+    privacy: PrivacyResult | None = None
+    gate: GateResult | None = None
+    privacy_note: str = ""  # why privacy could not be measured
+    protections: dict[str, Any] | None = None  # what was grouped or clipped before fitting
+    pii_columns: tuple[str, ...] = ()  # columns of personal data, faked and checked for leaks
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe scores, the shape stored with a run and written to REPORT.json."""
+        scores = self.quality.to_dict()
+        ceiling = self.holdout_quality.to_dict() if self.holdout_quality else {}
+        coverage = self.coverage.to_dict()
+        scores.update(
+            {
+                "holdout_quality_score": ceiling.get("quality_score"),
+                "holdout_column_shapes": ceiling.get("column_shapes"),
+                "holdout_column_pair_trends": ceiling.get("column_pair_trends"),
+                "diagnostic_score": self.diagnostic.to_dict()["diagnostic_score"],
+                "diagnostic": self.diagnostic.to_dict(),
+                "coverage": coverage,
+                "duplicates": {
+                    "rows": coverage["duplicate_rows"],
+                    "share": coverage["duplicate_share"],
+                    "exact_copy_rows": coverage["exact_copy_rows"],
+                    "exact_copy_share": coverage["exact_copy_share"],
+                    "near_duplicate_share": coverage["near_duplicate_share"],
+                },
+                "holdout": {
+                    "train_rows": self.train_rows,
+                    "holdout_rows": self.holdout_rows,
+                    **(self.split or {}),
+                },
+            }
+        )
+        if self.utility is not None:
+            scores["utility"] = self.utility.to_dict()
+        if self.privacy is not None:
+            scores["privacy"] = self.privacy.to_dict(gate=self.gate)
+        else:
+            scores["privacy"] = {
+                "dcr_share": None,
+                "exact_match_share": None,
+                "nndr": None,
+                "pii_columns": list(self.pii_columns),
+                "error": self.privacy_note,
+                "gate": {"passed": False, "failing": ["privacy_measured"], "checks": []},
+            }
+        scores["protections"] = self.protections or {}
+        return scores
+
+
+def evaluate(
+    *,
+    real_train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    metadata: dict[str, Any],
+    holdout: pd.DataFrame | None = None,
+    target: str | None = None,
+    seed: int = 0,
+    settings: Settings | None = None,
+    progress: Progress = no_progress,
+    tally: SyntheticTally | None = None,
+    clipped: dict[str, Any] | None = None,
+) -> Evaluation:
+    """Score ``synthetic`` against the real rows it was made from.
+
+    Args:
+        real_train: The real rows the synthesizer was fitted on.
+        synthetic: The synthetic rows, or with ``tally``, their evaluation sample.
+        metadata: The studio metadata dict of the table.
+        holdout: Real rows the synthesizer never saw: the ceiling and the utility test set.
+        target: A column to predict for the utility check (needs ``holdout``).
+        seed: Seed of every subsample, so the same inputs give the same scores.
+        settings: Row caps (defaults to :func:`get_settings`).
+        progress: Called with stage ``"evaluate"`` after each check.
+        tally: Facts about every synthetic row of a run sampled in batches (see
+            :mod:`core.evaluate.tally`); coverage and privacy count every row with it, the other
+            checks read the sample.
+        clipped: Bounds of the columns the studio clipped before fitting, so coverage says
+            when a range was narrowed by the studio rather than missed by the synthesizer.
+
+    Raises:
+        StudioError: a check cannot run on these tables (one line).
+    """
+    settings = settings or get_settings()
+    sdv_metadata = to_sdv(metadata)
+    sdtypes = sdtypes_of(metadata)
+    steps = 6 if target else 5
+    caps = {"max_rows": settings.eval_max_rows, "seed": seed}
+
+    def quality_of(reference: pd.DataFrame, other: pd.DataFrame) -> QualityResult:
+        # Every column is scored or listed with its reason: faked ones are not left out.
+        return evaluate_quality(
+            real=reference,
+            synthetic=other,
+            metadata=sdv_metadata,
+            max_columns=settings.eval_max_columns,
+            replaced=pii_columns(metadata),
+            max_distinct_share=settings.categorical_max_share,
+            **caps,
+        )
+
+    progress("evaluate", 0, steps)
+    # The headline compares the extract with every real row, as anyone checking it against
+    # their file does; the ceiling scores fresh real rows against the training rows.
+    every_row = real_train if holdout is None else pd.concat([real_train, holdout])
+    quality = quality_of(every_row.reset_index(drop=True), synthetic)
+    progress("evaluate", 1, steps)
+    ceiling = quality_of(real_train, holdout) if holdout is not None else None
+    progress("evaluate", 2, steps)
+    tally = tally or SyntheticTally.of(
+        synthetic,
+        sdtypes=sdtypes,
+        columns=real_train.columns,
+        pii_columns=pii_columns(metadata),
+        real_pii=real_train if holdout is None else pd.concat([real_train, holdout]),
+    )
+    diagnostic = run_diagnostic(real=real_train, synthetic=synthetic, metadata=sdv_metadata)
+    progress("evaluate", 3, steps)
+    coverage = compute_coverage(
+        real=real_train,
+        synthetic=synthetic,
+        sdtypes=sdtypes,
+        max_rows=settings.distance_max_rows,
+        seed=seed,
+        tally=tally,
+        clipped=clipped,
+    )
+    progress("evaluate", 4, steps)
+    privacy, gate, privacy_note = None, None, ""
+    if holdout is None:
+        privacy_note = "No holdout rows, so leakage cannot be measured."
+    else:
+        try:
+            privacy = compute_privacy(
+                train=real_train,
+                holdout=holdout,
+                synthetic=synthetic,
+                sdtypes=sdtypes,
+                pii_columns=pii_columns(metadata),
+                max_rows=settings.distance_max_rows,
+                seed=seed,
+                tally=tally,
+            )
+            gate = release_gate(privacy, max_dcr_share=settings.gate_max_dcr_share)
+        except InvalidParameterError as err:
+            privacy_note = str(err)
+    utility = None
+    if target:
+        if holdout is None:
+            raise InvalidParameterError(
+                "The utility check needs holdout rows; this table is too small to keep any."
+            )
+        utility = capped_utility(
+            real_train=real_train,
+            synthetic=synthetic,
+            holdout=holdout,
+            target=target,
+            max_rows=settings.eval_max_rows,
+            seed=seed,
+        )
+    progress("evaluate", steps, steps)
+    return Evaluation(
+        quality=quality,
+        holdout_quality=ceiling,
+        diagnostic=diagnostic,
+        coverage=coverage,
+        utility=utility,
+        train_rows=len(real_train),
+        holdout_rows=0 if holdout is None else len(holdout),
+        privacy=privacy,
+        gate=gate,
+        privacy_note=privacy_note,
+        pii_columns=tuple(pii_columns(metadata)),
+    )

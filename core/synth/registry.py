@@ -1,0 +1,381 @@
+"""The synthesizer registry (data, not if/else) and the fit / sample verbs.
+
+Adding a synthesizer is one entry in ``REGISTRY`` plus one line in the parametrised test.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import inspect
+import threading
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sdv.metadata import Metadata
+from sdv.single_table import (
+    CopulaGANSynthesizer,
+    CTGANSynthesizer,
+    GaussianCopulaSynthesizer,
+    TVAESynthesizer,
+)
+from sdv.single_table.base import BaseSingleTableSynthesizer
+
+from core.data.metadata import TABLE
+from core.errors import InvalidParameterError, StudioError, UnknownSynthesizerError, one_line
+from core.frames import sdv_ready
+from core.progress import Progress, no_progress
+from core.synth.dp import BOUNDS_CHOICES, DPMSTSynthesizer
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One constructor parameter as the form shows it."""
+
+    name: str
+    label: str
+    kind: str  # "int", "float" or "choice"
+    default: Any
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+    def coerce(self, value: Any) -> Any:
+        """The value as the synthesizer needs it, or InvalidParameterError with the bounds."""
+        if self.kind == "choice":
+            if value not in self.choices:
+                raise InvalidParameterError(
+                    f"{self.label} must be one of {', '.join(self.choices)}; got {value!r}."
+                )
+            return value
+        try:
+            number = int(value) if self.kind == "int" else float(value)
+        except (TypeError, ValueError):
+            raise InvalidParameterError(f"{self.label} must be a number; got {value!r}.") from None
+        if self.kind == "int" and float(value) != number:
+            raise InvalidParameterError(f"{self.label} must be a whole number; got {value!r}.")
+        if (self.low is not None and number < self.low) or (
+            self.high is not None and number > self.high
+        ):
+            raise InvalidParameterError(
+                f"{self.label} must be between {self.low:g} and {self.high:g}; got {number:g}."
+            )
+        if self.step and self.kind == "int" and (number - (self.low or 0)) % self.step:
+            raise InvalidParameterError(
+                f"{self.label} must be a multiple of {self.step:g}; got {number:g}."
+            )
+        return number
+
+
+@dataclass(frozen=True)
+class SynthesizerSpec:
+    """A synthesizer the studio offers, with its form and declared capabilities."""
+
+    key: str
+    label: str
+    description: str
+    cls: type[BaseSingleTableSynthesizer] | type[DPMSTSynthesizer]
+    params: tuple[ParamSpec, ...]
+    speed: str  # "fast" (seconds) or "slow" (minutes on big tables)
+    needs_torch: bool
+    conditional_sampling: bool = True
+    fixed_kwargs: dict[str, Any] = field(default_factory=dict)
+    # The fit is differentially private: its noise is unseeded by design (see core.synth.dp).
+    differentially_private: bool = False
+
+    @property
+    def has_epochs(self) -> bool:
+        return any(p.name == "epochs" for p in self.params)
+
+
+_DISTRIBUTIONS = ("norm", "beta", "truncnorm", "gamma", "uniform", "gaussian_kde")
+_EPOCHS = ParamSpec(
+    "epochs", "Epochs", "int", 300, 1, 5000, help="Passes over the data; more is slower."
+)
+# CTGAN needs the batch to split into `pac` groups of 10 rows.
+_GAN_BATCH = ParamSpec(
+    "batch_size", "Batch size", "int", 500, 10, 10_000, 10, help="Rows per step; multiple of 10."
+)
+_DEFAULT_DISTRIBUTION = ParamSpec(
+    "default_distribution",
+    "Marginal distribution",
+    "choice",
+    "beta",
+    choices=_DISTRIBUTIONS,
+    help="Shape fitted to each numeric column.",
+)
+_GAN_PARAMS = (
+    _EPOCHS,
+    _GAN_BATCH,
+    ParamSpec("embedding_dim", "Embedding size", "int", 128, 8, 1024, help="Noise vector size."),
+    ParamSpec(
+        "generator_lr",
+        "Generator learning rate",
+        "float",
+        2e-4,
+        1e-6,
+        1e-1,
+        help="Step size of the generator's optimiser.",
+    ),
+    ParamSpec(
+        "discriminator_lr",
+        "Discriminator learning rate",
+        "float",
+        2e-4,
+        1e-6,
+        1e-1,
+        help="Step size of the discriminator's optimiser.",
+    ),
+)
+
+REGISTRY: dict[str, SynthesizerSpec] = {
+    spec.key: spec
+    for spec in [
+        SynthesizerSpec(
+            "gaussian_copula",
+            "Gaussian copula",
+            "Fast statistical model of each column and their correlations. Start here.",
+            GaussianCopulaSynthesizer,
+            (_DEFAULT_DISTRIBUTION,),
+            "fast",
+            needs_torch=False,
+        ),
+        SynthesizerSpec(
+            "ctgan",
+            "CTGAN",
+            "Neural network (GAN) that learns complex, multi-modal columns. Slow on CPU.",
+            CTGANSynthesizer,
+            _GAN_PARAMS,
+            "slow",
+            needs_torch=True,
+            fixed_kwargs={"enable_gpu": False},
+        ),
+        SynthesizerSpec(
+            "tvae",
+            "TVAE",
+            "Variational autoencoder; often better than CTGAN on small tables.",
+            TVAESynthesizer,
+            (
+                _EPOCHS,
+                ParamSpec(
+                    "batch_size",
+                    "Batch size",
+                    "int",
+                    500,
+                    10,
+                    10_000,
+                    10,
+                    help="Rows per step; multiple of 10.",
+                ),
+                ParamSpec(
+                    "embedding_dim",
+                    "Embedding size",
+                    "int",
+                    128,
+                    8,
+                    1024,
+                    help="Size of the latent space.",
+                ),
+            ),
+            "slow",
+            needs_torch=True,
+            fixed_kwargs={"enable_gpu": False},
+        ),
+        SynthesizerSpec(
+            "copula_gan",
+            "CopulaGAN",
+            "CTGAN on copula-transformed columns; helps with skewed numbers.",
+            CopulaGANSynthesizer,
+            (*_GAN_PARAMS, _DEFAULT_DISTRIBUTION),
+            "slow",
+            needs_torch=True,
+            fixed_kwargs={"enable_gpu": False},
+        ),
+        SynthesizerSpec(
+            "dp_mst",
+            "MST (differentially private)",
+            "Differentially private: noisy counts of columns and column pairs, then a graphical "
+            "model. Each fit is random, even with the same seed.",
+            DPMSTSynthesizer,
+            (
+                ParamSpec(
+                    "epsilon",
+                    "Privacy budget (epsilon)",
+                    "float",
+                    1.0,
+                    0.01,
+                    100.0,
+                    help="Smaller is more private and less accurate: 0.1-1 is strong privacy, "
+                    "10 or more is weak.",
+                ),
+                ParamSpec(
+                    "bounds",
+                    "Numeric ranges",
+                    "choice",
+                    "metadata",
+                    choices=BOUNDS_CHOICES,
+                    help="metadata: the ranges in the metadata, taken as public (they came from "
+                    "the real rows: edit them to public values). estimate: spend 10% of epsilon "
+                    "finding them privately; coarse, needs epsilon of about 5 on small tables.",
+                ),
+            ),
+            "slow",
+            needs_torch=False,
+            conditional_sampling=False,
+            differentially_private=True,
+        ),
+    ]
+}
+
+
+def get_spec(key: str) -> SynthesizerSpec:
+    """The registry entry for ``key``, or UnknownSynthesizerError listing the valid keys."""
+    try:
+        return REGISTRY[key]
+    except KeyError:
+        raise UnknownSynthesizerError(
+            f"Unknown synthesizer '{key}'; choose one of: {', '.join(REGISTRY)}."
+        ) from None
+
+
+def resolve_params(key: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults of ``key``'s parameters with ``overrides`` applied and checked."""
+    spec = get_spec(key)
+    known = {p.name: p for p in spec.params}
+    unknown = set(overrides or {}) - set(known)
+    if unknown:
+        raise InvalidParameterError(
+            f"{spec.label} has no parameter {', '.join(sorted(unknown))}; "
+            f"it takes {', '.join(known) or 'none'}."
+        )
+    values = {p.name: p.default for p in spec.params}
+    values.update(overrides or {})
+    return {name: known[name].coerce(value) for name, value in values.items()}
+
+
+def fit_synthesizer(
+    *,
+    key: str,
+    metadata: Metadata,
+    data: pd.DataFrame,
+    params: dict[str, Any] | None = None,
+    locales: list[str] | None = None,
+    progress: Progress = no_progress,
+    poll_seconds: float = 0.25,
+) -> BaseSingleTableSynthesizer:
+    """Fit a registered synthesizer on ``data``, reporting epochs as they finish.
+
+    The fit runs in a worker thread while this thread polls its progress, so callers (a page, the
+    CLI) get regular callbacks from their own thread.
+
+    Raises:
+        StudioError: the synthesizer rejected the data or parameters (one line).
+    """
+    spec = get_spec(key)
+    values = resolve_params(key, params)
+    data = sdv_ready(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        extra = dict(spec.fixed_kwargs)
+        if locales and "locales" in inspect.signature(spec.cls.__init__).parameters:
+            extra["locales"] = locales  # the Faker locale of fake personal data
+        synth = spec.cls(metadata, **values, **extra)
+    total = values.get("epochs")
+    outcome: dict[str, BaseException] = {}
+
+    def work() -> None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                synth.fit({TABLE: data})
+        except BaseException as err:  # re-raised in the caller's thread below
+            outcome["error"] = err
+
+    worker = threading.Thread(target=work, name=f"fit-{key}", daemon=True)
+    started = time.perf_counter()
+    worker.start()
+    try:
+        progress("fit", 0, total)
+        while worker.is_alive():
+            worker.join(poll_seconds)
+            done = epochs_done(synth) if total else time.perf_counter() - started
+            progress("fit", done, total)
+    except BaseException:
+        # The caller stopped (Stop or another click reran the page, Ctrl-C, a cancel raised by
+        # the progress callback): end the fit too, instead of leaving it to burn the CPU.
+        stop_thread(worker)
+        raise
+    if "error" in outcome:
+        err = outcome["error"]
+        if isinstance(err, StudioError):
+            raise err
+        first = one_line(err)
+        raise StudioError(f"{spec.label} could not fit this table: {first}") from err
+    progress("fit", total or 1, total or 1)
+    return synth
+
+
+class FitStopped(BaseException):
+    """Raised inside a fit's worker thread to end it; never reaches a caller."""
+
+
+def stop_thread(worker: threading.Thread) -> None:
+    """Make ``worker`` raise :class:`FitStopped` at its next Python instruction.
+
+    A fit has no cancel hook of its own, but its training loop runs Python between batches
+    (and between columns for the copulas), so the exception lands within one batch step. A
+    BaseException, so no ``except Exception`` inside the libraries swallows it.
+    """
+    if worker.ident is not None and worker.is_alive():
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(worker.ident), ctypes.py_object(FitStopped)
+        )
+
+
+def epochs_done(synth: BaseSingleTableSynthesizer) -> int:
+    """Epochs finished so far, read from the model's loss log (CTGAN, TVAE, CopulaGAN)."""
+    model = getattr(synth, "_model", None)
+    losses = getattr(model, "loss_values", None)
+    if losses is None or len(losses) == 0 or "Epoch" not in losses:
+        return 0
+    return int(losses["Epoch"].iloc[-1]) + 1
+
+
+def set_seed(synth: BaseSingleTableSynthesizer, seed: int) -> None:
+    """Make the next samples reproducible for ``seed``.
+
+    SDV has no public seed argument; ``_set_random_state`` is private, so it is wrapped here
+    alone and covered by a test that fails loudly if an upgrade breaks it.
+    """
+    synth.reset_sampling()
+    if getattr(synth, "_model", None) is not None:  # None when no column is modelled
+        synth._set_random_state(int(seed))
+
+
+def sample_rows(
+    synth: BaseSingleTableSynthesizer,
+    *,
+    rows: int,
+    seed: int,
+    batch_rows: int = 10_000,
+    progress: Progress = no_progress,
+) -> pd.DataFrame:
+    """Sample ``rows`` rows in batches; the same seed and batch size give the same rows."""
+    if rows <= 0:
+        raise InvalidParameterError(f"Number of rows must be at least 1; got {rows}.")
+    set_seed(synth, seed)
+    parts: list[pd.DataFrame] = []
+    done = 0
+    progress("sample", 0, rows)
+    while done < rows:
+        size = min(batch_rows, rows - done)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parts.append(synth.sample(num_rows=size)[TABLE])
+        done += size
+        progress("sample", done, rows)
+    return pd.concat(parts, ignore_index=True)
