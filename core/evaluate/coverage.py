@@ -23,7 +23,7 @@ from sdmetrics.single_column import CategoryCoverage, RangeCoverage
 from sklearn.neighbors import NearestNeighbors
 
 from core.errors import StudioError
-from core.evaluate.quality import Score
+from core.evaluate.sdmetrics import Score, json_float
 from core.evaluate.tally import ColumnFacts, SyntheticTally, as_float, count_in, row_hashes
 from core.evaluate.utility import (
     as_labels,
@@ -97,17 +97,17 @@ class CoverageResult:
             "near_duplicate_share",
         ]
         summary: dict[str, Any] = {
-            key: _json_float(score.value) for key, score in zip(keys, self.scores(), strict=True)
+            key: json_float(score.value) for key, score in zip(keys, self.scores(), strict=True)
         }
         summary.update(
             {
                 "duplicate_rows": int(self.duplicate_rows),
                 "exact_copy_rows": int(self.exact_copy_rows),
-                "near_duplicate_threshold": _json_float(self.near_duplicate_threshold),
+                "near_duplicate_threshold": json_float(self.near_duplicate_threshold),
                 "near_duplicate_sample_rows": int(self.near_duplicate_sample_rows),
                 "rare_threshold": float(self.rare_threshold),
                 "range_clipped_columns": list(self.clipped_columns),
-                "range_coverage_within_clipping": _json_float(self.range_coverage_within_clipping),
+                "range_coverage_within_clipping": json_float(self.range_coverage_within_clipping),
                 "per_column": [
                     {k: _json_value(v) for k, v in row.items()}
                     for row in self.per_column.to_dict(orient="records")
@@ -339,14 +339,6 @@ def _mean(values: pd.Series) -> float:
     return float(present.mean()) if len(present) else math.nan
 
 
-def _json_float(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) or math.isinf(number) else number
-
-
 def _json_value(value: Any) -> Any:
     if isinstance(value, str):
         return value
@@ -355,5 +347,5 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
-        return _json_float(value)
+        return json_float(value)
     return None if value is None else str(value)

@@ -7,17 +7,14 @@ constraint, not at "a bit less realistic" data.
 
 from __future__ import annotations
 
-import math
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sdv.evaluation import run_diagnostic as sdv_run_diagnostic
 from sdv.metadata import Metadata
 
-from core.errors import StudioError, one_line
-from core.evaluate.quality import Score
+from core.errors import StudioError
+from core.evaluate.sdmetrics import Score, as_float, json_float, run_report, tidy
 
 _VALIDITY = "Data Validity"
 _STRUCTURE = "Data Structure"
@@ -36,11 +33,11 @@ class DiagnosticResult:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe summary for the workspace: NaN scores become ``None``."""
         return {
-            "diagnostic_score": _json_float(self.overall.value),
-            "data_validity": _json_float(self.data_validity.value),
-            "data_structure": _json_float(self.data_structure.value),
+            "diagnostic_score": json_float(self.overall.value),
+            "data_validity": json_float(self.data_validity.value),
+            "data_structure": json_float(self.data_structure.value),
             "per_column": [
-                {"column": str(column), "metric": str(metric), "score": _json_float(score)}
+                {"column": str(column), "metric": str(metric), "score": json_float(score)}
                 for column, metric, score in self.per_column[list(_PER_COLUMN.values())].itertuples(
                     index=False, name=None
                 )
@@ -71,28 +68,20 @@ def run_diagnostic(
     for label, frame in (("real", real), ("synthetic", synthetic)):
         if frame.empty:
             raise StudioError(f"The {label} table has no rows; there is nothing to diagnose.")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            report = sdv_run_diagnostic(real, synthetic, metadata, verbose=False)
-            overall = report.get_score()
-            properties = report.get_properties().set_index("Property")["Score"]
-            validity = report.get_details(_VALIDITY)
-    except Exception as err:  # SDMetrics raises many types; all mean "could not diagnose"
-        text = one_line(err)
-        raise StudioError(f"Diagnostic failed: {text}") from err
-    _raise_column_errors(validity)
-    per_column = validity.rename(columns=_PER_COLUMN).reindex(columns=list(_PER_COLUMN.values()))
-    per_column["score"] = pd.to_numeric(per_column["score"], errors="coerce").astype(float)
+    report = run_report(
+        "diagnostic", real=real, synthetic=synthetic, metadata=metadata, details=(_VALIDITY,)
+    )
+    overall, properties, validity = report.overall, report.properties, report.details[_VALIDITY]
+    per_column = tidy(validity, _PER_COLUMN)
     return DiagnosticResult(
         overall=Score(
             name="Diagnostic score",
-            value=_float(overall),
+            value=as_float(overall),
             description="Average of data validity and data structure; 1.0 is expected.",
         ),
         data_validity=Score(
             name=_VALIDITY,
-            value=_float(properties.get(_VALIDITY)),
+            value=as_float(properties.get(_VALIDITY)),
             description=(
                 "Share of synthetic values that respect the real column: numbers and dates "
                 "inside the real range (BoundaryAdherence), only known categories "
@@ -101,35 +90,8 @@ def run_diagnostic(
         ),
         data_structure=Score(
             name=_STRUCTURE,
-            value=_float(properties.get(_STRUCTURE)),
+            value=as_float(properties.get(_STRUCTURE)),
             description="Whether the synthetic table has the same columns as the real one.",
         ),
         per_column=per_column.reset_index(drop=True),
     )
-
-
-def _raise_column_errors(validity: pd.DataFrame) -> None:
-    # A check that fails on one column is left out of the average and would hide that column.
-    if "Error" not in validity.columns:
-        return
-    failed = validity[validity["Error"].notna()]
-    if failed.empty:
-        return
-    columns = ", ".join(str(c) for c in failed["Column"])
-    first = " ".join(str(failed["Error"].iloc[0]).split())[:200]
-    raise StudioError(
-        f"Diagnostic failed: could not check column(s) {columns} ({first}); "
-        "check that the synthetic columns have the same types as the real ones."
-    )
-
-
-def _float(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
-
-
-def _json_float(value: Any) -> float | None:
-    number = _float(value)
-    return None if math.isnan(number) else number

@@ -8,7 +8,6 @@ each number's and date's extremes, so its score stays within a point of the full
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,10 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype
-from sdv.evaluation import evaluate_quality as sdv_evaluate_quality
 from sdv.metadata import Metadata
 
-from core.errors import StudioError, one_line
+from core.errors import StudioError
 from core.evaluate.columns import (
     CONTINUOUS,
     ColumnScoring,
@@ -27,22 +25,12 @@ from core.evaluate.columns import (
     plan_scoring,
     scored_metadata,
 )
+from core.evaluate.sdmetrics import Score, as_float, json_float, run_report, tidy
 
 _SHAPES = "Column Shapes"
 _PAIRS = "Column Pair Trends"
 _PER_COLUMN = ["column", "metric", "score"]
 _PER_PAIR = ["column_1", "column_2", "metric", "score"]
-
-
-@dataclass(frozen=True)
-class Score:
-    """One score with its range; ``value`` is NaN when the score does not apply."""
-
-    name: str
-    value: float
-    low: float = 0.0
-    high: float = 1.0
-    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,10 +56,10 @@ class QualityResult:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe summary for the workspace: NaN scores become ``None``."""
         return {
-            "quality_score": _json_float(self.overall.value),
-            "column_shapes": _json_float(self.column_shapes.value),
-            "column_pair_trends": _json_float(self.column_pair_trends.value),
-            "learned_quality_score": _json_float(self.learned.value),
+            "quality_score": json_float(self.overall.value),
+            "column_shapes": json_float(self.column_shapes.value),
+            "column_pair_trends": json_float(self.column_pair_trends.value),
+            "learned_quality_score": json_float(self.learned.value),
             "sample_rows": int(self.sample_rows),
             "skipped_columns": list(self.skipped_columns),
             "columns_used": int(self.columns_used),
@@ -82,7 +70,7 @@ class QualityResult:
                 {
                     "column": str(column),
                     "metric": str(metric),
-                    "score": _json_float(score),
+                    "score": json_float(score),
                     "role": str(role),
                 }
                 for column, metric, score, role in self.per_column[
@@ -162,23 +150,19 @@ def evaluate_quality(
     continuous = [c.column for c in plan if c.scored_as in CONTINUOUS]
     real_used = _subsample(real, max_rows=max_rows, seed=seed, keep_extremes=continuous)
     synthetic_used = _subsample(synthetic, max_rows=max_rows, seed=seed, keep_extremes=continuous)
-    try:
-        with warnings.catch_warnings():
-            # Small-sample and future warnings from scipy/SDMetrics are noise for a studio user.
-            warnings.simplefilter("ignore")
-            report = sdv_evaluate_quality(real_used, synthetic_used, scoring, verbose=False)
-            properties = report.get_properties().set_index("Property")["Score"]
-            shapes = report.get_details(_SHAPES)
-            pairs = report.get_details(_PAIRS)
-            overall = report.get_score()
-    except Exception as err:  # SDMetrics raises many types; all mean "could not score"
-        text = one_line(err)
-        raise StudioError(f"Quality evaluation failed: {text}") from err
-    _raise_column_errors(shapes)
+    report = run_report(
+        "quality",
+        real=real_used,
+        synthetic=synthetic_used,
+        metadata=scoring,
+        details=(_SHAPES, _PAIRS),
+    )
+    shapes, pairs = report.details[_SHAPES], report.details[_PAIRS]
+    properties, overall = report.properties, report.overall
     roles = {c.column: c.role for c in plan}
-    per_column = _tidy(shapes, {"Column": "column", "Metric": "metric", "Score": "score"})
+    per_column = tidy(shapes, {"Column": "column", "Metric": "metric", "Score": "score"})
     per_column["role"] = per_column["column"].map(roles)
-    per_pair = _tidy(
+    per_pair = tidy(
         pairs,
         {
             "Column 1": "column_1",
@@ -191,13 +175,13 @@ def evaluate_quality(
     return QualityResult(
         overall=Score(
             name="Quality score",
-            value=_float(overall),
+            value=as_float(overall),
             description="Average of column shapes and column pair trends over every scored "
             "column, replaced ones included.",
         ),
         column_shapes=Score(
             name=_SHAPES,
-            value=_float(properties.get(_SHAPES)),
+            value=as_float(properties.get(_SHAPES)),
             description=(
                 "How well each column's distribution is matched "
                 "(KSComplement for numbers and dates, TVComplement for categories)."
@@ -205,7 +189,7 @@ def evaluate_quality(
         ),
         column_pair_trends=Score(
             name=_PAIRS,
-            value=_float(properties.get(_PAIRS)),
+            value=as_float(properties.get(_PAIRS)),
             description=(
                 "How well relationships between pairs of columns are kept "
                 "(correlation similarity, contingency similarity); "
@@ -284,22 +268,6 @@ def _learned_score(
     )
 
 
-def _raise_column_errors(shapes: pd.DataFrame) -> None:
-    # A metric that fails on one column is reported as NaN and left out of the average, so
-    # the overall score would look fine while hiding a column of the wrong type.
-    if "Error" not in shapes.columns:
-        return
-    failed = shapes[shapes["Error"].notna()]
-    if failed.empty:
-        return
-    columns = ", ".join(str(c) for c in failed["Column"])
-    first = " ".join(str(failed["Error"].iloc[0]).split())[:200]
-    raise StudioError(
-        f"Quality evaluation failed: could not score column(s) {columns} ({first}); "
-        "check that the synthetic columns have the same types as the real ones."
-    )
-
-
 def _subsample(
     frame: pd.DataFrame, *, max_rows: int, seed: int, keep_extremes: list[str] | None = None
 ) -> pd.DataFrame:
@@ -335,22 +303,3 @@ def _sample_positions(
     others = np.flatnonzero(~keep)
     chosen = np.random.default_rng(seed).choice(others, size=max_rows - len(kept), replace=False)
     return np.sort(np.concatenate([kept, chosen]))
-
-
-def _tidy(details: pd.DataFrame, renames: dict[str, str]) -> pd.DataFrame:
-    # SDMetrics returns an empty frame without some columns when a property has no rows.
-    tidy = details.rename(columns=renames).reindex(columns=list(renames.values()))
-    tidy["score"] = pd.to_numeric(tidy["score"], errors="coerce").astype(float)
-    return tidy.reset_index(drop=True)
-
-
-def _float(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
-
-
-def _json_float(value: Any) -> float | None:
-    number = _float(value)
-    return None if math.isnan(number) else number

@@ -27,6 +27,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from threadpoolctl import threadpool_limits
 
 from core.errors import InvalidParameterError, StudioError
+from core.evaluate.sdmetrics import json_float
 
 Task = Literal["classification", "regression"]
 Kind = Literal["numeric", "datetime", "categorical"]
@@ -81,10 +82,10 @@ class UtilityResult:
         return {
             "task": self.task,
             "metric": self.metric,
-            "real_score": _json_float(self.real_score),
-            "synthetic_score": _json_float(self.synthetic_score),
-            "ratio": _json_float(self.ratio),
-            "metric_range": [_json_float(low), high],
+            "real_score": json_float(self.real_score),
+            "synthetic_score": json_float(self.synthetic_score),
+            "ratio": json_float(self.ratio),
+            "metric_range": [json_float(low), high],
             "model": self.model,
             "holdout_rows": int(self.holdout_rows),
             "target": self.target,
@@ -380,14 +381,6 @@ def _ratio(task: Task, real_score: float, synthetic_score: float) -> tuple[float
         )
     # A negative R² means "worse than predicting the mean"; for the ratio that is no skill.
     return max(synthetic_score, 0.0) / real_score, ""
-
-
-def _json_float(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) or math.isinf(number) else number
 
 
 def capped_utility(

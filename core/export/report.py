@@ -15,7 +15,6 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from core.evaluate.quality import Score
 from core.evaluate.readings import (
     HOLDOUT_KEY,
     SCORES,
@@ -24,6 +23,7 @@ from core.evaluate.readings import (
     read_info,
     read_range_coverage,
 )
+from core.evaluate.sdmetrics import Score
 from core.privacy.gate import ReleaseStatus
 
 SECTIONS: dict[str, str] = {

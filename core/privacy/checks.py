@@ -40,7 +40,7 @@ import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
 from core.errors import InvalidParameterError
-from core.evaluate.quality import Score
+from core.evaluate.sdmetrics import Score, json_float
 from core.evaluate.tally import SyntheticTally, count_in, normalised, row_hashes
 from core.evaluate.utility import build_encoder, cap_rows, prepare_features
 from core.privacy.gate import release_status
@@ -94,11 +94,11 @@ class PrivacyResult:
         """
         gate = gate or release_gate(self)
         return {
-            "dcr_share": _json_float(self.dcr_share.value),
-            "exact_match_share": _json_float(self.exact_match_share.value),
-            "exact_match_baseline": _json_float(self.exact_match_baseline.value),
-            "nndr": _json_float(self.nndr.value),
-            "nndr_baseline": _json_float(self.nndr_baseline.value),
+            "dcr_share": json_float(self.dcr_share.value),
+            "exact_match_share": json_float(self.exact_match_share.value),
+            "exact_match_baseline": json_float(self.exact_match_baseline.value),
+            "nndr": json_float(self.nndr.value),
+            "nndr_baseline": json_float(self.nndr_baseline.value),
             "pii_leaks": int(self.pii_leaks),
             "pii_columns": list(self.pii_columns),
             "columns_used": list(self.columns_used),
@@ -145,8 +145,8 @@ class GateResult:
                 {
                     "name": c.name,
                     "passed": bool(c.passed),
-                    "value": _json_float(c.value),
-                    "threshold": _json_float(c.threshold),
+                    "value": json_float(c.value),
+                    "threshold": json_float(c.threshold),
                     "reason": c.reason,
                 }
                 for c in self.checks
@@ -390,11 +390,3 @@ def _median_nndr(distances: np.ndarray) -> float:
     # A row on top of two identical training rows (0 / 0) singles them out: ratio 0.
     ratio = np.divide(nearest, second, out=np.zeros_like(nearest), where=second > 0)
     return float(np.median(ratio))
-
-
-def _json_float(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) or math.isinf(number) else number

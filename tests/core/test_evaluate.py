@@ -14,7 +14,8 @@ from sdv.metadata import Metadata
 
 from core.data.metadata import detect_metadata, to_sdv
 from core.errors import StudioError
-from core.evaluate.quality import QualityResult, Score, evaluate_quality
+from core.evaluate.quality import QualityResult, evaluate_quality
+from core.evaluate.sdmetrics import Score
 
 TIPS = Path(plotly.__file__).parent / "package_data/datasets/tips.csv.gz"
 
