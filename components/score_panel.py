@@ -8,7 +8,10 @@ import streamlit as st
 
 from components import compare
 from core.errors import StudioError
+from core.evaluate.coverage import COVERAGE_KEYS
 from core.evaluate.readings import (
+    HEADLINE_KEYS,
+    SCORES,
     headline_columns,
     protection_notes,
     read_range_coverage,
@@ -24,24 +27,13 @@ def _pct(value: float | None) -> str:
 def score_metrics(scores: dict[str, Any]) -> None:
     """Quality beside its holdout ceiling, the two halves of quality, and validity."""
     cells = st.columns(5)
-    shown = [
-        (
-            "Quality score",
-            "quality_score",
-            "SDMetrics quality of the synthetic rows against every real row.",
-        ),
-        (
-            "Holdout ceiling",
-            "holdout_quality_score",
-            "The same score for real rows the synthesizer never saw: the best to expect.",
-        ),
-        ("Column shapes", "column_shapes", "How closely each column's distribution matches."),
-        ("Column pair trends", "column_pair_trends", "How closely pairwise trends match."),
-        ("Diagnostic", "diagnostic_score", "Valid values and structure; 100% is expected."),
-    ]
-    for cell, (label, key, help_text) in zip(cells, shown, strict=True):
-        value = scores.get(key)
-        cell.metric(label, _pct(value), help=f"{help_text} Reading: {read_score(key, value)}.")
+    for cell, key in zip(cells, HEADLINE_KEYS, strict=True):
+        info, value = SCORES[key], scores.get(key)
+        cell.metric(
+            info.label,
+            _pct(value),
+            help=f"{info.meaning.capitalize()}. Reading: {read_score(key, value)}.",
+        )
     notes = []
     if scores.get("sample_rows"):
         notes.append(f"scored on up to {scores['sample_rows']:,} rows per table")
@@ -66,21 +58,12 @@ def coverage_panel(scores: dict[str, Any]) -> None:
     if not coverage:
         st.info("This run was scored before coverage was measured.")
         return
-    keys = [
-        "category_coverage",
-        "range_coverage",
-        "missing_value_similarity",
-        "rare_category_coverage",
-        "duplicate_share",
-        "exact_copy_share",
-        "near_duplicate_share",
-    ]
     cells = st.columns(4)
-    for i, key in enumerate(keys):
+    for i, key in enumerate(COVERAGE_KEYS):
         value = coverage.get(key)
         reading = read_range_coverage(coverage) if key == "range_coverage" else None
         cells[i % 4].metric(
-            key.replace("_", " ").capitalize(),
+            SCORES[key].label,
             _pct(value),
             help=reading or read_score(key, value),
         )

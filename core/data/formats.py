@@ -120,7 +120,7 @@ class TableFormat:
         """The recorded format of ``name``, or one guessed from ``series``'s type."""
         if name in self.columns:
             return self.columns[name]
-        return ColumnFormat(kind=_kind_of_dtype(series)) if series is not None else ColumnFormat()
+        return ColumnFormat(kind=kind_of_dtype(series)) if series is not None else ColumnFormat()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -277,7 +277,8 @@ def _most_common(values: Any) -> str | None:
     return str(series.value_counts().index[0])
 
 
-def _kind_of_dtype(series: pd.Series | None) -> Kind:
+def kind_of_dtype(series: pd.Series | None) -> Kind:
+    """The kind of a pandas column (text when there is none)."""
     if series is None:
         return "text"
     dtype = series.dtype

@@ -20,7 +20,7 @@ import pandas as pd
 
 from core.config import Settings, get_settings
 from core.data.csv_dialect import SAMPLE_BYTES, CsvDialect, csv_dialect, csv_sql
-from core.data.formats import ReadOptions, infer_format, kind_of
+from core.data.formats import ReadOptions, infer_format, kind_of, kind_of_dtype
 from core.data.retype import force_types, null_markers
 from core.errors import (
     EmptyTableError,
@@ -361,7 +361,7 @@ def preview_columns(
     try:
         if spec.frame_reader is not None:
             frame = pd.read_excel(path, engine="openpyxl", nrows=200)
-            return [ColumnPreview(str(c), _frame_kind(frame[c])) for c in frame.columns]
+            return [ColumnPreview(str(c), kind_of_dtype(frame[c])) for c in frame.columns]
         with duckdb.connect() as con:
             if spec.delimited:
                 sql = csv_sql(csv_dialect(sample, spec.delimiter))
@@ -376,15 +376,3 @@ def preview_columns(
         reason = one_line(err).replace(str(path), shown)
         raise UnreadableTableError(f"Could not read '{shown}' as {spec.label}: {reason}") from err
     return [ColumnPreview(str(row[0]), kind_of(str(row[1]))) for row in described]
-
-
-def _frame_kind(series: pd.Series) -> str:
-    if pd.api.types.is_bool_dtype(series):
-        return "boolean"
-    if pd.api.types.is_integer_dtype(series):
-        return "integer"
-    if pd.api.types.is_float_dtype(series):
-        return "decimal"
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return "datetime"
-    return "text"

@@ -49,6 +49,19 @@ _PER_COLUMN = [
 ]
 
 
+# The stored names of the scores, in the order of CoverageResult.scores(); their labels and
+# readings are in core.evaluate.readings.SCORES.
+COVERAGE_KEYS = (
+    "category_coverage",
+    "range_coverage",
+    "missing_value_similarity",
+    "rare_category_coverage",
+    "duplicate_share",
+    "exact_copy_share",
+    "near_duplicate_share",
+)
+
+
 @dataclass(frozen=True)
 class CoverageResult:
     """How much of the real table the synthetic one reaches, and how much it copies.
@@ -87,17 +100,9 @@ class CoverageResult:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe summary: NaN becomes ``None``."""
-        keys = [
-            "category_coverage",
-            "range_coverage",
-            "missing_value_similarity",
-            "rare_category_coverage",
-            "duplicate_share",
-            "exact_copy_share",
-            "near_duplicate_share",
-        ]
         summary: dict[str, Any] = {
-            key: json_float(score.value) for key, score in zip(keys, self.scores(), strict=True)
+            key: json_float(score.value)
+            for key, score in zip(COVERAGE_KEYS, self.scores(), strict=True)
         }
         summary.update(
             {

@@ -13,6 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.evaluate.utility import as_labels
+
 # Okabe-Ito blue and orange: distinct for colour-blind readers, fixed across every figure.
 REAL_COLOR = "#0072B2"
 SYNTH_COLOR = "#E69F00"
@@ -101,13 +103,7 @@ def plot_correlations(
     shared = {c: t for c, t in sdtypes.items() if c in real.columns and c in synthetic.columns}
     columns = [c for c, t in shared.items() if t in _CORR_SDTYPES]
     if len(columns) < 2:
-        fig = go.Figure()
-        fig.add_annotation(
-            text=NO_CORRELATIONS, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
-        )
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        return fig
+        return empty_figure(NO_CORRELATIONS)
     fig = make_subplots(
         rows=1, cols=2, subplot_titles=("Real", "Synthetic"), horizontal_spacing=0.12
     )
@@ -133,6 +129,15 @@ def plot_correlations(
         )
     # Matrix convention: the diagonal runs from top-left to bottom-right.
     fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def empty_figure(text: str) -> go.Figure:
+    """A figure with no axes that says ``text``, for a comparison that cannot be drawn."""
+    fig = go.Figure()
+    fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
     return fig
 
 
@@ -238,12 +243,4 @@ def _category_figure(sides: list[pd.Series], *, max_categories: int) -> go.Figur
 
 
 def _labels(series: pd.Series) -> pd.Series:
-    values = series
-    if pd.api.types.is_float_dtype(values):
-        present = values.dropna()
-        # 2.0 and 2 are one category: a synthesizer or DuckDB may hand back floats for ints.
-        whole = np.isfinite(present) & (present == np.round(present)) & (present.abs() < 2**53)
-        if len(present) and whole.all():
-            values = values.astype("Int64")
-    labels = values.astype(str).astype(object)
-    return labels.where(series.notna(), MISSING)
+    return as_labels(series).where(series.notna(), MISSING)

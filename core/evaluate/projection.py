@@ -20,6 +20,7 @@ from core.evaluate.plots import (
     REAL_COLOR,
     SYNTH_COLOR,
     compute_correlations,
+    empty_figure,
 )
 from core.evaluate.utility import (
     as_labels,
@@ -134,13 +135,7 @@ def plot_correlation_difference(
     shared = {c: t for c, t in sdtypes.items() if c in real.columns and c in synthetic.columns}
     columns = [c for c, t in shared.items() if t in _NUMERIC_SDTYPES]
     if len(columns) < 2:
-        fig = go.Figure()
-        fig.add_annotation(
-            text=NO_CORRELATIONS, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
-        )
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        return fig
+        return empty_figure(NO_CORRELATIONS)
     real_corr = compute_correlations(real, shared)
     difference = compute_correlations(synthetic, shared) - real_corr
     labels = [str(c) for c in columns]

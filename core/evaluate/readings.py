@@ -29,7 +29,12 @@ class ScoreInfo:
 
 SCORES: dict[str, ScoreInfo] = {
     "quality_score": ScoreInfo(
-        "Quality score", 0, 1, "higher", "how closely columns and column pairs follow the real"
+        "Quality score",
+        0,
+        1,
+        "higher",
+        "SDMetrics quality of the synthetic rows against every real row: how closely columns "
+        "and column pairs follow them",
     ),
     "column_shapes": ScoreInfo(
         "Column Shapes", 0, 1, "higher", "how closely each column's distribution is matched"
@@ -38,7 +43,7 @@ SCORES: dict[str, ScoreInfo] = {
         "Column Pair Trends", 0, 1, "higher", "how well relationships between columns are kept"
     ),
     HOLDOUT_KEY: ScoreInfo(
-        "Holdout quality score",
+        "Holdout ceiling",
         0,
         1,
         "ceiling",
@@ -100,6 +105,15 @@ SCORES: dict[str, ScoreInfo] = {
         "share of synthetic rows unusually close to a real row (a fresh real sample gives ~5%)",
     ),
 }
+
+# The headline scores shown side by side on the Compare page, in order.
+HEADLINE_KEYS = (
+    "quality_score",
+    HOLDOUT_KEY,
+    "column_shapes",
+    "column_pair_trends",
+    "diagnostic_score",
+)
 
 _BANDS = (
     (0.9, "excellent", "very close to the real data on this measure"),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.evaluate.readings import HEADLINE_KEYS, SCORES
 from core.runs.pipeline import synthesize
 from core.synth.training_sample import fitted_sample_note
 from core.workspace.records import DatasetInfo, RunInfo
@@ -50,13 +51,7 @@ def test_metrics_show_the_run_scores_as_percentages(
     # Assert
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric[:5]}
-    assert list(metrics) == [
-        "Quality score",
-        "Holdout ceiling",
-        "Column shapes",
-        "Column pair trends",
-        "Diagnostic",
-    ]
+    assert list(metrics) == [SCORES[key].label for key in HEADLINE_KEYS]
     assert all(PERCENT.match(value) for value in metrics.values()), metrics
     assert metrics["Quality score"] == f"{tips_run.scores['quality_score']:.1%}"
     assert metrics["Holdout ceiling"] == f"{tips_run.scores['holdout_quality_score']:.1%}"
