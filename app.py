@@ -1,7 +1,12 @@
-"""Synth Studio: router and frame only (page config, navigation, shared sidebar)."""
+"""Synth Studio: router and frame only (page config, navigation, shared sidebar).
+
+``streamlit run app.py`` starts here on every run; the chosen step's page in ``pages/`` runs
+inside the frame through ``components.routing.run_page``.
+"""
 
 import streamlit as st
 
+from components.routing import run_page
 from components.state import StudioState, get_state, sync_url
 from components.workspace import get_workspace
 from core.errors import StudioError
@@ -10,15 +15,15 @@ from core.workspace.store import Workspace
 st.set_page_config(page_title="Synth Studio", page_icon=":material/science:", layout="wide")
 
 PAGES = [
-    st.Page("app_pages/1_data.py", title="Data", icon=":material/table_view:", default=True),
-    st.Page("app_pages/2_metadata.py", title="Metadata", icon=":material/label:"),
-    st.Page("app_pages/3_synthesize.py", title="Synthesize", icon=":material/auto_awesome:"),
-    st.Page("app_pages/4_compare.py", title="Compare", icon=":material/compare:"),
-    st.Page("app_pages/5_export.py", title="Export", icon=":material/download:"),
-    st.Page("app_pages/6_runs.py", title="Runs", icon=":material/history:"),
-    st.Page("app_pages/7_profile.py", title="Profile", icon=":material/query_stats:"),
-    st.Page("app_pages/8_sql.py", title="SQL", icon=":material/database:"),
-    st.Page("app_pages/9_bakeoff.py", title="Bake-off", icon=":material/leaderboard:"),
+    st.Page("pages/1_data.py", title="Data", icon=":material/table_view:", default=True),
+    st.Page("pages/2_metadata.py", title="Metadata", icon=":material/label:"),
+    st.Page("pages/3_synthesize.py", title="Synthesize", icon=":material/auto_awesome:"),
+    st.Page("pages/4_compare.py", title="Compare", icon=":material/compare:"),
+    st.Page("pages/5_export.py", title="Export", icon=":material/download:"),
+    st.Page("pages/6_runs.py", title="Runs", icon=":material/history:"),
+    st.Page("pages/7_profile.py", title="Profile", icon=":material/query_stats:"),
+    st.Page("pages/8_sql.py", title="SQL", icon=":material/database:"),
+    st.Page("pages/9_bakeoff.py", title="Bake-off", icon=":material/leaderboard:"),
 ]
 page = st.navigation(PAGES)
 
@@ -47,7 +52,7 @@ with st.sidebar:
     st.caption(f"Workspace: `{workspace.path}`")
 
 try:
-    page.run()
+    run_page(page)
 finally:  # the page may have selected a dataset or run: show it now, not one click later
     show_selection(selection, state)
     sync_url(state)

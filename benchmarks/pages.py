@@ -26,12 +26,12 @@ RERUNS, MAX_RERUNS, RERUN_SECONDS = 5, 40, 1.0
 STATE_KEY = "studio.state"
 # A click that asks for something not drawn yet (a selectbox key, the option to pick): each
 # such rerun may compute one new figure, but that must not read whole tables either.
-INTERACTIONS = {"app_pages/4_compare.py": ("compare.pair_x", (2, 3))}
+INTERACTIONS = {"pages/4_compare.py": ("compare.pair_x", (2, 3))}
 
 
 def page_paths() -> list[str]:
     """The pages ``app.py`` routes to, in menu order."""
-    return re.findall(r"st\.Page\(\s*\"(app_pages/[^\"]+\.py)\"", (ROOT / "app.py").read_text())
+    return re.findall(r"st\.Page\(\s*\"(pages/[^\"]+\.py)\"", (ROOT / "app.py").read_text())
 
 
 def task_pages(sides: dict[str, dict[str, Any]], pages: list[str]) -> dict[str, Any]:
@@ -93,7 +93,7 @@ def measure(ctx: Context) -> list[Row]:
         errors = a["errors"] + b["errors"]
         rows.append(
             Row(
-                measurement=f"rerun {page.removeprefix('app_pages/').removesuffix('.py')}",
+                measurement=f"rerun {page.removeprefix('pages/').removesuffix('.py')}",
                 size="1M vs 1k rows",
                 baseline_label="same page, 1k rows",
                 baseline=min(a["warm"]),

@@ -145,11 +145,11 @@ def _pages(found: Artifacts, dataset_id: int, run_id: int) -> None:
     A page's tabs are all drawn in one run, so the Compare page's figures are all there.
     """
     for page in ("1_data", "2_metadata", "4_compare", "5_export", "6_runs"):
-        at = _studio(dataset_id, run_id).switch_page(f"app_pages/{page}.py")
+        at = _studio(dataset_id, run_id).switch_page(f"pages/{page}.py")
         at.run()
         assert not at.exception, page
         _collect(found, at, page)
-    at = _studio(dataset_id, run_id).switch_page("app_pages/8_sql.py")
+    at = _studio(dataset_id, run_id).switch_page("pages/8_sql.py")
     at.run()
     for query in ("SELECT * FROM data", "SELECT email, full_name FROM data"):
         at.text_area(key="sql.query").set_value(query)
@@ -157,7 +157,7 @@ def _pages(found: Artifacts, dataset_id: int, run_id: int) -> None:
         assert not at.exception
         _collect(found, at, f"8_sql[{query}]")
     found.texts["8_sql.errors"] = " ".join(e.value for e in at.error)
-    at = _studio(dataset_id, run_id).switch_page("app_pages/7_profile.py")
+    at = _studio(dataset_id, run_id).switch_page("pages/7_profile.py")
     for kind in ("real", "compare"):
         at.run()
         at.radio(key="profile.kind").set_value(kind).run()

@@ -41,8 +41,8 @@ REAL_ROWS = 40
 SYNTHETIC_ROWS = 50
 LABELS = "abc"
 STATE_KEY = "studio.state"
-DATA_PAGE = "app_pages/1_data.py"
-SYNTHESIZE_PAGE = "app_pages/3_synthesize.py"
+DATA_PAGE = "pages/1_data.py"
+SYNTHESIZE_PAGE = "pages/3_synthesize.py"
 # Not a speed limit: only a guard against a hung session. 20 overlapping scripts share two
 # busy cores, so one rerun may wait a long time for the GIL.
 RUN_TIMEOUT_S = 300

@@ -1,12 +1,14 @@
-"""The frame in app.py: default page, shared sidebar, and the workspace error boundary.
+"""The frame in app.py: default page, shared sidebar, the workspace error boundary, and the
+pages in ``pages/`` running inside it.
 
-AppTest runs ``app.py`` itself only on a session's first run: because the pages live in a
-directory named ``pages/``, Streamlit's legacy multipage mode runs a switched-to page file on its
-own. So the frame is tested here on first runs of the default page.
+AppTest resets Streamlit's classic-multipage flag on every run, so with a ``pages/`` folder
+beside ``app.py`` each run after ``switch_page`` starts the page file alone, as a fresh server
+does for a deep link; ``components.routing.inside_router`` must put it back inside the frame.
 """
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from components.state import StudioState
 from core.config import WORKSPACE_ENV
 from core.workspace.records import DatasetInfo, RunInfo
 from core.workspace.store import Workspace
+from tests.conftest import ROOT
 
 
 def test_default_page_is_data_inside_the_frame(
@@ -118,3 +121,79 @@ def test_selected_ids_are_written_to_the_url(
     # Assert
     assert not at.exception
     assert at.query_params == {"dataset": str(tips.id), "run": str(tips_run.id)}
+
+
+def test_a_page_started_alone_runs_inside_the_frame(
+    studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+) -> None:
+    # Setup: a session that only has the URL, as a reload of /compare?dataset=..&run=.. does
+    at = studio().switch_page("pages/4_compare.py")
+    at.query_params["dataset"] = str(tips.id)
+    at.query_params["run"] = str(tips_run.id)
+
+    # Run
+    at.run()
+
+    # Assert: the frame's sidebar around the Compare page, the ids read from and kept in the URL
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Compare"]
+    assert "**Synth Studio**" in at.sidebar.markdown[0].value
+    captions = [c.value for c in at.sidebar.caption]
+    assert "Dataset: **tips** (244 × 7)" in captions
+    assert f"Run: **#{tips_run.id}**" in captions
+    assert at.query_params == {"dataset": str(tips.id), "run": str(tips_run.id)}
+    assert at.caption[0].value.startswith(f"Run #{tips_run.id} on **tips**")
+
+
+def _registered_pages() -> set[str]:
+    """The page paths app.py passes to ``st.Page``."""
+    calls = [n for n in ast.walk(ast.parse((ROOT / "app.py").read_text())) if _is_call(n, "Page")]
+    return {call.args[0].value for call in calls}
+
+
+def _is_call(node: ast.AST, name: str) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute | ast.Name)
+        and getattr(node.func, "attr", getattr(node.func, "id", None)) == name
+    )
+
+
+def test_app_registers_every_file_in_pages() -> None:
+    # Run
+    registered = _registered_pages()
+
+    # Assert: nothing in pages/ that Streamlit's classic mode would list but the router would not
+    assert registered == {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
+
+
+def test_every_page_starts_inside_the_router() -> None:
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        # Run
+        body = ast.parse(path.read_text()).body
+        code = [n for n in body[1:] if not isinstance(n, ast.Import | ast.ImportFrom)]
+
+        # Assert: docstring first, naming its step, then imports, then the hand-over
+        docstring = ast.get_docstring(ast.Module(body=body[:1], type_ignores=[]))
+        assert docstring and docstring.startswith(f"Step {path.name[0]}, "), path.name
+        first = code[0]
+        assert isinstance(first, ast.Expr) and _is_call(first.value, "inside_router"), path.name
+
+
+def test_every_link_names_a_registered_page() -> None:
+    # Setup
+    registered = _registered_pages()
+    sources = [*(ROOT / "pages").glob("*.py"), *(ROOT / "components").glob("*.py")]
+    linked: set[str] = set()
+
+    # Run: the literal paths handed to st.page_link, st.switch_page and the guard's Step
+    for path in sources:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if any(_is_call(node, name) for name in ("page_link", "switch_page", "Step")):
+                first = node.args[0] if node.args else None
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    linked.add(first.value)
+
+    # Assert
+    assert linked, "no links found: the scan is broken"
+    assert linked <= registered, linked - registered

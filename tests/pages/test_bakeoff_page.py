@@ -13,7 +13,7 @@ from core.synth.registry import REGISTRY
 from core.workspace.records import DatasetInfo
 from core.workspace.store import Workspace
 
-PAGE = "app_pages/9_bakeoff.py"
+PAGE = "pages/9_bakeoff.py"
 
 
 def _labels(keys: list[str]) -> list[str]:

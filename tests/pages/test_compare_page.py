@@ -15,7 +15,7 @@ from core.synth.training_sample import fitted_sample_note
 from core.workspace.records import DatasetInfo, RunInfo
 from core.workspace.store import Workspace
 
-PAGE = "app_pages/4_compare.py"
+PAGE = "pages/4_compare.py"
 ROOT = Path(__file__).parents[2]
 PERCENT = re.compile(r"^\d{1,3}\.\d%$")
 

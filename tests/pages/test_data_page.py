@@ -12,7 +12,7 @@ from core.config import get_settings
 from core.data.demos import DEMOS, load_demo
 from core.workspace.store import Workspace
 
-PAGE = "app_pages/1_data.py"
+PAGE = "pages/1_data.py"
 
 
 def test_guard_without_dataset(studio: Callable[..., AppTest]) -> None:

@@ -12,7 +12,7 @@ from core.export.writers import EXPORT_FORMATS
 from core.workspace.records import DatasetInfo, RunInfo
 from core.workspace.store import Workspace
 
-PAGE = "app_pages/5_export.py"
+PAGE = "pages/5_export.py"
 REASON = "Shared with the internal modelling team only, under contract."
 
 

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from core.workspace.records import DatasetInfo
 from core.workspace.store import Workspace
 
-PAGE = "app_pages/2_metadata.py"
+PAGE = "pages/2_metadata.py"
 TIPS_COLUMNS = ["total_bill", "tip", "sex", "smoker", "day", "time", "size"]
 
 

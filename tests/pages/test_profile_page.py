@@ -2,43 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.state import StudioState
 from core.workspace.records import DatasetInfo, RunInfo
 from core.workspace.store import Workspace
 
-ROOT = Path(__file__).parents[2]
-PAGE = ROOT / "app_pages/7_profile.py"
+PAGE = "pages/7_profile.py"
 STATE_KEY = "studio.state"
 # The first build imports ydata-profiling (seconds) before profiling tips (seconds).
 TIMEOUT = 120
 
 
 @pytest.fixture
-def profile_page(tmp_path: Path):
-    """AppTests of the page under a two-page router, so its link to the Data page resolves.
-
-    ``st.page_link`` only accepts pages registered with ``st.navigation``, relative to the main
-    script; the router registers the real page by absolute path and a stub Data page beside it.
-    """
-    (tmp_path / "app_pages").mkdir()
-    (tmp_path / "app_pages/1_data.py").write_text("")
-    router = tmp_path / "router.py"
-    router.write_text(
-        "import streamlit as st\n"
-        f"st.navigation([st.Page({str(PAGE)!r}, default=True),"
-        ' st.Page("app_pages/1_data.py")]).run()\n'
-    )
+def profile_page(studio: Callable[..., AppTest]) -> Callable[..., AppTest]:
+    """AppTests of ``app.py`` switched to the Profile page, ids injected when given."""
 
     def make(*, dataset_id: int | None = None, run_id: int | None = None) -> AppTest:
-        at = AppTest.from_file(str(router), default_timeout=TIMEOUT)
-        if dataset_id is not None:
-            at.session_state[STATE_KEY] = StudioState(dataset_id=dataset_id, run_id=run_id)
-        return at
+        at = studio(dataset_id=dataset_id, run_id=run_id)
+        at.default_timeout = TIMEOUT
+        return at.switch_page(PAGE)
 
     return make
 

@@ -15,7 +15,7 @@ from core.runs.pipeline import synthesize
 from core.workspace.records import DatasetInfo, RunInfo
 from core.workspace.store import Workspace
 
-PAGE = "app_pages/6_runs.py"
+PAGE = "pages/6_runs.py"
 BUNDLE_LABEL = "Download reproducibility bundle (.zip)"
 
 

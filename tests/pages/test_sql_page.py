@@ -1,12 +1,10 @@
-"""SQL page: the guard, the prefilled example, a query on both tables, a refused query."""
+"""Step 8, SQL: the guard, the prefilled example, a query on both tables, a refused query."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pandas as pd
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.data.sql import PRESENCE
@@ -14,26 +12,7 @@ from core.runs.pipeline import synthesize
 from core.workspace.records import DatasetInfo, RunInfo
 from core.workspace.store import Workspace
 
-PAGE = "app_pages/8_sql.py"
-
-
-@pytest.fixture(autouse=True)
-def registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Put the SQL page into app.py's navigation until app.py lists it itself.
-
-    Registering the page in app.py is done elsewhere. ``switch_page`` and the guard's
-    ``st.page_link`` need the page inside ``st.navigation``, and running the page file on its own
-    has no navigation to link from. So the app's real ``st.navigation`` call gets this page
-    added, exactly as it will be registered, and only if app.py does not list it already.
-    """
-    navigation = st.navigation
-
-    def with_sql_page(pages, **kwargs):  # noqa: ANN001, ANN202 (same signature as st.navigation)
-        if isinstance(pages, list) and "SQL" not in {p.title for p in pages}:
-            pages = [*pages, st.Page(PAGE, title="SQL", icon=":material/database:")]
-        return navigation(pages, **kwargs)
-
-    monkeypatch.setattr(st, "navigation", with_sql_page)
+PAGE = "pages/8_sql.py"
 
 
 def test_guard_without_run(studio: Callable[..., AppTest], tips: DatasetInfo) -> None:

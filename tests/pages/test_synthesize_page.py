@@ -13,7 +13,7 @@ from core.synth.training_sample import plan_fit
 from core.workspace.records import DatasetInfo
 from core.workspace.store import Workspace
 
-PAGE = "app_pages/3_synthesize.py"
+PAGE = "pages/3_synthesize.py"
 
 
 def test_guard_without_dataset(studio: Callable[..., AppTest]) -> None:

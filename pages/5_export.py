@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from components.guard import need_run
 from components.release_panel import override_form, release_panel
+from components.routing import inside_router
 from components.state import get_state
 from components.workspace import get_workspace
 from core.config import get_settings
@@ -10,19 +12,13 @@ from core.data.formats import TableFormat
 from core.export.writers import EXPORT_FORMATS, export_bytes
 from core.privacy.gate import release_status
 
+inside_router()
 state = get_state()
 workspace = get_workspace()
 settings = get_settings()
 
 st.title("Export")
-if state.run_id is None:
-    st.info("Generate synthetic data on the Synthesize page first.")
-    st.page_link(
-        "app_pages/3_synthesize.py", label="Go to Synthesize", icon=":material/auto_awesome:"
-    )
-    st.stop()
-
-run = workspace.get_run(state.run_id)
+run = workspace.get_run(need_run(state))
 dataset = workspace.get_dataset(run.dataset_id)
 # Only the first rows are read on a rerun; the whole table only when a download is asked for.
 preview = workspace.read_synthetic(run.id, limit=settings.preview_rows)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.routing import inside_router
 from components.state import get_state
 from components.upload_form import read_options, upload_columns
 from components.workspace import get_workspace
@@ -14,6 +15,7 @@ from core.data.ingest import accepted_extensions, ingest_file
 from core.data.personal import direct_columns, direct_in_sample, mask_direct
 from core.errors import StudioError
 
+inside_router()
 state = get_state()
 workspace = get_workspace()
 settings = get_settings()
@@ -89,5 +91,5 @@ hidden = direct_columns(dataset.metadata) if dataset.metadata else direct_in_sam
 preview.dataframe(mask_direct(rows_shown, hidden), height=320)
 types.dataframe(workspace.column_types(dataset.id), hide_index=True, height=320)
 st.page_link(
-    "app_pages/2_metadata.py", label="Next: check the metadata", icon=":material/arrow_forward:"
+    "pages/2_metadata.py", label="Next: check the metadata", icon=":material/arrow_forward:"
 )

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
+from components.guard import need_dataset
 from components.param_form import param_inputs
 from components.progress import StreamlitProgress
 from components.protection_form import protection_inputs
+from components.routing import inside_router
+from components.run_inputs import rows_input, seed_input
 from components.state import get_state
 from components.workspace import get_workspace
 from core.config import get_settings
@@ -14,17 +17,13 @@ from core.runs.pipeline import synthesize
 from core.synth.registry import REGISTRY
 from core.synth.training_sample import plan_fit
 
+inside_router()
 state = get_state()
 workspace = get_workspace()
 settings = get_settings()
 
 st.title("Synthesize")
-if state.dataset_id is None:
-    st.info("Choose a dataset on the Data page first.")
-    st.page_link("app_pages/1_data.py", label="Go to Data", icon=":material/table_view:")
-    st.stop()
-
-dataset = workspace.get_dataset(state.dataset_id)
+dataset = workspace.get_dataset(need_dataset(state))
 key = st.selectbox(
     "Synthesizer",
     list(REGISTRY),
@@ -37,22 +36,8 @@ st.caption(f"{spec.description} Speed: {spec.speed}.")
 with st.form("synthesize.form"):
     params = param_inputs(spec, key="synthesize.param")
     rows_col, seed_col = st.columns(2)
-    rows = rows_col.number_input(
-        "Rows to generate",
-        min_value=1,
-        max_value=settings.max_rows,
-        value=min(settings.default_rows, settings.max_rows),
-        step=100,
-        key="synthesize.rows",
-    )
-    seed = seed_col.number_input(
-        "Seed",
-        min_value=0,
-        max_value=2**31 - 1,
-        value=settings.seed,
-        help="The same seed and settings give the same rows.",
-        key="synthesize.seed",
-    )
+    rows = rows_input(rows_col, settings, label="Rows to generate", key="synthesize.rows")
+    seed = seed_input(seed_col, settings, key="synthesize.seed")
     protections = protection_inputs(settings)
     plan = plan_fit(
         spec, dataset_rows=dataset.n_rows, columns=dataset.n_columns, epochs=params.get("epochs")
@@ -72,8 +57,8 @@ if go:
             workspace,
             dataset_id=dataset.id,
             key=key,
-            rows=int(rows),
-            seed=int(seed),
+            rows=rows,
+            seed=seed,
             params=params,
             protections=protections,
             progress=progress,
@@ -104,7 +89,7 @@ elif state.generating:
 
 if state.run_id is not None:
     st.page_link(
-        "app_pages/4_compare.py",
+        "pages/4_compare.py",
         label="Next: compare real and synthetic",
         icon=":material/arrow_forward:",
     )

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from components.guard import need_dataset
 from components.metadata_editor import metadata_editor
+from components.routing import inside_router
 from components.state import get_state
 from components.workspace import get_workspace, real_table
 from core.data.metadata import apply_edits, columns_of
@@ -11,16 +13,12 @@ from core.data.roles import COMMON_LOCALES, locale_of, with_locale
 from core.errors import StudioError
 from core.runs.pipeline import ensure_metadata
 
+inside_router()
 state = get_state()
 workspace = get_workspace()
 
 st.title("Metadata")
-if state.dataset_id is None:
-    st.info("Choose a dataset on the Data page first.")
-    st.page_link("app_pages/1_data.py", label="Go to Data", icon=":material/table_view:")
-    st.stop()
-
-dataset = workspace.get_dataset(state.dataset_id)
+dataset = workspace.get_dataset(need_dataset(state))
 with st.spinner("Detecting column types…"):
     metadata = ensure_metadata(workspace, dataset)
 st.caption(
@@ -62,4 +60,4 @@ if saved:
     except StudioError as err:
         st.error(str(err))
 
-st.page_link("app_pages/3_synthesize.py", label="Next: synthesize", icon=":material/arrow_forward:")
+st.page_link("pages/3_synthesize.py", label="Next: synthesize", icon=":material/arrow_forward:")

@@ -1,14 +1,17 @@
-"""Runs: the history of every run, reopen one or download its reproducibility bundle, compare
-two, delete what is no longer needed."""
+"""Step 6, Runs: the history of every run; reopen one or download its reproducibility bundle,
+compare two, delete what is no longer needed."""
 
 import streamlit as st
 
 from components.bundle import bundle_download
+from components.guard import SYNTHESIZE, stop_with
+from components.routing import inside_router
 from components.state import get_state
 from components.workspace import get_workspace
 from core.evaluate.readings import columns_covered
 from core.runs.history import compare_runs, runs_table
 
+inside_router()
 state = get_state()
 workspace = get_workspace()
 
@@ -17,11 +20,7 @@ if message := state.pop_flash():
     st.success(message)
 table = runs_table(workspace)
 if table.empty:
-    st.info("No runs yet: generate synthetic data on the Synthesize page.")
-    st.page_link(
-        "app_pages/3_synthesize.py", label="Go to Synthesize", icon=":material/auto_awesome:"
-    )
-    st.stop()
+    stop_with("No runs yet: generate synthetic data on the Synthesize page.", go_to=SYNTHESIZE)
 
 # The headline says what it covers: faked columns count, keys and unique text are listed apart.
 covered = {run.id: columns_covered(run.scores or {}) for run in workspace.list_runs()}
@@ -52,7 +51,7 @@ with open_col:
         run = workspace.get_run(int(chosen))
         state.select_dataset(run.dataset_id)
         state.run_id = run.id
-        st.switch_page("app_pages/4_compare.py")
+        st.switch_page("pages/4_compare.py")
     if chosen is not None:
         bundle_download(workspace, int(chosen))
 with compare_col:

@@ -3,32 +3,21 @@ the two side by side. Built on a click, kept beside the workspace, shown again w
 
 import streamlit as st
 
-from components.progress import StreamlitProgress
+from components.guard import need_dataset
+from components.profile_build import build_profile
+from components.routing import inside_router
 from components.state import get_state
-from components.workspace import get_workspace, real_table, synthetic_table
+from components.workspace import get_workspace
 from core.data.personal import direct_columns
-from core.data.profile import (
-    ProfileCache,
-    ProfileResult,
-    ProfileSettings,
-    cache_key,
-    compare_html,
-    plan_profile,
-    profile_html,
-)
-from core.errors import StudioError
+from core.data.profile import ProfileCache, ProfileSettings, cache_key, plan_profile
 from core.runs.pipeline import ensure_metadata
 
+inside_router()
 state = get_state()
 workspace = get_workspace()
 
 st.title("Profile")
-if state.dataset_id is None:
-    st.info("Choose a dataset on the Data page first.")
-    st.page_link("app_pages/1_data.py", label="Go to Data", icon=":material/table_view:")
-    st.stop()
-
-dataset = workspace.get_dataset(state.dataset_id)
+dataset = workspace.get_dataset(need_dataset(state))
 run = workspace.get_run(state.run_id) if state.run_id is not None else None
 path = str(workspace.path)
 settings = ProfileSettings()
@@ -54,51 +43,15 @@ if run is not None:
 plans = [plan_profile(n, dataset.n_columns - len(hidden), settings) for n in rows[choice]]
 file_name = f"{dataset.name}_{kind}_profile.html"
 
-
-def build() -> ProfileResult | None:
-    """Compute the chosen report with a progress bar and store it; None if it failed."""
-    progress = StreamlitProgress()
-    try:
-        if choice == "real":
-            result = profile_html(
-                real_table(path, dataset.id),
-                title=f"{dataset.name}: real",
-                settings=settings,
-                progress=progress,
-                hidden=hidden,
-            )
-        elif choice == "synthetic":
-            result = profile_html(
-                synthetic_table(path, run.id),
-                title=f"{dataset.name}: synthetic run #{run.id}",
-                settings=settings,
-                progress=progress,
-                hidden=hidden,
-            )
-        else:
-            result = compare_html(
-                real_table(path, dataset.id),
-                synthetic_table(path, run.id),
-                title=dataset.name,
-                labels=("real", f"synthetic run #{run.id}"),
-                settings=settings,
-                progress=progress,
-                hidden=hidden,
-            )
-        cache.put(key, result.html)
-    except StudioError as err:
-        st.error(str(err))
-        return None
-    progress.done(f"Built in {result.seconds:.1f} s")
-    return result
-
-
 html, built = cache.get(key), "from the cache"
 if html is None:
     st.caption("No profile of this yet: building one takes seconds to minutes.")
     if st.button("Build profile", type="primary", key="profile.build"):
-        result = build()
+        result = build_profile(
+            choice, path=path, dataset=dataset, run=run, settings=settings, hidden=hidden
+        )
         if result is not None:
+            cache.put(key, result.html)
             html, built = result.html, f"built in {result.seconds:.1f} s"
 if html is not None:
     sample_rows, total_rows = sum(p.sample_rows for p in plans), sum(p.total_rows for p in plans)

@@ -1,25 +1,22 @@
-"""SQL: one read-only query on the real table and on the run's synthetic table, side by side."""
+"""Step 8, SQL: one read-only query on the real table and on the run's synthetic table, side by
+side."""
 
 import streamlit as st
 
+from components.guard import need_run
+from components.routing import inside_router
 from components.state import get_state
 from components.workspace import example_sql, get_workspace, real_table, synthetic_table
 from core.data.personal import direct_columns
 from core.data.sql import MAX_ROWS, REL_DIFF_SUFFIX, TIMEOUT_SECONDS, run_parity
 from core.errors import StudioError
 
+inside_router()
 state = get_state()
 workspace = get_workspace()
 
 st.title("SQL")
-if state.run_id is None:
-    st.info("Generate synthetic data on the Synthesize page first.")
-    st.page_link(
-        "app_pages/3_synthesize.py", label="Go to Synthesize", icon=":material/auto_awesome:"
-    )
-    st.stop()
-
-run = workspace.get_run(state.run_id)
+run = workspace.get_run(need_run(state))
 dataset = workspace.get_dataset(run.dataset_id)
 path = str(workspace.path)
 hidden = direct_columns(dataset.metadata) if dataset.metadata else []

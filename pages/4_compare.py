@@ -5,6 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from components import compare
+from components.guard import need_run
+from components.routing import inside_router
 from components.score_panel import (
     coverage_panel,
     protections_panel,
@@ -15,18 +17,12 @@ from components.state import get_state
 from components.workspace import get_workspace
 from core.data.metadata import sdtypes_of
 
+inside_router()
 state = get_state()
 workspace = get_workspace()
 
 st.title("Compare")
-if state.run_id is None:
-    st.info("Generate synthetic data on the Synthesize page first.")
-    st.page_link(
-        "app_pages/3_synthesize.py", label="Go to Synthesize", icon=":material/auto_awesome:"
-    )
-    st.stop()
-
-run = workspace.get_run(state.run_id)
+run = workspace.get_run(need_run(state))
 dataset = workspace.get_dataset(run.dataset_id)
 scores = run.scores or {}
 path = str(workspace.path)
@@ -92,4 +88,4 @@ st.download_button(
     key="compare.report",
     on_click="ignore",  # as on the Export page: a rerun could strand the deferred request
 )
-st.page_link("app_pages/5_export.py", label="Next: export", icon=":material/arrow_forward:")
+st.page_link("pages/5_export.py", label="Next: export", icon=":material/arrow_forward:")

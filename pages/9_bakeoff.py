@@ -1,4 +1,4 @@
-"""Bake-off: several synthesizers on the selected dataset within one time budget, ranked by
+"""Step 9, Bake-off: several synthesizers on the selected dataset within one time budget, ranked by
 quality, utility, privacy and time, with a recommendation. Each entry is a recorded run."""
 
 import streamlit as st
@@ -11,6 +11,9 @@ from components.bakeoff import (
     leaderboard_table,
     remember,
 )
+from components.guard import need_dataset
+from components.routing import inside_router
+from components.run_inputs import rows_input, seed_input
 from components.state import get_state
 from components.workspace import get_workspace
 from core.config import get_settings
@@ -18,17 +21,13 @@ from core.errors import StudioError
 from core.runs.bakeoff import run_bakeoff
 from core.synth.registry import REGISTRY
 
+inside_router()
 state = get_state()
 workspace = get_workspace()
 settings = get_settings()
 
 st.title("Bake-off")
-if state.dataset_id is None:
-    st.info("Choose a dataset on the Data page first.")
-    st.page_link("app_pages/1_data.py", label="Go to Data", icon=":material/table_view:")
-    st.stop()
-
-dataset = workspace.get_dataset(state.dataset_id)
+dataset = workspace.get_dataset(need_dataset(state))
 st.caption(
     "Each synthesizer is fitted as a normal run within its share of the budget (neural ones get "
     "the epochs that fit), then all are ranked. Only a run that passes the privacy gate is "
@@ -52,17 +51,8 @@ with st.form("bakeoff.form"):
         help="For the whole bake-off; split evenly across the synthesizers not yet run.",
         key="bakeoff.budget",
     )
-    rows = rows_col.number_input(
-        "Rows per synthesizer",
-        min_value=1,
-        max_value=settings.max_rows,
-        value=min(settings.default_rows, settings.max_rows),
-        step=100,
-        key="bakeoff.rows",
-    )
-    seed = seed_col.number_input(
-        "Seed", min_value=0, max_value=2**31 - 1, value=settings.seed, key="bakeoff.seed"
-    )
+    rows = rows_input(rows_col, settings, label="Rows per synthesizer", key="bakeoff.rows")
+    seed = seed_input(seed_col, settings, key="bakeoff.seed")
     target = st.selectbox(
         "Target column (optional)",
         [None, *workspace.column_types(dataset.id)["column"]],
@@ -79,8 +69,8 @@ if go:
             workspace,
             dataset_id=dataset.id,
             keys=keys,
-            rows=int(rows),
-            seed=int(seed),
+            rows=rows,
+            seed=seed,
             budget_seconds=float(budget),
             target=target,
             progress=progress,
@@ -104,4 +94,4 @@ if result is not None:
     for entry, cell in zip(done, st.columns(max(len(done), 1)), strict=False):
         if cell.button(f"Open #{entry.run_id} ({entry.label})", key=f"bakeoff.open.{entry.run_id}"):
             state.run_id = entry.run_id
-            st.switch_page("app_pages/4_compare.py")
+            st.switch_page("pages/4_compare.py")
