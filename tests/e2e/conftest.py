@@ -13,7 +13,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,11 +56,14 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a fresh studio on a free port with its own empty workspace."""
+@contextmanager
+def serve_studio(workdir: Path) -> Iterator[str]:
+    """Base URL of a fresh ``streamlit run app.py`` on a free port, on ``workdir``'s workspace.
+
+    Only the health endpoint is asked before the URL is handed over, so the caller's first page
+    request is the server's first session.
+    """
     port = _free_port()
-    workdir = tmp_path_factory.mktemp("studio")
     log_path = workdir / "streamlit.log"
     env = {
         **os.environ,
@@ -102,6 +106,19 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a fresh studio on a free port with its own empty workspace."""
+    with serve_studio(tmp_path_factory.mktemp("studio")) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def studio_server() -> Callable[[Path], AbstractContextManager[str]]:
+    """:func:`serve_studio`, for tests that prepare a workspace before the server starts."""
+    return serve_studio
 
 
 @pytest.fixture
