@@ -23,3 +23,11 @@ def test_secure_defaults_are_on():
 
 def test_upload_cap_matches_the_studio_setting():
     assert _config()["server"]["maxUploadSize"] == Settings().max_upload_mb
+
+
+def test_the_sidebar_menu_is_not_hidden():
+    # Run
+    client = _config()["client"]
+
+    # Assert: off, it would hide app.py's st.navigation menu along with the classic pages/ one
+    assert client.get("showSidebarNavigation", True) is True
