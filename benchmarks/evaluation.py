@@ -25,7 +25,7 @@ def task_evaluation(workspace: str, dataset_id: int, run_id: int) -> dict[str, A
     from sdmetrics.reports.single_table import QualityReport
 
     from core.config import get_settings
-    from core.data.holdout import split_real
+    from core.data.holdout import recorded_split
     from core.data.metadata import TABLE, to_sdv
     from core.evaluate.quality import evaluate_quality
     from core.runs.assess import evaluate
@@ -34,7 +34,8 @@ def task_evaluation(workspace: str, dataset_id: int, run_id: int) -> dict[str, A
     settings = get_settings()
     ws = Workspace(Path(workspace))
     metadata = ws.get_dataset(dataset_id).metadata
-    split = split_real(ws.read_real(dataset_id), settings)
+    # The rows the run was fitted and scored on: its recorded split.
+    split = recorded_split(ws.read_real(dataset_id), ws.get_run(run_id).scores, settings)
     synthetic = ws.read_synthetic(run_id)
     ws.close()
     sdv_metadata = to_sdv(metadata)

@@ -76,7 +76,7 @@ def measure(name: str, frame: pd.DataFrame) -> dict[str, Any]:
     metadata = detect_metadata(frame)
     for column in AS_CATEGORIES.get(name, []):
         metadata["sdv"]["tables"][TABLE]["columns"][column] = {"sdtype": "categorical"}
-    train = split_real(frame, settings).train
+    train = split_real(frame, seed=settings.seed, settings=settings).train
     runs = {
         "former": former_defaults(train, metadata),
         "now": protect_training(train, metadata, ProtectionSettings.from_settings(settings)),

@@ -13,7 +13,7 @@ import streamlit as st
 
 from components.workspace import open_workspace, synthetic_head
 from core.config import get_settings
-from core.data.holdout import split_real
+from core.data.holdout import recorded_split
 from core.data.metadata import LEARNED_SDTYPES
 from core.data.personal import without_direct
 from core.errors import StudioError
@@ -35,13 +35,15 @@ def learned_only(sdtypes: dict[str, str]) -> dict[str, str]:
     return {c: t for c, t in sdtypes.items() if t in LEARNED_SDTYPES}
 
 
-def split_tables(workspace_path: str, dataset_id: int) -> tuple[Any, Any]:
-    """The training and holdout rows, read afresh and never cached whole.
+def split_tables(workspace_path: str, dataset_id: int, run_id: int) -> tuple[Any, Any]:
+    """The run's training and holdout rows (its recorded split), read afresh, never cached whole.
 
     ``st.cache_data`` pickles what it keeps: a million-row split took 2.6 s to cache, five
     times its read and split. Callers cache the small things they derive from it instead.
     """
-    split = split_real(open_workspace(workspace_path).read_real(dataset_id))
+    workspace = open_workspace(workspace_path)
+    scores = workspace.get_run(run_id).scores
+    split = recorded_split(workspace.read_real(dataset_id), scores)
     return split.train, split.holdout
 
 
@@ -56,7 +58,7 @@ def plot_tables(workspace_path: str, dataset_id: int, run_id: int) -> tuple[Any,
     """
     cap = get_settings().plot_max_rows
     metadata = open_workspace(workspace_path).get_dataset(dataset_id).metadata
-    train = without_direct(split_tables(workspace_path, dataset_id)[0], metadata)
+    train = without_direct(split_tables(workspace_path, dataset_id, run_id)[0], metadata)
     synthetic = without_direct(synthetic_head(workspace_path, run_id, cap), metadata)
     return cap_rows(train, cap, seed=PLOT_SEED), synthetic
 
@@ -112,7 +114,7 @@ def utility_scores(
     workspace_path: str, dataset_id: int, run_id: int, target: str
 ) -> dict[str, Any]:
     cap = get_settings().eval_max_rows  # as in a run's own check
-    train, holdout = split_tables(workspace_path, dataset_id)
+    train, holdout = split_tables(workspace_path, dataset_id, run_id)
     return capped_utility(
         real_train=train,
         synthetic=synthetic_head(workspace_path, run_id, cap),

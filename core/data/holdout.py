@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -121,12 +122,42 @@ class RealSplit:
     moved: int = 0  # holdout rows moved to training (see core.data.holdout.keep_values_in_training)
 
 
-def split_real(real: pd.DataFrame, settings: Settings | None = None) -> RealSplit:
-    """The studio's seeded training / holdout split; every run of a dataset gets the same one."""
-    settings = settings or get_settings()
-    share, seed = settings.holdout_share, settings.seed
+def split_real(
+    real: pd.DataFrame, *, seed: int, share: float | None = None, settings: Settings | None = None
+) -> RealSplit:
+    """A run's training / holdout split, drawn with the run's seed.
+
+    Args:
+        real: The dataset's table.
+        seed: The run's seed: the same seed and table always give the same split.
+        share: Share of rows kept aside; default ``Settings.holdout_share``.
+        settings: Where the default share comes from (default :func:`get_settings`).
+    """
+    if share is None:
+        share = (settings or get_settings()).holdout_share
     try:
         split = split_holdout(real, holdout_share=share, seed=seed)
     except InvalidParameterError as err:
         return RealSplit(real, None, share, seed, f"No holdout: {err}")
     return RealSplit(split.train, split.holdout, share, seed, moved=split.moved)
+
+
+def recorded_split(
+    real: pd.DataFrame, scores: dict[str, Any] | None, settings: Settings | None = None
+) -> RealSplit:
+    """The split a finished run drew, from the share and seed it recorded.
+
+    Every figure, score, bundle or benchmark that re-derives a run's training rows and holdout
+    goes through here, so they are the rows the run was fitted and scored on. ``scores`` is the
+    run's stored scores (its ``holdout`` block). A run recorded before the split was, if any,
+    drew it with the settings' share and seed of the time: those of ``settings`` are taken.
+    """
+    settings = settings or get_settings()
+    recorded = (scores or {}).get("holdout") or {}
+    seed = recorded.get("seed")
+    share = recorded.get("share")
+    return split_real(
+        real,
+        seed=settings.seed if seed is None else int(seed),
+        share=settings.holdout_share if share is None else float(share),
+    )

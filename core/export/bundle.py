@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from core.config import Settings, get_settings
-from core.data.holdout import split_holdout
+from core.data.holdout import recorded_split
 from core.data.metadata import TABLE, sdtypes_of
 from core.errors import StudioError
 from core.privacy.protect import RARE_REPLACEMENT, RareGrouping, protect_rare_categories
@@ -164,15 +164,18 @@ def protect(train, metadata_dict, protections):
     return train, metadata_dict
 
 
-def seed_global_generators(seed):
-    # Neural fits (CTGAN, TVAE, CopulaGAN) draw from numpy's and torch's global generators,
-    # which the studio does not seed: seeding them here makes this script repeatable.
+def seed_global_generators(seed, torch_threads=None):
+    # Neural fits (CTGAN, TVAE, CopulaGAN) draw from Python's, NumPy's and torch's global
+    # generators: the studio seeds them with the run's seed just before the fit, as here.
+    # torch splits a fit's sums across its threads; the run's thread count gives its rows.
     random.seed(seed)
     np.random.seed(seed)
     try:
         import torch
     except ImportError:
         return
+    if torch_threads:
+        torch.set_num_threads(int(torch_threads))
     torch.manual_seed(seed)
 
 
@@ -180,7 +183,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("real", type=Path, help="the real table, .csv or .parquet")
     parser.add_argument("out", type=Path, help="where to write the synthetic rows")
-    parser.add_argument("--seed", type=int, help="sample with another seed than the run's")
+    parser.add_argument(
+        "--seed", type=int, help="fit and sample with another seed than the run's (same split)"
+    )
     args = parser.parse_args(argv)
     run = json.loads((HERE / "run.json").read_text(encoding="utf-8"))
     metadata_dict = json.loads((HERE / "metadata.json").read_text(encoding="utf-8"))
@@ -211,7 +216,7 @@ def main(argv=None):
         warnings.simplefilter("ignore")
         metadata = Metadata.load_from_dict(metadata_dict)
         synth = synthesizer_class(metadata, **run["parameters"])
-        seed_global_generators(seed)
+        seed_global_generators(seed, run["versions"].get("torch_threads"))
         synth.fit({table: train})
         # Seed exactly as the studio does. SDV has no public seed argument: _set_random_state
         # is its private seed hook (the studio's test fails loudly if an upgrade breaks it).
@@ -251,8 +256,8 @@ Reproduce
 The script redoes the studio's holdout split ({train_rows:,} training rows, seed {split_seed}),
 applies the studio's protections as the run applied them, recorded in run.json
 ("protections": {protection_summary}; the rare values are found again in the training rows,
-as the bundle does not name them), fits, seeds sampling as the studio does and samples in
-batches of {batch:,} rows.{neural_note}{pii_note}
+as the bundle does not name them), seeds the fit and sampling with the run's seed as the
+studio does, and samples in batches of {batch:,} rows.{neural_note}{pii_note}
 
 The metadata is the dataset's as stored when this bundle was made: if it was edited after
 the run, the rows differ.
@@ -260,9 +265,17 @@ the run, the rows differ.
 
 NEURAL_NOTE = """
 
-{label} is a neural synthesizer: the studio does not seed its fit, so refitting gives
-different model weights and rows from the studio's. reproduce.py seeds the fit with the run
-seed, so its own output is the same every time it runs."""
+{label} is a neural synthesizer: the studio seeded its fit with the run's seed (Python's,
+NumPy's and torch's generators) and reproduce.py does the same, with torch on the run's
+{threads} thread(s), so the rows are the run's. A CPU of another kind may still change the
+last digits of a neural fit, and with them some rows."""
+
+# Runs recorded before the studio seeded neural fits carry no torch thread count.
+UNSEEDED_NOTE = """
+
+{label} is a neural synthesizer, and this run's fit was not seeded (it predates the studio
+seeding fits), so refitting gives other model weights and rows than the run's. reproduce.py
+seeds its own fit with the run's seed, so its output is the same every time it runs."""
 
 PII_NOTE = """
 
@@ -360,7 +373,7 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
         split_seed=split.get("seed"),
         batch=batch_rows,
         protection_summary=_summary(protections),
-        neural_note=NEURAL_NOTE.format(label=spec.label) if spec.needs_torch else "",
+        neural_note=_neural_note(spec.label, versions) if spec.needs_torch else "",
         pii_note=PII_NOTE.format(count=redrawn) if redrawn else "",
     )
     members = {
@@ -378,6 +391,13 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
             info.external_attr = 0o644 << 16  # rw-r--r-- when unzipped
             archive.writestr(info, members[name])
     return buffer.getvalue()
+
+
+def _neural_note(label: str, versions: dict[str, str]) -> str:
+    threads = versions.get("torch_threads")
+    if threads is None:
+        return UNSEEDED_NOTE.format(label=label)
+    return NEURAL_NOTE.format(label=label, threads=threads)
 
 
 def _fitted_metadata(
@@ -421,10 +441,7 @@ def _protections(
     found = RareGrouping(data=pd.DataFrame())
     if counts:
         if min_count > 0:
-            split = scores["holdout"]
-            train = workspace.read_real(dataset.id)
-            if split["holdout_rows"]:
-                train = split_holdout(train, holdout_share=split["share"], seed=split["seed"]).train
+            train = recorded_split(workspace.read_real(dataset.id), scores, settings).train
             found = protect_rare_categories(
                 train,
                 sdtypes=sdtypes_of(dataset.metadata),

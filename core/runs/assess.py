@@ -95,6 +95,8 @@ def evaluate(
     progress: Progress = no_progress,
     tally: SyntheticTally | None = None,
     clipped: dict[str, Any] | None = None,
+    split: dict[str, Any] | None = None,
+    protections: dict[str, Any] | None = None,
 ) -> Evaluation:
     """Score ``synthetic`` against the real rows it was made from.
 
@@ -112,6 +114,9 @@ def evaluate(
             checks read the sample.
         clipped: Bounds of the columns the studio clipped before fitting, so coverage says
             when a range was narrowed by the studio rather than missed by the synthesizer.
+        split: How the holdout and the training rows were drawn, recorded with the scores
+            for reproduction.
+        protections: What the protections changed before fitting, recorded likewise.
 
     Raises:
         StudioError: a check cannot run on these tables (one line).
@@ -206,4 +211,6 @@ def evaluate(
         gate=gate,
         privacy_note=privacy_note,
         pii_columns=tuple(pii_columns(metadata)),
+        split=split,
+        protections=protections,
     )

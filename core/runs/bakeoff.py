@@ -43,6 +43,7 @@ from core.runs.leaderboard import (
 )
 from core.runs.pipeline import ensure_metadata, synthesize
 from core.synth.registry import fit_synthesizer, get_spec, resolve_params
+from core.synth.seeding import check_seed
 from core.workspace.store import Workspace
 
 __all__ = ["BakeoffEntry", "BakeoffResult", "epochs_within", "run_bakeoff"]
@@ -82,7 +83,8 @@ def run_bakeoff(
         dataset_id: The dataset to synthesize.
         keys: Registry keys; duplicates are run once.
         rows: Synthetic rows per synthesizer.
-        seed: Seed of every run.
+        seed: Seed of every run (its split, training sample, fit and samples) and probe, so
+            every synthesizer is fitted and scored on the same rows.
         budget_seconds: Total time for the whole bake-off, probes and scoring included.
         target: A column to predict, adding the utility ratio to the ranking.
         params: Per-synthesizer parameter overrides, ``{key: {name: value}}``; an ``epochs``
@@ -103,6 +105,7 @@ def run_bakeoff(
     if not keys:
         raise InvalidParameterError("Choose at least one synthesizer for the bake-off.")
     specs = [get_spec(key) for key in keys]
+    seed = check_seed(seed)
     if not budget_seconds > 0:
         raise InvalidParameterError(f"The budget must be above 0 seconds; got {budget_seconds}.")
     if not 1 <= rows <= settings.max_rows:
@@ -139,7 +142,7 @@ def run_bakeoff(
 
         if spec.has_epochs and "epochs" not in values:
             if training is None:
-                training = _training_rows(workspace, dataset_id, metadata, settings)
+                training = _training_rows(workspace, dataset_id, metadata, settings, seed=seed)
             try:
                 epochs, reason = _fit_epochs(
                     spec.key,
@@ -266,10 +269,15 @@ def _run_one(
 
 
 def _training_rows(
-    workspace: Workspace, dataset_id: int, metadata: dict[str, Any], settings: Settings
+    workspace: Workspace,
+    dataset_id: int,
+    metadata: dict[str, Any],
+    settings: Settings,
+    *,
+    seed: int,
 ) -> pd.DataFrame:
-    """The rows a run fits on: the studio's training split after its protections."""
-    split = split_real(workspace.read_real(dataset_id), settings)
+    """The rows a run with ``seed`` fits on: its training split after its protections."""
+    split = split_real(workspace.read_real(dataset_id), seed=seed, settings=settings)
     return protect_training(split.train, metadata, settings).data
 
 
@@ -289,7 +297,7 @@ def _fit_epochs(
     if deadline - _now() <= scoring_seconds:
         return None, f"{EXHAUSTED}: sampling and scoring alone need ~{scoring_seconds:.0f} s"
     sample = training.sample(n=min(len(training), PROBE_ROWS), random_state=seed)
-    setup, per_epoch = _probe(key, params, sample, metadata, progress)
+    setup, per_epoch = _probe(key, params, sample, metadata, progress, seed=seed)
     scale = len(training) / len(sample) * ESTIMATE_MARGIN
     setup, per_epoch = setup * scale, per_epoch * scale
     left = deadline - _now()
@@ -320,6 +328,8 @@ def _probe(
     data: pd.DataFrame,
     metadata: dict[str, Any],
     progress: Progress,
+    *,
+    seed: int,
 ) -> tuple[float, float]:
     """Setup and per-epoch seconds of ``key`` on ``data``, from a short timed fit."""
     poll = 0.05
@@ -335,6 +345,7 @@ def _probe(
         key=key,
         metadata=to_sdv(metadata),
         data=data,
+        seed=seed,
         params={**params, "epochs": PROBE_EPOCHS},
         locales=metadata.get("locales"),
         progress=watch,

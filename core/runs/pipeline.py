@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import platform
 import time
 from dataclasses import dataclass
@@ -11,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import torch
 from sdv.single_table.base import BaseSingleTableSynthesizer
 
 from core.config import Settings, get_settings
@@ -21,21 +22,35 @@ from core.data.roles import fake_pii_metadata
 from core.errors import InvalidParameterError
 from core.evaluate.quality import QualityResult
 from core.evaluate.tally import SyntheticTally
-from core.privacy.protections import ProtectionSettings, protect_training, protection_cost
+from core.privacy.protections import (
+    Protected,
+    ProtectionSettings,
+    protect_training,
+    protection_cost,
+)
 from core.progress import Progress, no_progress
 from core.runs.assess import Evaluation, evaluate
 from core.synth.registry import fit_synthesizer, get_spec, resolve_params
-from core.synth.sampling import redraw_real_pii, sample_to_workspace
-from core.synth.training_sample import category_columns, training_sample
+from core.synth.sampling import RedrawRealPii, redraw_real_pii, sample_into_run
+from core.synth.seeding import check_seed
+from core.synth.training_sample import TrainingSample, category_columns, training_sample
 from core.workspace.records import DatasetInfo, RunInfo
-from core.workspace.store import Workspace
+from core.workspace.store import ActiveRun, Workspace
 
 _VERSIONED = ("sdv", "sdmetrics", "rdt", "copulas", "ctgan", "pandas", "numpy", "torch")
 
 
 def library_versions() -> dict[str, str]:
-    """Versions that decide a run's rows, recorded with every run for reproduction."""
-    return {"python": platform.python_version(), **{name: version(name) for name in _VERSIONED}}
+    """Versions that decide a run's rows, recorded with every run for reproduction.
+
+    With them torch's thread count: a neural fit's sums are split across threads, and another
+    count gives other rows from the same seed (2 threads vs 1 or 4, measured on CTGAN).
+    """
+    return {
+        "python": platform.python_version(),
+        **{name: version(name) for name in _VERSIONED},
+        "torch_threads": str(torch.get_num_threads()),
+    }
 
 
 def ensure_metadata(
@@ -116,14 +131,19 @@ def synthesize(
 ) -> RunResult:
     """Fit on the training rows, sample, score against them and the holdout, store the run.
 
-    Rows are sampled in batches of ``Settings.sample_batch_rows`` straight into the workspace,
-    so memory does not grow with ``rows``; the checks read a tally of every row and a sample
-    (see :mod:`core.evaluate.tally`). The run is recorded as failed on any error. ``target`` adds
-    the
-    utility check; ``pii`` detects direct identifiers on first use of the dataset;
-    ``protections`` says which protections change the training rows (the settings' defaults:
-    rare categories grouped, no clipping); ``protect=False`` turns every one off. The run
-    records the settings, what each changed and what it cost (``scores["protections"]``).
+    ``seed`` decides everything random in the run: the holdout split, the training sample,
+    the fit and the samples, so the same seed, data and settings give the same rows (MST's
+    private noise excepted, see :mod:`core.synth.dp`). The run goes through four steps, each
+    returning a frozen value: :func:`prepare` (split and protect the real rows),
+    :func:`fit`, :func:`sample` (in batches of ``Settings.sample_batch_rows`` straight into
+    the workspace, so memory does not grow with ``rows``) and :func:`assess`. The run keeps
+    everything or, on any error or interruption, nothing (see :meth:`Workspace.running`).
+
+    ``target`` adds the utility check; ``pii`` detects direct identifiers on first use of the
+    dataset; ``protections`` says which protections change the training rows (the settings'
+    defaults: rare categories grouped, no clipping); ``protect=False`` turns every one off.
+    The run records the settings, what each changed and what it cost
+    (``scores["protections"]``).
 
     Raises:
         StudioError: bad parameters or a fit the data does not allow, as one line.
@@ -134,6 +154,7 @@ def synthesize(
     protections = protections or ProtectionSettings.from_settings(settings)
     spec = get_spec(key)
     values = resolve_params(key, params)
+    seed = check_seed(seed)
     if not 1 <= rows <= settings.max_rows:
         raise InvalidParameterError(
             f"Number of rows must be between 1 and {settings.max_rows:,}; got {rows:,}."
@@ -143,93 +164,196 @@ def synthesize(
     metadata = ensure_metadata(workspace, dataset, pii=pii, real=real)
     if target is not None and target not in sdtypes_of(metadata):
         raise InvalidParameterError(f"Target column '{target}' is not in {dataset.name}.")
-    split = split_real(real, settings)
-    run_id = workspace.start_run(
+    with workspace.running(
         dataset_id=dataset_id,
         synthesizer=spec.key,
         params=values,
         seed=seed,
         n_rows=rows,
         versions=library_versions(),
-    )
-    with workspace.recording_failure(run_id):
-        fit = protect_training(split.train, metadata, protections)
-        fit.report["cost"] = protection_cost(split.train, fit, metadata, settings, seed=seed)
-        # Big tables fit on a stratified sample; scores still compare against every train row.
-        fit_rows = training_sample(
-            fit.data,
-            max_rows=settings.train_max_rows,
-            strata=category_columns(fit.metadata),
-            seed=settings.seed,
-        )
-        started = time.perf_counter()
-        synth = fit_synthesizer(
-            key=key,
-            metadata=to_sdv(fit.metadata),
-            data=fit_rows.data,
-            params=values,
-            locales=metadata.get("locales"),
-            progress=progress,
-        )
-        fit_seconds = time.perf_counter() - started
-        model_path = save_model(synth, workspace.models_dir / f"run_{run_id}.pkl")
-        real_rows = split.train if split.holdout is None else real_all(split)
-        redraw = redraw_real_pii(metadata, real_rows)
-        tally = SyntheticTally(
-            sdtypes=sdtypes_of(metadata),
-            columns=split.train.columns,
-            pii_columns=redraw.columns if redraw else (),
-            real_pii=redraw.real if redraw else None,
-            sample_rows=settings.eval_max_rows,
-        )
-
-    evaluation: Evaluation | None = None
-
-    def scores() -> dict[str, Any]:
-        nonlocal evaluation
-        if redraw is not None:
-            fit.report["pii_values_redrawn"] = redraw.redrawn
-        evaluation = evaluate(
-            real_train=split.train,
-            synthetic=tally.sample,
-            metadata=metadata,
-            holdout=split.holdout,
-            target=target,
+    ) as run:
+        prepared = prepare(real, metadata, seed=seed, protections=protections, settings=settings)
+        fitted = fit(prepared, key=key, params=values, seed=seed, run=run, progress=progress)
+        sampled = sample(
+            run,
+            fitted,
+            prepared,
+            rows=rows,
             seed=seed,
+            schema=workspace.real_schema(dataset_id),
             settings=settings,
             progress=progress,
-            tally=tally,
-            clipped=fit.report.get("clipped"),
         )
-        evaluation = dataclasses.replace(
-            evaluation,
-            split={
-                "share": split.share,
-                "seed": split.seed,
-                "note": split.note,
-                "moved_to_training": split.moved,
-                "training_sample": fit_rows.to_dict(),
-                "sample_batch_rows": settings.sample_batch_rows,
-                "evaluation_sample_rows": len(tally.sample),
-            },
-            protections=fit.report,
+        evaluation = assess(
+            prepared, sampled, target=target, seed=seed, settings=settings, progress=progress
         )
-        return evaluation.to_dict()
+        run.finish(
+            fit_seconds=fitted.seconds,
+            sample_seconds=sampled.seconds,
+            scores=evaluation.to_dict(),
+            model_path=fitted.model_path,
+        )
+    return RunResult(
+        run=workspace.get_run(run.id), sample=sampled.tally.sample, evaluation=evaluation
+    )
 
-    # It records its own failure: on any error the run is marked failed and nothing stored.
-    run = sample_to_workspace(
-        workspace,
-        run_id=run_id,
-        synth=synth,
+
+@dataclass(frozen=True)
+class Prepared:
+    """The real rows of a run, split and protected, and what a fake value must avoid."""
+
+    metadata: dict[str, Any]  # the dataset's (roles, sdtypes); ``protected.metadata`` is fitted
+    split: RealSplit
+    protected: Protected
+    cost: dict[str, Any]  # what the protections cost (see protection_cost)
+    fit_rows: TrainingSample
+    redraw: RedrawRealPii | None
+
+
+def prepare(
+    real: pd.DataFrame,
+    metadata: dict[str, Any],
+    *,
+    seed: int,
+    protections: ProtectionSettings,
+    settings: Settings,
+) -> Prepared:
+    """Split the real rows with the run's seed, protect the training rows, draw the fit rows."""
+    split = split_real(real, seed=seed, settings=settings)
+    protected = protect_training(split.train, metadata, protections)
+    # Big tables fit on a stratified sample; scores still compare against every train row.
+    fit_rows = training_sample(
+        protected.data,
+        max_rows=settings.train_max_rows,
+        strata=category_columns(protected.metadata),
+        seed=seed,
+    )
+    real_rows = split.train if split.holdout is None else real_all(split)
+    return Prepared(
+        metadata=metadata,
+        split=split,
+        protected=protected,
+        cost=protection_cost(split.train, protected, metadata, settings, seed=seed),
+        fit_rows=fit_rows,
+        redraw=redraw_real_pii(metadata, real_rows),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Fitted:
+    """A run's fitted model, saved beside the workspace, and the fit's time."""
+
+    synth: BaseSingleTableSynthesizer
+    seconds: float
+    model_path: Path
+
+
+def fit(
+    prepared: Prepared,
+    *,
+    key: str,
+    params: dict[str, Any],
+    seed: int,
+    run: ActiveRun,
+    progress: Progress,
+) -> Fitted:
+    """Fit the synthesizer on the prepared rows, seeded with the run's seed, and save it."""
+    started = time.perf_counter()
+    synth = fit_synthesizer(
+        key=key,
+        metadata=to_sdv(prepared.protected.metadata),
+        data=prepared.fit_rows.data,
+        seed=seed,
+        params=params,
+        locales=prepared.metadata.get("locales"),
+        progress=progress,
+    )
+    seconds = time.perf_counter() - started
+    return Fitted(synth=synth, seconds=seconds, model_path=save_model(synth, run.model_path))
+
+
+@dataclass(frozen=True, eq=False)
+class Sampled:
+    """A run's rows, stored: what the checks counted of every row, and their sample."""
+
+    rows: int
+    seconds: float
+    tally: SyntheticTally
+    pii_values_redrawn: int  # fakes drawn again because they equalled a real value
+
+
+def sample(
+    run: ActiveRun,
+    fitted: Fitted,
+    prepared: Prepared,
+    *,
+    rows: int,
+    seed: int,
+    schema: pa.Schema,
+    settings: Settings,
+    progress: Progress,
+) -> Sampled:
+    """Sample the run's rows into its table, tallying each batch for the checks."""
+    redraw = prepared.redraw
+    tally = SyntheticTally(
+        sdtypes=sdtypes_of(prepared.metadata),
+        columns=prepared.split.train.columns,
+        pii_columns=redraw.columns if redraw else (),
+        real_pii=redraw.real if redraw else None,
+        sample_rows=settings.eval_max_rows,
+    )
+    stored = sample_into_run(
+        run,
+        synth=fitted.synth,
         rows=rows,
         seed=seed,
         batch_rows=settings.sample_batch_rows,
-        fit_seconds=fit_seconds,
-        model_path=model_path,
+        schema=schema,
         progress=progress,
         postprocess=redraw,
         observe=tally.add,
-        scores=scores,
     )
-    assert evaluation is not None  # scores() ran before the run was marked done
-    return RunResult(run=run, sample=tally.sample, evaluation=evaluation)
+    return Sampled(
+        rows=stored.rows,
+        seconds=stored.seconds,
+        tally=tally,
+        pii_values_redrawn=redraw.redrawn if redraw else 0,
+    )
+
+
+def assess(
+    prepared: Prepared,
+    sampled: Sampled,
+    *,
+    target: str | None,
+    seed: int,
+    settings: Settings,
+    progress: Progress,
+) -> Evaluation:
+    """Score the run's rows against the training rows and the holdout, with its records."""
+    split = prepared.split
+    protections = {**prepared.protected.report, "cost": prepared.cost}
+    if prepared.redraw is not None:
+        protections["pii_values_redrawn"] = sampled.pii_values_redrawn
+    return evaluate(
+        real_train=split.train,
+        synthetic=sampled.tally.sample,
+        metadata=prepared.metadata,
+        holdout=split.holdout,
+        target=target,
+        seed=seed,
+        settings=settings,
+        progress=progress,
+        tally=sampled.tally,
+        clipped=prepared.protected.report.get("clipped"),
+        split={
+            "share": split.share,
+            "seed": split.seed,
+            "note": split.note,
+            "moved_to_training": split.moved,
+            "training_sample": prepared.fit_rows.to_dict(),
+            "sample_batch_rows": settings.sample_batch_rows,
+            "evaluation_sample_rows": len(sampled.tally.sample),
+        },
+        protections=protections,
+    )

@@ -1,4 +1,4 @@
-"""The synthesizer registry (data, not if/else) and the fit / sample verbs.
+"""The synthesizer registry (data, not if/else), the seeded fit and the sampling seed.
 
 Adding a synthesizer is one entry in ``REGISTRY`` plus one line in the parametrised test.
 """
@@ -28,6 +28,13 @@ from core.errors import InvalidParameterError, StudioError, UnknownSynthesizerEr
 from core.frames import sdv_ready
 from core.progress import Progress, no_progress
 from core.synth.dp import BOUNDS_CHOICES, DPMSTSynthesizer
+from core.synth.seeding import (
+    GLOBAL_RANDOM,
+    acquire_global_random,
+    check_seed,
+    release_when_ended,
+    seed_global_generators,
+)
 
 
 @dataclass(frozen=True)
@@ -262,21 +269,28 @@ def fit_synthesizer(
     key: str,
     metadata: Metadata,
     data: pd.DataFrame,
+    seed: int,
     params: dict[str, Any] | None = None,
     locales: list[str] | None = None,
     progress: Progress = no_progress,
     poll_seconds: float = 0.25,
 ) -> BaseSingleTableSynthesizer:
-    """Fit a registered synthesizer on ``data``, reporting epochs as they finish.
+    """Fit a registered synthesizer on ``data``, seeded, reporting epochs as they finish.
 
     The fit runs in a worker thread while this thread polls its progress, so callers (a page, the
-    CLI) get regular callbacks from their own thread.
+    CLI) get regular callbacks from their own thread. It holds the process's random generators
+    (:data:`core.synth.seeding.GLOBAL_RANDOM`) and seeds them with ``seed`` first, so the same
+    seed, data and parameters give the same model, even while other sessions of the process
+    fit or sample; it waits for a fit of another session to end, still reporting progress.
+    MST is the exception: its private noise is unseedable by design (see :mod:`core.synth.dp`).
 
     Raises:
-        StudioError: the synthesizer rejected the data or parameters (one line).
+        StudioError: the synthesizer rejected the data or parameters, or the seed is not one
+            (one line).
     """
     spec = get_spec(key)
     values = resolve_params(key, params)
+    seed = check_seed(seed)
     data = sdv_ready(data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -289,6 +303,7 @@ def fit_synthesizer(
 
     def work() -> None:
         try:
+            seed_global_generators(seed)  # holding GLOBAL_RANDOM, taken below for this thread
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 synth.fit({TABLE: data})
@@ -296,10 +311,13 @@ def fit_synthesizer(
             outcome["error"] = err
 
     worker = threading.Thread(target=work, name=f"fit-{key}", daemon=True)
+    progress("fit", 0, total)
+    # Taken in this thread, where a Stop raised by the progress callback is an ordinary
+    # exception; once the worker starts, only its end releases it (see release_when_ended).
+    acquire_global_random(wait=lambda: progress("fit", 0, total), poll_seconds=poll_seconds)
     started = time.perf_counter()
-    worker.start()
     try:
-        progress("fit", 0, total)
+        worker.start()
         while worker.is_alive():
             worker.join(poll_seconds)
             done = epochs_done(synth) if total else time.perf_counter() - started
@@ -308,7 +326,9 @@ def fit_synthesizer(
         # The caller stopped (Stop or another click reran the page, Ctrl-C, a cancel raised by
         # the progress callback): end the fit too, instead of leaving it to burn the CPU.
         stop_thread(worker)
+        release_when_ended(worker)
         raise
+    GLOBAL_RANDOM.release()
     if "error" in outcome:
         err = outcome["error"]
         if isinstance(err, StudioError):
@@ -354,28 +374,3 @@ def set_seed(synth: BaseSingleTableSynthesizer, seed: int) -> None:
     synth.reset_sampling()
     if getattr(synth, "_model", None) is not None:  # None when no column is modelled
         synth._set_random_state(int(seed))
-
-
-def sample_rows(
-    synth: BaseSingleTableSynthesizer,
-    *,
-    rows: int,
-    seed: int,
-    batch_rows: int = 10_000,
-    progress: Progress = no_progress,
-) -> pd.DataFrame:
-    """Sample ``rows`` rows in batches; the same seed and batch size give the same rows."""
-    if rows <= 0:
-        raise InvalidParameterError(f"Number of rows must be at least 1; got {rows}.")
-    set_seed(synth, seed)
-    parts: list[pd.DataFrame] = []
-    done = 0
-    progress("sample", 0, rows)
-    while done < rows:
-        size = min(batch_rows, rows - done)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            parts.append(synth.sample(num_rows=size)[TABLE])
-        done += size
-        progress("sample", done, rows)
-    return pd.concat(parts, ignore_index=True)

@@ -1,7 +1,8 @@
-"""Sample big extracts in batches straight to Parquet or into the workspace, never all in memory.
+"""Sample big extracts in batches straight to Parquet or into a run, never all in memory.
 
-The rows are those of :func:`core.synth.registry.sample_rows` for the same seed and batch size;
-only one batch is held at a time, so memory is bounded by ``batch_rows``, not by ``rows``.
+Every way of sampling draws the batches of :func:`iter_batches`, so the same seed and batch
+size give the same rows; only one batch is held at a time, so memory is bounded by
+``batch_rows``, not by ``rows``.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from core.progress import Progress, no_progress
 from core.synth.fake_values import FakeSpec
 from core.synth.fakes import build_specs, fake_columns, normal_text
 from core.synth.registry import set_seed
-from core.workspace.records import RunInfo
-from core.workspace.store import Workspace
+from core.synth.seeding import holding_global_random
+from core.workspace.store import ActiveRun, Workspace
 
 Cancel = threading.Event | Callable[[], bool] | None
 # Applied to each batch before it is written, with a seed of its own (see batch_seed), e.g.
@@ -173,20 +174,24 @@ def iter_batches(
     seed: int,
     batch_rows: int,
     postprocess: Postprocess | None = None,
+    wait: Callable[[], None] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Yield ``rows`` synthetic rows as batches of ``batch_rows`` (the last may be smaller).
 
-    The same draws as :func:`core.synth.registry.sample_rows` with the same seed and batch size.
+    The same seed and batch size give the same rows: sampling is seeded with ``seed``, and each
+    batch is drawn holding the process's random generators (see :mod:`core.synth.seeding`), so
+    a fit or a sample in another thread changes none of them. ``wait`` is called while another
+    thread holds them, e.g. to report progress (where a page's Stop lands).
     """
     if rows <= 0:
         raise InvalidParameterError(f"Number of rows must be at least 1; got {rows}.")
     if batch_rows <= 0:
         raise InvalidParameterError(f"Batch size must be at least 1 row; got {batch_rows}.")
-    set_seed(synth, seed)
+    set_seed(synth, seed)  # the model's own generators: no global one is touched
     done = index = 0
     while done < rows:
         size = min(batch_rows, rows - done)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), holding_global_random(wait):
             warnings.simplefilter("ignore")
             batch = synth.sample(num_rows=size)[TABLE]
         yield batch if postprocess is None else postprocess(batch, batch_seed(seed, index))
@@ -303,7 +308,7 @@ def sample_to_parquet(
         synth: A fitted synthesizer (the studio's own).
         path: The Parquet file to write; replaced if it exists.
         rows: Rows to sample.
-        seed: The same seed and batch size give the rows of ``sample_rows``.
+        seed: The same seed and batch size give the rows of :func:`iter_batches`.
         batch_rows: Rows per batch; bounds the memory used.
         progress: Called with ``("sample", rows_done, rows)`` after each batch.
         cancel: Checked before each batch; when set, nothing is kept.
@@ -355,61 +360,77 @@ def sample_to_parquet(
     )
 
 
-def sample_to_workspace(
-    workspace: Workspace,
+@dataclass(frozen=True)
+class StoredRows:
+    """A run's rows, all in its table (committed when the run finishes)."""
+
+    rows: int
+    batches: int
+    seconds: float
+
+
+def sample_into_run(
+    run: ActiveRun,
     *,
-    run_id: int,
     synth: BaseSingleTableSynthesizer,
     rows: int,
     seed: int,
     batch_rows: int,
-    fit_seconds: float,
-    model_path: Path | None = None,
+    schema: pa.Schema,
     progress: Progress = no_progress,
     cancel: Cancel = None,
     postprocess: Postprocess | None = None,
     observe: Callable[[pd.DataFrame], None] | None = None,
-    scores: Callable[[], dict[str, Any]] | None = None,
-) -> RunInfo:
-    """Sample a started run's rows into its workspace table, a batch at a time.
+) -> StoredRows:
+    """Sample a run's rows into its table, a batch at a time (see :meth:`Workspace.running`).
 
-    All or nothing: the batches go into one transaction that also marks the run done, so a
-    cancel or an error leaves no table and the run is marked failed. ``observe`` sees each
-    batch before it is stored (e.g. a :class:`core.evaluate.tally.SyntheticTally`); ``scores``, when
-    given, is called once every batch is in and its result stored with the run. Without it,
-    evaluate a subsample (``read_synthetic(run_id, limit=...)``) and ``set_scores``.
+    The rows stay in the run's open transaction: the run keeps them only if it finishes, so a
+    cancel or an error (raised from here) leaves no table.
+
+    Args:
+        run: The run being made.
+        synth: The run's fitted synthesizer.
+        rows: Rows to sample.
+        seed: The run's seed; the same seed and batch size give the rows of
+            :func:`iter_batches`.
+        batch_rows: Rows per batch; bounds the memory used.
+        schema: The real table's Arrow types (:meth:`Workspace.real_schema`): the rows are
+            stored as the real ones are, whole numbers as integers, dates as dates.
+        progress: Called with ``("sample", rows_done, rows)`` after each batch.
+        cancel: Checked before each batch stored.
+        postprocess: Applied to each batch, with its own seed, before it is stored.
+        observe: Sees each batch as stored (e.g. a :class:`core.evaluate.tally.SyntheticTally`).
 
     Raises:
-        CancelledError: ``cancel`` was set; the run is marked failed.
-        StudioError: sampling or storing failed; the run is marked failed.
+        CancelledError: ``cancel`` was set.
+        StudioError: sampling or storing failed.
     """
-    schema: pa.Schema | None = None
-    done = 0
-    # Rows are stored with the real table's types: whole numbers as integers, dates as dates.
-    real = workspace.real_schema(workspace.get_run(run_id).dataset_id)
+    started = time.perf_counter()
+    stored: pa.Schema | None = None
+    done = count = 0
 
     def tables() -> Iterator[pa.Table]:
-        nonlocal schema, done
+        nonlocal stored, done, count
         progress("sample", 0, rows)
-        for batch in iter_batches(
-            synth, rows=rows, seed=seed, batch_rows=batch_rows, postprocess=postprocess
-        ):
+        batches = iter_batches(
+            synth,
+            rows=rows,
+            seed=seed,
+            batch_rows=batch_rows,
+            postprocess=postprocess,
+            wait=lambda: progress("sample", done, rows),
+        )
+        for batch in batches:
             if is_cancelled(cancel):
                 raise CancelledError(f"Stopped after {done:,} of {rows:,} rows; nothing stored.")
-            table = conform(batch, real)
+            table = conform(batch, schema)
             if observe is not None:  # the checks see the rows as stored
                 observe(to_frame(table))
-            schema = schema or table.schema
-            done += len(batch)
-            yield _cast(table, schema)
+            stored = stored or table.schema
+            done, count = done + len(batch), count + 1
+            yield _cast(table, stored)
             del batch, table
             progress("sample", done, rows)
 
-    with workspace.recording_failure(run_id):
-        return workspace.finish_run_batches(
-            run_id,
-            batches=tables(),
-            fit_seconds=fit_seconds,
-            scores=scores,
-            model_path=model_path,
-        )
+    run.store(tables())
+    return StoredRows(rows=done, batches=count, seconds=time.perf_counter() - started)

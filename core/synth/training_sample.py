@@ -71,7 +71,7 @@ def training_sample(
         max_rows: Most rows to keep; a table this small or smaller is returned whole.
         strata: Columns to stratify on; None picks the text, category and boolean columns.
             Columns with more than 1,000 distinct values (identifiers, free text) are left out.
-        seed: The same seed and table always give the same sample.
+        seed: The run's seed: the same seed and table always give the same sample.
 
     Raises:
         InvalidParameterError: ``max_rows`` below 1 or a stratum that is not a column.
@@ -184,7 +184,7 @@ def _systematic(
 
 
 def planned_training_rows(n_rows: int, settings: Settings | None = None) -> int:
-    """How many training rows :func:`core.runs.assess.split_real` leaves of ``n_rows``.
+    """How many training rows :func:`core.data.holdout.split_real` leaves of ``n_rows``.
 
     Computed from the count alone, so a page can show it without reading the table.
     """

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -99,11 +98,14 @@ class Workspace:
     def close(self) -> None:
         self._con.close()
 
+    def _new_cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:  # creating cursors from the root connection is not thread-safe
+            return self._con.cursor()
+
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A private cursor for one operation; safe to use from any thread."""
-        with self._lock:  # creating cursors from the root connection is not thread-safe
-            cur = self._con.cursor()
+        cur = self._new_cursor()
         try:
             yield cur
         finally:
@@ -256,7 +258,11 @@ class Workspace:
         n_rows: int,
         versions: dict[str, str] | None = None,
     ) -> int:
-        """Record a run as ``running``; finish it with :meth:`finish_run` or :meth:`fail_run`."""
+        """Record a run as ``running`` and commit it; :meth:`running` starts runs that end well.
+
+        Alone, it records a run that only :meth:`fail_run` ends (or the next open, as
+        interrupted).
+        """
         self.get_dataset(dataset_id)
         with self.transaction() as cur:
             ((run_id,),) = cur.execute("SELECT nextval('run_ids')").fetchall()
@@ -275,74 +281,6 @@ class Workspace:
                 ],
             )
         return run_id
-
-    def finish_run(
-        self,
-        run_id: int,
-        *,
-        synthetic: pd.DataFrame,
-        fit_seconds: float,
-        sample_seconds: float,
-        scores: dict[str, Any] | None = None,
-        model_path: Path | None = None,
-    ) -> RunInfo:
-        """Store the synthetic table and mark the run done, all or nothing."""
-        return self.finish_run_batches(
-            run_id,
-            batches=[synthetic],
-            fit_seconds=fit_seconds,
-            sample_seconds=sample_seconds,
-            scores=scores,
-            model_path=model_path,
-        )
-
-    def finish_run_batches(
-        self,
-        run_id: int,
-        *,
-        batches: Iterable[Any],
-        fit_seconds: float,
-        sample_seconds: float | None = None,
-        scores: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
-        model_path: Path | None = None,
-    ) -> RunInfo:
-        """Like :meth:`finish_run`, for synthetic rows that arrive in batches (bounded memory).
-
-        ``batches`` yields DataFrames or Arrow tables of one schema. They go into the same
-        transaction that marks the run done, so an error (or a cancel) raised while they are
-        drawn leaves no table and the run untouched. ``sample_seconds`` defaults to the time
-        they took to arrive. ``scores`` may be a function, called once every batch is in and
-        before the run is marked done (so a failing check stores nothing either).
-        """
-        table = synth_table(run_id)
-        started = time.perf_counter()
-        n_rows = 0
-        with self.transaction() as cur:
-            for number, batch in enumerate(batches):
-                cur.register("incoming", batch)
-                verb = f"CREATE TABLE {table} AS" if number == 0 else f"INSERT INTO {table}"
-                cur.execute(f"{verb} SELECT * FROM incoming")
-                cur.unregister("incoming")
-                n_rows += len(batch)
-            if n_rows == 0:
-                raise EmptyTableError(f"Run {run_id} produced no rows; nothing was stored.")
-            if sample_seconds is None:
-                sample_seconds = time.perf_counter() - started
-            if callable(scores):
-                scores = scores()
-            cur.execute(
-                "UPDATE runs SET status = 'done', fit_seconds = ?, sample_seconds = ?,"
-                " scores_json = ?, n_rows = ?, model_path = ? WHERE id = ?",
-                [
-                    fit_seconds,
-                    sample_seconds,
-                    json.dumps(scores) if scores else None,
-                    n_rows,
-                    str(model_path) if model_path else None,
-                    run_id,
-                ],
-            )
-        return self.get_run(run_id)
 
     def set_scores(self, run_id: int, scores: dict[str, Any]) -> None:
         with self.cursor() as cur:
@@ -367,24 +305,59 @@ class Workspace:
         return self.get_run(run_id)
 
     @contextmanager
-    def recording_failure(self, run_id: int) -> Iterator[None]:
-        """Mark ``run_id`` failed if the block raises; re-raise as one line.
+    def running(
+        self,
+        *,
+        dataset_id: int,
+        synthesizer: str,
+        params: dict[str, Any],
+        seed: int,
+        n_rows: int,
+        versions: dict[str, str] | None = None,
+    ) -> Iterator[ActiveRun]:
+        """A run's whole life: started here, then done or failed, never left in between.
 
-        A :class:`StudioError` keeps its message; any other error becomes a StudioError naming
-        it; an interruption (a page rerun, Ctrl-C) is recorded and propagates unchanged.
+        The run is recorded ``running`` (committed at once, so a process killed mid-fit leaves
+        a trace that the next open marks failed). The block stores its rows
+        (:meth:`ActiveRun.store`) and finishes it (:meth:`ActiveRun.finish`); the rows, the
+        scores and the ``done`` status are committed together when the block ends. If the block
+        raises, or ends without finishing the run, nothing of it is kept (no table, no model
+        file) and the run is marked failed once, with one line: a :class:`StudioError` keeps
+        its message, any other error becomes a StudioError naming it, and an interruption (a
+        page rerun or Stop, Ctrl-C) is recorded as such and propagates unchanged.
         """
+        run = ActiveRun(
+            self,
+            self.start_run(
+                dataset_id=dataset_id,
+                synthesizer=synthesizer,
+                params=params,
+                seed=seed,
+                n_rows=n_rows,
+                versions=versions,
+            ),
+        )
         try:
-            yield
+            yield run
+            if not run.finished:
+                raise StudioError(f"Run {run.id} ended before it was finished; nothing was kept.")
+            run._end(commit=True)
         except StudioError as err:
-            self.fail_run(run_id, str(err))
+            self._discard(run, str(err))
             raise
         except Exception as err:
             message = one_line(err)
-            self.fail_run(run_id, message)
+            self._discard(run, message)
             raise StudioError(f"The run failed: {message}") from err
-        except BaseException:  # the page was left or rerun mid-run, or Ctrl-C in the CLI
-            self.fail_run(run_id, "interrupted before it finished")
+        except BaseException:  # the page was left, rerun or stopped mid-run, or Ctrl-C
+            self._discard(run, "interrupted before it finished")
             raise
+
+    def _discard(self, run: ActiveRun, error: str) -> None:
+        # Rolled back before the failure is written: the open transaction holds the run's row.
+        run._end(commit=False)
+        run.model_path.unlink(missing_ok=True)
+        self.fail_run(run.id, error)
 
     def fail_run(self, run_id: int, error: str) -> None:
         with self.cursor() as cur:
@@ -478,3 +451,90 @@ class Workspace:
             if limit is not None:
                 return sdv_ready(cur.execute(sql + " LIMIT ?", [int(limit)]).df())
             return sdv_ready(cur.execute(sql).df())
+
+
+class ActiveRun:
+    """A run being made, as :meth:`Workspace.running` hands it to its block.
+
+    Its rows go into the run's table inside one transaction, opened by the first
+    :meth:`store` and ended with the block: committed with the ``done`` status that
+    :meth:`finish` writes, or rolled back.
+    """
+
+    def __init__(self, workspace: Workspace, run_id: int) -> None:
+        self.id = run_id
+        self._workspace = workspace
+        self._cursor: duckdb.DuckDBPyConnection | None = None
+        self._created = False
+        self.n_rows = 0
+        self.finished = False
+
+    @property
+    def model_path(self) -> Path:
+        """Where the run's fitted model goes; removed if the run fails."""
+        return self._workspace.models_dir / f"run_{self.id}.pkl"
+
+    def store(self, batches: Iterable[Any]) -> int:
+        """Append ``batches`` (DataFrames or Arrow tables of one schema) to the run's table.
+
+        One batch is held at a time. An error raised while they are drawn propagates; the run
+        then keeps nothing. Returns the rows stored so far.
+        """
+        if self.finished:
+            raise StudioError(f"Run {self.id} is finished; no rows can be added.")
+        if self._cursor is None:
+            self._cursor = self._workspace._new_cursor()
+            self._cursor.begin()
+        table = synth_table(self.id)
+        for batch in batches:
+            self._cursor.register("incoming", batch)
+            verb = f"INSERT INTO {table}" if self._created else f"CREATE TABLE {table} AS"
+            self._cursor.execute(f"{verb} SELECT * FROM incoming")
+            self._cursor.unregister("incoming")
+            self._created = True
+            self.n_rows += len(batch)
+        return self.n_rows
+
+    def finish(
+        self,
+        *,
+        fit_seconds: float,
+        sample_seconds: float,
+        scores: dict[str, Any] | None = None,
+        model_path: Path | None = None,
+    ) -> None:
+        """Mark the run done with its timings, scores and model; kept when the block ends.
+
+        Raises:
+            EmptyTableError: no row was stored.
+        """
+        if self._cursor is None or self.n_rows == 0:
+            raise EmptyTableError(f"Run {self.id} produced no rows; nothing was stored.")
+        self._cursor.execute(
+            "UPDATE runs SET status = 'done', fit_seconds = ?, sample_seconds = ?,"
+            " scores_json = ?, n_rows = ?, model_path = ? WHERE id = ?",
+            [
+                fit_seconds,
+                sample_seconds,
+                json.dumps(scores) if scores else None,
+                self.n_rows,
+                str(model_path) if model_path else None,
+                self.id,
+            ],
+        )
+        self.finished = True
+
+    def _end(self, *, commit: bool) -> None:
+        """Commit or roll back the rows' transaction, if one is open."""
+        cur, self._cursor = self._cursor, None
+        if cur is None:
+            return
+        try:
+            if commit:
+                cur.commit()
+            else:
+                # DuckDB may have ended it already (a failed statement): nothing is kept either way.
+                with suppress(duckdb.Error):
+                    cur.rollback()
+        finally:
+            cur.close()

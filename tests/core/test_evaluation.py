@@ -11,7 +11,8 @@ from core.data.holdout import split_real
 from core.data.metadata import detect_metadata, sdtypes_of, to_sdv
 from core.export.report_figures import build_report, report_figures
 from core.runs.assess import evaluate
-from core.synth.registry import fit_synthesizer, sample_rows
+from core.synth.registry import fit_synthesizer
+from core.synth.sampling import iter_batches
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def gapminder():
 @pytest.fixture(scope="module")
 def split(gapminder):
     df, _ = gapminder
-    return split_real(df)
+    return split_real(df, seed=42)
 
 
 def _independent_shuffle(df: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
@@ -35,11 +36,11 @@ def test_copy_beats_gaussian_copula_beats_independent_shuffle():
     # Setup: share prices move together, so losing the correlations must cost score
     df = pd.read_csv(DEMOS["stocks"].path)
     meta = detect_metadata(df)
-    split = split_real(df)
-    synth = fit_synthesizer(key="gaussian_copula", metadata=to_sdv(meta), data=split.train)
+    split = split_real(df, seed=42)
+    synth = fit_synthesizer(key="gaussian_copula", metadata=to_sdv(meta), data=split.train, seed=1)
     candidates = {
         "copy": split.train.sample(frac=1.0, random_state=1).reset_index(drop=True),
-        "copula": sample_rows(synth, rows=len(split.train), seed=1),
+        "copula": pd.concat(iter_batches(synth, rows=len(split.train), seed=1, batch_rows=10_000)),
         "shuffle": _independent_shuffle(split.train),
     }
     # Run
@@ -84,14 +85,16 @@ def test_holdout_is_the_ceiling_and_every_block_is_filled(gapminder, split):
 
 def test_split_is_seeded_and_covers_every_row(gapminder):
     df, _ = gapminder
-    first, again = split_real(df), split_real(df)
+    first, again, other = (split_real(df, seed=s) for s in (3, 3, 4))
     assert len(first.train) + len(first.holdout) == len(df)
+    assert (first.seed, other.seed) == (3, 4)
     pd.testing.assert_frame_equal(first.holdout, again.holdout)
+    assert not first.holdout.equals(other.holdout)
 
 
 def test_tiny_table_has_no_holdout_and_says_so():
     tiny = pd.DataFrame({"a": range(12), "b": list("xy") * 6})
-    split = split_real(tiny)
+    split = split_real(tiny, seed=0)
     assert split.holdout is None
     assert len(split.train) == 12
     assert "No holdout" in split.note

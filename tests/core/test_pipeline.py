@@ -5,13 +5,16 @@ import pytest
 
 from core.config import get_settings
 from core.data.demos import load_demo
+from core.data.formats import TableFormat
 from core.data.holdout import split_real
 from core.data.ingest import ingest_file
 from core.data.metadata import apply_edits, columns_of, sdtypes_of
 from core.errors import InvalidParameterError, NotFoundError, StudioError
 from core.evaluate.coverage import compute_coverage
+from core.export.writers import export_bytes
 from core.privacy.protections import ProtectionSettings
 from core.runs.pipeline import ensure_metadata, synthesize
+from core.synth.registry import REGISTRY
 
 
 def test_gaussian_copula_on_a_demo_scores_at_least_075(workspace):
@@ -95,7 +98,7 @@ def test_run_is_fitted_on_the_training_split_and_records_it(workspace):
     holdout = workspace.get_run(result.run.id).scores["holdout"]
     assert holdout["train_rows"] + holdout["holdout_rows"] == dataset.n_rows
     assert holdout["holdout_rows"] == 49  # ceil(20% of 244)
-    assert (holdout["share"], holdout["seed"]) == (0.2, 42)
+    assert (holdout["share"], holdout["seed"]) == (0.2, 4)  # the run's seed
     assert 0.0 <= result.evaluation.to_dict()["holdout_quality_score"] <= 1.0
 
 
@@ -114,7 +117,7 @@ def test_a_run_larger_than_its_sample_is_stored_in_batches_and_counted_whole(wor
     pd.testing.assert_frame_equal(result.sample, stored.iloc[:500], check_dtype=False)
     # Whole-table counts are those of all 2,000 stored rows, not of the sample
     metadata = ensure_metadata(workspace, dataset)
-    train = split_real(workspace.read_real(dataset.id), settings).train
+    train = split_real(workspace.read_real(dataset.id), seed=4, settings=settings).train
     whole = compute_coverage(real=train, synthetic=stored, sdtypes=sdtypes_of(metadata))
     scores = workspace.get_run(result.run.id).scores
     assert scores["coverage"]["duplicate_rows"] == whole.duplicate_rows
@@ -179,7 +182,61 @@ def test_a_number_column_marked_categorical_stays_numbers_in_batches(workspace, 
     assert protections["rare_categories_grouped"]["age"] > 0
     assert protections["rare_categories"]["age"]["into"].startswith("the nearest frequent")
     assert protections["settings"]["rare_min_count"] == 3
-    train = split_real(workspace.read_real(dataset.id), settings).train
+    train = split_real(workspace.read_real(dataset.id), seed=2, settings=settings).train
     counts = train["age"].value_counts()
     assert set(ages) <= set(counts.index[counts >= 3])
     assert 0.0 < protections["cost"]["cost"] < 0.2  # 4 columns, a third of ages merged
+
+
+def test_the_runs_seed_draws_its_holdout_and_training_sample(workspace, mixed_csv):
+    # Setup: a training sample smaller than the training rows, so it is drawn too
+    dataset = ingest_file(workspace, mixed_csv)
+    settings = dataclasses.replace(get_settings(), train_max_rows=150)
+    real = workspace.read_real(dataset.id)
+
+    # Run
+    runs = [
+        synthesize(
+            workspace,
+            dataset_id=dataset.id,
+            key="gaussian_copula",
+            rows=50,
+            seed=seed,
+            settings=settings,
+        )  # fmt: skip
+        for seed in (5, 6)
+    ]
+
+    # Assert: each run records its own seed for both, and the splits differ
+    recorded = [r.evaluation.to_dict()["holdout"] for r in runs]
+    assert [(h["seed"], h["training_sample"]["seed"]) for h in recorded] == [(5, 5), (6, 6)]
+    assert all(h["training_sample"]["rows"] == 150 for h in recorded)
+    holdouts = [split_real(real, seed=h["seed"], settings=settings).holdout for h in recorded]
+    assert not holdouts[0].equals(holdouts[1])
+    assert [h["holdout_rows"] for h in recorded] == [len(h) for h in holdouts]
+
+
+@pytest.mark.parametrize("key", [key for key, spec in REGISTRY.items() if spec.has_epochs])
+def test_neural_runs_with_one_seed_give_byte_identical_extracts(workspace, key):
+    # Setup: 200 rows of tips, 2 epochs; the extract as the Export page writes it
+    tips = load_demo(workspace, "tips")
+    dataset = workspace.add_dataset(
+        name="tips200", source="tips200.csv", fingerprint="tips200",
+        frame=workspace.read_real(tips.id).head(200),
+    )  # fmt: skip
+    params = {"epochs": 2, "batch_size": 100}
+
+    def extract(seed: int) -> bytes:
+        result = synthesize(
+            workspace, dataset_id=dataset.id, key=key, rows=200, seed=seed, params=params
+        )
+        chunks = workspace.synthetic_chunks(result.run.id, rows=get_settings().sample_batch_rows)
+        return export_bytes(chunks, "csv", TableFormat.from_dict(dataset.formats))
+
+    # Run
+    first, again, other = extract(7), extract(7), extract(8)
+
+    # Assert
+    assert first == again
+    assert first != other
+    assert first.count(b"\n") == 201  # a header and 200 rows

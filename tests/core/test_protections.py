@@ -18,7 +18,7 @@ def _prepared(frame: pd.DataFrame, categorical: tuple[str, ...] = ()) -> tuple:
     metadata = detect_metadata(frame)
     for column in categorical:
         metadata["sdv"]["tables"][TABLE]["columns"][column] = {"sdtype": "categorical"}
-    return split_real(frame).train, metadata
+    return split_real(frame, seed=42).train, metadata
 
 
 @pytest.mark.parametrize(

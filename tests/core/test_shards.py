@@ -12,14 +12,21 @@ import pytest
 from core.data.demos import DEMOS
 from core.data.metadata import detect_metadata, to_sdv
 from core.errors import CancelledError, InvalidParameterError, StudioError
-from core.synth.registry import fit_synthesizer, sample_rows
-from core.synth.shards import parts_of, plan_shards, sample_sharded, shard_layout
+from core.synth.registry import fit_synthesizer
+from core.synth.sampling import iter_batches
+from core.synth.shards import plan_shards, sample_sharded, shard_layout
 
 
 @pytest.fixture(scope="module")
 def fitted():
     df = pd.read_csv(DEMOS["tips"].path)
-    return fit_synthesizer(key="gaussian_copula", metadata=to_sdv(detect_metadata(df)), data=df)
+    metadata = to_sdv(detect_metadata(df))
+    return fit_synthesizer(key="gaussian_copula", metadata=metadata, data=df, seed=1)
+
+
+def _parts(out_dir: Path) -> list[Path]:
+    """Every file of a sharded extract, by name: shard order for its parts."""
+    return sorted(out_dir.iterdir())
 
 
 def test_layout_covers_every_row_once() -> None:
@@ -57,11 +64,12 @@ def test_each_part_holds_its_shards_rows(fitted, tmp_path: Path) -> None:
         fitted, out_dir=tmp_path / "x.parquet", rows=650, seed=3, shard_rows=300, batch_rows=100
     )
 
-    # Assert: part i is sample_rows with shard i's seed
-    parts = parts_of(result.path)
+    # Assert: part i is the batches of shard i's seed
+    parts = _parts(result.path)
     assert [p.name for p in parts] == [s.name for s in result.shards]
     for part, shard in zip(parts, result.shards, strict=True):
-        expected = sample_rows(fitted, rows=shard.rows, seed=shard.seed, batch_rows=100)
+        batches = iter_batches(fitted, rows=shard.rows, seed=shard.seed, batch_rows=100)
+        expected = pd.concat(batches, ignore_index=True)
         pd.testing.assert_frame_equal(pd.read_parquet(part), expected)
     assert len(pd.read_parquet(result.path)) == result.rows == 650
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.parquet"]
@@ -79,7 +87,7 @@ def test_local_and_dask_write_identical_parts(fitted, tmp_path: Path) -> None:
 
     # Assert
     assert dask.shards == local.shards and len(dask.shards) == 5
-    for ours, theirs in zip(parts_of(local.path), parts_of(dask.path), strict=True):
+    for ours, theirs in zip(_parts(local.path), _parts(dask.path), strict=True):
         assert ours.name == theirs.name
         assert pq.read_schema(ours) == pq.read_schema(theirs)
         pd.testing.assert_frame_equal(pd.read_parquet(ours), pd.read_parquet(theirs))
@@ -109,7 +117,7 @@ def test_a_previous_extract_is_replaced_but_nothing_else(fitted, tmp_path: Path)
     again = sample_sharded(fitted, out_dir=out, rows=100, seed=1, shard_rows=100)
 
     # Assert
-    assert [p.name for p in parts_of(again.path)] == ["part-00000.parquet"]
+    assert [p.name for p in _parts(again.path)] == ["part-00000.parquet"]
     with pytest.raises(InvalidParameterError, match="other files in it"):
         sample_sharded(fitted, out_dir=foreign, rows=100, seed=1, shard_rows=100)
     assert (foreign / "notes.txt").read_text() == "keep me"

@@ -1,4 +1,4 @@
-"""Batched sampling to Parquet and into the workspace: same rows, one batch held, cancel."""
+"""Batched sampling to Parquet and into a run: same rows, one batch held, cancel."""
 
 from __future__ import annotations
 
@@ -20,14 +20,14 @@ from core.data.pii import detect_pii
 from core.data.roles import fake_pii_metadata
 from core.errors import CancelledError, StudioError
 from core.runs.pipeline import synthesize
-from core.synth.registry import fit_synthesizer, sample_rows
+from core.synth.registry import fit_synthesizer
 from core.synth.sampling import (
     arrow_schema,
     iter_batches,
     load_run_model,
     redraw_real_pii,
+    sample_into_run,
     sample_to_parquet,
-    sample_to_workspace,
     to_arrow,
 )
 from core.workspace.records import synth_table
@@ -37,7 +37,15 @@ from core.workspace.store import Workspace
 @pytest.fixture(scope="module")
 def fitted():
     df = pd.read_csv(DEMOS["tips"].path)
-    return fit_synthesizer(key="gaussian_copula", metadata=to_sdv(detect_metadata(df)), data=df)
+    metadata = to_sdv(detect_metadata(df))
+    return fit_synthesizer(key="gaussian_copula", metadata=metadata, data=df, seed=1)
+
+
+def _drawn(synth: Any, *, rows: int, seed: int, batch_rows: int) -> pd.DataFrame:
+    """The reference of batched sampling: every batch ``iter_batches`` draws, as one frame."""
+    return pd.concat(
+        iter_batches(synth, rows=rows, seed=seed, batch_rows=batch_rows), ignore_index=True
+    )
 
 
 class Spy:
@@ -62,10 +70,10 @@ class Spy:
         return {TABLE: batch}
 
 
-def test_parquet_has_the_rows_of_sample_rows(fitted, tmp_path: Path) -> None:
+def test_parquet_has_the_rows_of_iter_batches(fitted, tmp_path: Path) -> None:
     # Setup
     path = tmp_path / "out.parquet"
-    expected = sample_rows(fitted, rows=1050, seed=3, batch_rows=100)
+    expected = _drawn(fitted, rows=1050, seed=3, batch_rows=100)
 
     # Run
     result = sample_to_parquet(fitted, path=path, rows=1050, seed=3, batch_rows=100)
@@ -79,7 +87,7 @@ def test_parquet_has_the_rows_of_sample_rows(fitted, tmp_path: Path) -> None:
 
 def test_other_seed_or_batch_size_gives_other_rows(fitted, tmp_path: Path) -> None:
     # Setup
-    base = sample_rows(fitted, rows=300, seed=3, batch_rows=100)
+    base = _drawn(fitted, rows=300, seed=3, batch_rows=100)
 
     # Run
     sample_to_parquet(fitted, path=tmp_path / "seed.parquet", rows=300, seed=4, batch_rows=100)
@@ -160,59 +168,77 @@ def test_column_empty_in_the_first_batch_is_typed_as_text() -> None:
         to_arrow(pd.DataFrame({"n": ["text"], "note": ["x"]}), schema)
 
 
-def test_workspace_run_gets_every_batch_in_one_transaction(
-    fitted, workspace: Workspace, tmp_path: Path
-) -> None:
+def test_a_run_gets_every_batch_in_one_transaction(fitted, workspace: Workspace) -> None:
     # Setup
     dataset = load_demo(workspace, "tips")
-    run_id = workspace.start_run(
-        dataset_id=dataset.id, synthesizer="gaussian_copula", params={}, seed=2, n_rows=450
-    )
+    schema = workspace.real_schema(dataset.id)
+    seen: list[int] = []
+    reported: list[float] = []
 
     # Run
-    run = sample_to_workspace(
-        workspace, run_id=run_id, synth=fitted, rows=450, seed=2, batch_rows=100, fit_seconds=1.0
-    )
+    with workspace.running(
+        dataset_id=dataset.id, synthesizer="gaussian_copula", params={}, seed=2, n_rows=450
+    ) as run:
+        stored = sample_into_run(
+            run,
+            synth=fitted,
+            rows=450,
+            seed=2,
+            batch_rows=100,
+            schema=schema,
+            progress=lambda stage, done, total: reported.append(done),
+            observe=lambda batch: seen.append(len(batch)),
+        )
+        with workspace.cursor() as cur:  # not committed until the run is finished
+            assert not cur.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [synth_table(run.id)]
+            ).fetchall()[0][0]
+        run.finish(fit_seconds=1.0, sample_seconds=stored.seconds)
 
     # Assert
-    assert (run.status, run.n_rows, run.fit_seconds) == ("done", 450, 1.0)
-    assert run.sample_seconds > 0
-    stored = workspace.read_synthetic(run_id)
+    assert (stored.rows, stored.batches, seen) == (450, 5, [100, 100, 100, 100, 50])
+    assert reported == [0, 100, 200, 300, 400, 450]
+    record = workspace.get_run(run.id)
+    assert (record.status, record.n_rows, record.fit_seconds) == ("done", 450, 1.0)
+    assert record.sample_seconds > 0
     pd.testing.assert_frame_equal(
-        stored, sample_rows(fitted, rows=450, seed=2, batch_rows=100), check_dtype=False
+        workspace.read_synthetic(run.id),
+        _drawn(fitted, rows=450, seed=2, batch_rows=100),
+        check_dtype=False,
     )
 
 
-def test_workspace_cancel_stores_nothing_and_fails_the_run(fitted, workspace: Workspace) -> None:
+def test_a_cancelled_run_stores_nothing_and_is_failed(fitted, workspace: Workspace) -> None:
     # Setup
     dataset = load_demo(workspace, "tips")
-    run_id = workspace.start_run(
-        dataset_id=dataset.id, synthesizer="gaussian_copula", params={}, seed=2, n_rows=500
-    )
     stop = threading.Event()
 
     # Run
-    with pytest.raises(CancelledError):
-        sample_to_workspace(
-            workspace,
-            run_id=run_id,
+    with (
+        pytest.raises(CancelledError),
+        workspace.running(
+            dataset_id=dataset.id, synthesizer="gaussian_copula", params={}, seed=2, n_rows=500
+        ) as run,
+    ):
+        sample_into_run(
+            run,
             synth=fitted,
             rows=500,
             seed=2,
             batch_rows=100,
-            fit_seconds=1.0,
+            schema=workspace.real_schema(dataset.id),
             progress=lambda stage, done, total: done >= 200 and stop.set(),
             cancel=stop,
         )
 
     # Assert
-    run = workspace.get_run(run_id)
+    run = workspace.get_run(run.id)
     assert run.status == "failed" and run.error.startswith("Stopped after 200 of 500 rows")
     with workspace.cursor() as cur:
         tables = {
             name for (name,) in cur.execute("SELECT table_name FROM duckdb_tables()").fetchall()
         }
-    assert synth_table(run_id) not in tables
+    assert synth_table(run.id) not in tables
 
 
 def test_redraw_keeps_no_real_personal_value_and_is_seeded() -> None:

@@ -11,8 +11,8 @@ from core.synth.registry import (
     fit_synthesizer,
     get_spec,
     resolve_params,
-    sample_rows,
 )
+from core.synth.sampling import iter_batches
 
 # Cheapest settings per synthesizer: one line each, so adding an entry is one line here too.
 CHEAP = {
@@ -38,6 +38,15 @@ def small(request):
     return df, to_sdv(detect_metadata(df))
 
 
+def _drawn(synth, *, rows: int, seed: int, batch_rows: int = 10_000):
+    """Every batch ``iter_batches`` draws, as one frame."""
+    import pandas as pd
+
+    return pd.concat(
+        iter_batches(synth, rows=rows, seed=seed, batch_rows=batch_rows), ignore_index=True
+    )
+
+
 @pytest.mark.parametrize("key", list(REGISTRY))
 def test_fit_and_sample_are_reproducible_per_seed(small, key):
     # Setup
@@ -48,12 +57,13 @@ def test_fit_and_sample_are_reproducible_per_seed(small, key):
         key=key,
         metadata=metadata,
         data=df,
+        seed=3,
         params=CHEAP[key],
         progress=lambda *a: seen.append(a),
     )
-    first = sample_rows(synth, rows=150, seed=11, batch_rows=60)
-    again = sample_rows(synth, rows=150, seed=11, batch_rows=60)
-    other = sample_rows(synth, rows=150, seed=12, batch_rows=60)
+    first = _drawn(synth, rows=150, seed=11, batch_rows=60)
+    again = _drawn(synth, rows=150, seed=11, batch_rows=60)
+    other = _drawn(synth, rows=150, seed=12, batch_rows=60)
     # Assert
     assert first.shape == (150, df.shape[1])
     assert list(first.columns) == list(df.columns)
@@ -63,19 +73,6 @@ def test_fit_and_sample_are_reproducible_per_seed(small, key):
     assert seen[-1][1] == seen[-1][2]
     if get_spec(key).has_epochs:
         assert epochs_done(synth) == CHEAP[key]["epochs"]
-
-
-def test_sampling_reports_progress_per_batch(small):
-    df, metadata = small
-    synth = fit_synthesizer(key="gaussian_copula", metadata=metadata, data=df)
-    seen: list[tuple] = []
-    sample_rows(synth, rows=250, seed=1, batch_rows=100, progress=lambda *a: seen.append(a))
-    assert seen == [
-        ("sample", 0, 250),
-        ("sample", 100, 250),
-        ("sample", 200, 250),
-        ("sample", 250, 250),
-    ]
 
 
 def test_unknown_synthesizer_lists_the_valid_keys():
@@ -106,9 +103,9 @@ def test_defaults_come_from_the_registry():
 
 def test_rows_must_be_positive(small):
     df, metadata = small
-    synth = fit_synthesizer(key="gaussian_copula", metadata=metadata, data=df)
+    synth = fit_synthesizer(key="gaussian_copula", metadata=metadata, data=df, seed=1)
     with pytest.raises(InvalidParameterError):
-        sample_rows(synth, rows=0, seed=1)
+        next(iter_batches(synth, rows=0, seed=1, batch_rows=10))
 
 
 class _Stop(BaseException):
@@ -131,6 +128,7 @@ def test_a_caller_that_stops_mid_fit_ends_the_fit_too(small, key):
             key=key,
             metadata=metadata,
             data=df,
+            seed=1,
             params={"epochs": 5000, "batch_size": 100},
             progress=progress,
             poll_seconds=0.05,
@@ -146,3 +144,128 @@ def test_a_caller_that_stops_mid_fit_ends_the_fit_too(small, key):
 
 def _fit_threads(key: str) -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == f"fit-{key}"]
+
+
+NEURAL = [key for key, spec in REGISTRY.items() if spec.has_epochs]
+
+
+@pytest.mark.parametrize("key", NEURAL)
+def test_two_fits_with_one_seed_give_one_model(small, key):
+    # Setup
+    df, metadata = small
+
+    def fitted(seed: int):
+        synth = fit_synthesizer(key=key, metadata=metadata, data=df, seed=seed, params=CHEAP[key])
+        return _drawn(synth, rows=100, seed=5)
+
+    # Run
+    first, again, other = fitted(3), fitted(3), fitted(4)
+
+    # Assert: the fit seed, not only the sample seed, decides the rows
+    assert first.equals(again)
+    assert not first.equals(other)
+
+
+def test_fits_and_samples_at_once_in_threads_disturb_no_fit(small):
+    # Setup: a lone CTGAN fit, then three at once with its seed beside a thread that samples
+    # (SDV's sampling swaps seeded states in and out of NumPy's and torch's global generators)
+    df, metadata = small
+    params = {"epochs": 3, "batch_size": 100}
+
+    def fit_and_draw() -> object:
+        synth = fit_synthesizer(key="ctgan", metadata=metadata, data=df, seed=8, params=params)
+        return _drawn(synth, rows=100, seed=5)
+
+    alone = fit_and_draw()
+    copula = fit_synthesizer(key="gaussian_copula", metadata=metadata, data=df, seed=1)
+    results: list[object] = []
+    done = threading.Event()
+
+    def keep_sampling() -> None:
+        while not done.is_set():
+            _drawn(copula, rows=50, seed=2, batch_rows=10)
+
+    # Run
+    sampler = threading.Thread(target=keep_sampling)
+    fits = [threading.Thread(target=lambda: results.append(fit_and_draw())) for _ in range(3)]
+    sampler.start()
+    for thread in fits:
+        thread.start()
+    for thread in fits:
+        thread.join(120)
+    done.set()
+    sampler.join(60)
+
+    # Assert
+    assert len(results) == 3
+    assert all(alone.equals(result) for result in results)
+
+
+def test_a_fit_waiting_for_another_one_can_be_stopped_and_frees_the_generators(small):
+    # Setup: another session's fit holds the process's generators
+    from core.synth.seeding import GLOBAL_RANDOM
+
+    df, metadata = small
+    calls: list[float] = []
+
+    def progress(stage: str, done: float, total: float | None) -> None:
+        calls.append(done)
+        if len(calls) >= 3:
+            raise _Stop
+
+    # Run
+    assert GLOBAL_RANDOM.acquire(timeout=30)
+    try:
+        started = time.perf_counter()
+        with pytest.raises(_Stop):
+            fit_synthesizer(
+                key="tvae",
+                metadata=metadata,
+                data=df,
+                seed=1,
+                params=CHEAP["tvae"],
+                progress=progress,
+                poll_seconds=0.05,
+            )
+        waited = time.perf_counter() - started
+    finally:
+        GLOBAL_RANDOM.release()
+
+    # Assert: it reported progress while waiting, stopped at once, and holds nothing
+    assert calls == [0, 0, 0] and waited < 5
+    assert not _fit_threads("tvae")
+    assert GLOBAL_RANDOM.acquire(timeout=1)
+    GLOBAL_RANDOM.release()
+
+
+def test_a_stopped_fit_frees_the_generators_for_the_next_one(small):
+    # Setup
+    df, metadata = small
+
+    def progress(stage: str, done: float, total: float | None) -> None:
+        if stage == "fit" and done >= 1:
+            raise _Stop
+
+    with pytest.raises(_Stop):
+        fit_synthesizer(
+            key="ctgan",
+            metadata=metadata,
+            data=df,
+            seed=1,
+            params={"epochs": 5000, "batch_size": 100},
+            progress=progress,
+            poll_seconds=0.05,
+        )
+
+    # Run
+    synth = fit_synthesizer(key="tvae", metadata=metadata, data=df, seed=1, params=CHEAP["tvae"])
+
+    # Assert
+    assert epochs_done(synth) == CHEAP["tvae"]["epochs"]
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, 1.5, "7", True])
+def test_a_seed_that_is_not_one_is_refused_in_one_line(small, seed):
+    df, metadata = small
+    with pytest.raises(InvalidParameterError, match="whole number from 0 to 4,294,967,295"):
+        fit_synthesizer(key="gaussian_copula", metadata=metadata, data=df, seed=seed)

@@ -3,13 +3,23 @@ import threading
 import pandas as pd
 import pytest
 
-from core.errors import EmptyTableError, NotFoundError, WorkspaceError
+from core.errors import EmptyTableError, NotFoundError, StudioError, WorkspaceError
 from core.workspace.records import SCHEMA_VERSION
 from core.workspace.store import Workspace
 
 
 def _add(ws: Workspace, df: pd.DataFrame, name: str = "t"):
     return ws.add_dataset(name=name, source=f"{name}.csv", fingerprint=name, frame=df)
+
+
+def _finished_run(ws: Workspace, dataset_id: int, rows: pd.DataFrame, **finish) -> int:
+    """A run that stores ``rows`` and finishes, through the run life cycle."""
+    with ws.running(
+        dataset_id=dataset_id, synthesizer="gaussian_copula", params={}, seed=1, n_rows=len(rows)
+    ) as run:
+        run.store([rows])
+        run.finish(**{"fit_seconds": 1.0, "sample_seconds": 0.5, **finish})
+    return run.id
 
 
 def test_new_workspace_is_migrated_to_current_schema(workspace):
@@ -25,10 +35,7 @@ def test_dataset_and_run_survive_reopening(tmp_path, tips):
     path = tmp_path / "ws.duckdb"
     ws = Workspace(path)
     dataset = _add(ws, tips, "tips")
-    run_id = ws.start_run(
-        dataset_id=dataset.id, synthesizer="gaussian_copula", params={}, seed=1, n_rows=5
-    )
-    ws.finish_run(run_id, synthetic=tips.head(5), fit_seconds=1.0, sample_seconds=0.5)
+    run_id = _finished_run(ws, dataset.id, tips.head(5))
     ws.close()
     # Run
     reopened = Workspace(path)
@@ -201,8 +208,7 @@ def test_deleting_a_dataset_removes_its_runs_tables_and_models(tmp_path, tips):
     drop = _add(ws, tips, "drop")
     model = tmp_path / "model.pkl"
     model.write_bytes(b"x" * 1000)
-    run_id = ws.start_run(dataset_id=drop.id, synthesizer="ctgan", params={}, seed=0, n_rows=5)
-    ws.finish_run(run_id, synthetic=tips.head(5), fit_seconds=1, sample_seconds=1, model_path=model)
+    run_id = _finished_run(ws, drop.id, tips.head(5), model_path=model)
     # Run
     freed = ws.delete_dataset(drop.id)
     # Assert
@@ -219,10 +225,7 @@ def test_deleting_a_dataset_removes_its_runs_tables_and_models(tmp_path, tips):
 
 def test_deleting_a_run_keeps_its_dataset(workspace, tips):
     dataset = _add(workspace, tips)
-    run_id = workspace.start_run(
-        dataset_id=dataset.id, synthesizer="x", params={}, seed=0, n_rows=5
-    )
-    workspace.finish_run(run_id, synthetic=tips.head(5), fit_seconds=1, sample_seconds=1)
+    run_id = _finished_run(workspace, dataset.id, tips.head(5))
     workspace.delete_run(run_id)
     assert workspace.list_runs() == []
     assert workspace.get_dataset(dataset.id).n_rows == len(tips)
@@ -241,3 +244,98 @@ def test_release_override_is_recorded_with_its_reason(workspace, tips):
     # Assert
     assert run.override["reason"] == "internal test data"
     assert run.override["failing"] == ["dcr_share"]
+
+
+class _Interrupted(BaseException):
+    """What a page rerun (Stop) or Ctrl-C raises inside a run."""
+
+
+def _tables(ws: Workspace) -> set[str]:
+    with ws.cursor() as cur:
+        rows = cur.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+    return {name for (name,) in rows}
+
+
+def test_a_run_keeps_its_rows_and_scores_only_once_its_block_ends(workspace, tips):
+    # Setup
+    dataset = _add(workspace, tips)
+
+    # Run
+    with workspace.running(
+        dataset_id=dataset.id, synthesizer="ctgan", params={"epochs": 2}, seed=4, n_rows=30
+    ) as run:
+        assert workspace.get_run(run.id).status == "running"  # recorded at once
+        assert run.store([tips.head(10)]) == 10
+        assert run.store(iter([tips.iloc[10:20], tips.iloc[20:30]])) == 30
+        run.finish(fit_seconds=2.0, sample_seconds=0.1, scores={"quality_score": 0.8})
+        assert workspace.get_run(run.id).status == "running"  # committed with the block
+
+    # Assert
+    record = workspace.get_run(run.id)
+    assert (record.status, record.n_rows, record.seed, record.params) == (
+        "done",
+        30,
+        4,
+        {"epochs": 2},
+    )
+    assert record.scores == {"quality_score": 0.8} and record.error is None
+    pd.testing.assert_frame_equal(workspace.read_synthetic(run.id), tips.head(30))
+
+
+@pytest.mark.parametrize(
+    ("error", "raised", "recorded"),
+    [
+        (EmptyTableError("No rows at all."), EmptyTableError, "No rows at all."),
+        (ValueError("bad\nvalue"), StudioError, "bad"),
+        (_Interrupted(), _Interrupted, "interrupted before it finished"),
+    ],
+)
+def test_a_run_that_raises_is_failed_once_in_one_line_and_keeps_nothing(
+    workspace, tips, error, raised, recorded
+):
+    # Setup: rows stored and a model saved before the error
+    dataset = _add(workspace, tips)
+
+    # Run
+    with (
+        pytest.raises(raised) as caught,
+        workspace.running(
+            dataset_id=dataset.id, synthesizer="tvae", params={}, seed=1, n_rows=10
+        ) as run,
+    ):
+        run.store([tips.head(10)])
+        run.model_path.parent.mkdir(parents=True, exist_ok=True)
+        run.model_path.write_bytes(b"model")
+        raise error
+
+    # Assert
+    record = workspace.get_run(run.id)
+    assert record.status == "failed" and recorded in record.error
+    assert "\n" not in record.error and "\n" not in str(caught.value)
+    assert f"synth_{run.id}" not in _tables(workspace)
+    assert not run.model_path.exists()
+    with pytest.raises(NotFoundError):
+        workspace.read_synthetic(run.id)
+
+
+def test_a_run_that_ends_unfinished_or_empty_is_failed(workspace, tips):
+    # Setup
+    dataset = _add(workspace, tips)
+    start = {"dataset_id": dataset.id, "synthesizer": "x", "params": {}, "seed": 0, "n_rows": 5}
+
+    # Run
+    with (
+        pytest.raises(StudioError, match="ended before it was finished"),
+        workspace.running(**start) as unfinished,
+    ):
+        unfinished.store([tips.head(5)])
+    with (
+        pytest.raises(EmptyTableError, match="produced no rows"),
+        workspace.running(**start) as empty,
+    ):
+        empty.finish(fit_seconds=1, sample_seconds=1)
+
+    # Assert
+    assert [r.status for r in workspace.list_runs()] == ["failed", "failed"]
+    assert workspace.get_run(unfinished.id).error.startswith(f"Run {unfinished.id} ended")
+    assert not {f"synth_{unfinished.id}", f"synth_{empty.id}"} & _tables(workspace)
