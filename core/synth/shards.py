@@ -365,8 +365,3 @@ def _remove_previous(out_dir: Path) -> None:
         shutil.rmtree(out_dir)
     elif out_dir.exists():
         out_dir.unlink()
-
-
-def parts_of(out_dir: Path | str) -> list[Path]:
-    """The Parquet parts of a sharded extract, in shard order."""
-    return sorted(p for p in Path(out_dir).iterdir() if _PART.fullmatch(p.name))
