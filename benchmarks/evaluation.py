@@ -26,8 +26,8 @@ def task_evaluation(workspace: str, dataset_id: int, run_id: int) -> dict[str, A
 
     from core.config import get_settings
     from core.data.holdout import recorded_split
-    from core.data.metadata import TABLE, to_sdv
     from core.evaluate.quality import evaluate_quality
+    from core.meta import TABLE
     from core.runs.assess import evaluate
     from core.workspace.store import Workspace
 
@@ -38,7 +38,7 @@ def task_evaluation(workspace: str, dataset_id: int, run_id: int) -> dict[str, A
     split = recorded_split(ws.read_real(dataset_id), ws.get_run(run_id).scores, settings)
     synthetic = ws.read_synthetic(run_id)
     ws.close()
-    sdv_metadata = to_sdv(metadata)
+    sdv_metadata = metadata.to_sdv()
 
     def studio() -> float:
         return evaluate_quality(

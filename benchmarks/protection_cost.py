@@ -20,7 +20,7 @@ import pandas as pd
 
 from core.config import get_settings
 from core.data.holdout import split_real
-from core.data.metadata import TABLE, detect_metadata, sdtypes_of
+from core.data.metadata import detect_metadata
 from core.privacy.protections import (
     Protected,
     ProtectionSettings,
@@ -55,7 +55,7 @@ def former_defaults(train: pd.DataFrame, metadata: dict[str, Any]) -> Protected:
     """The protections as they were: a 1st-99th percentile clip, "(other)" everywhere."""
     data = train.copy()
     report: dict[str, Any] = {"rare_categories_grouped": {}, "clipped": {}}
-    for column, sdtype in sdtypes_of(metadata).items():
+    for column, sdtype in metadata.sdtypes.items():
         series = data[column]
         if sdtype == "categorical":
             counts = series.value_counts()
@@ -74,8 +74,9 @@ def former_defaults(train: pd.DataFrame, metadata: dict[str, Any]) -> Protected:
 def measure(name: str, frame: pd.DataFrame) -> dict[str, Any]:
     settings = get_settings()
     metadata = detect_metadata(frame)
-    for column in AS_CATEGORIES.get(name, []):
-        metadata["sdv"]["tables"][TABLE]["columns"][column] = {"sdtype": "categorical"}
+    metadata = metadata.with_columns(
+        {column: {"sdtype": "categorical"} for column in AS_CATEGORIES.get(name, [])}
+    )
     train = split_real(frame, seed=settings.seed, settings=settings).train
     runs = {
         "former": former_defaults(train, metadata),

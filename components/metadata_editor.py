@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from core.data.metadata import ColumnMeta, sdtype_options
-from core.data.personal import ROLE_HELP, ROLES
+from core.data.personal import ROLE_HELP
+from core.meta import ROLES
 
 
 def metadata_editor(columns: list[ColumnMeta], *, key: str) -> list[ColumnMeta]:

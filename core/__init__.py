@@ -13,6 +13,7 @@ The wings, in the order they may import each other (a wing looks only down this 
 8. ``cli``: the same pipeline headless (``python -m core.cli``).
 
 Every wing may also use the foundation beside this file: ``config`` (settings), ``errors``
-(one-line domain errors), ``progress`` (the progress callback) and ``frames`` (frames as SDV
-must receive them). ``tests/test_layering.py`` fails on an import up the list.
+(one-line domain errors), ``progress`` (the progress callback), ``frames`` (frames as SDV
+must receive them) and ``meta`` (a table's metadata as one typed value).
+``tests/test_layering.py`` fails on an import up the list.
 """

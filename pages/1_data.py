@@ -12,7 +12,7 @@ from components.workspace import get_workspace
 from core.config import get_settings
 from core.data.demos import DEMOS, load_demo
 from core.data.ingest import accepted_extensions, ingest_file
-from core.data.personal import direct_columns, direct_in_sample, mask_direct
+from core.data.personal import direct_in_sample, mask_direct
 from core.errors import StudioError
 
 inside_router()
@@ -87,7 +87,7 @@ source_col.metric("Source", dataset.source)
 preview, types = st.columns([3, 1])
 rows_shown = workspace.read_real(dataset.id, limit=settings.preview_rows)
 # Direct identifiers (names, emails...) are masked: the metadata's, or found in these rows.
-hidden = direct_columns(dataset.metadata) if dataset.metadata else direct_in_sample(rows_shown)
+hidden = dataset.metadata.direct_columns if dataset.metadata else direct_in_sample(rows_shown)
 preview.dataframe(mask_direct(rows_shown, hidden), height=320)
 types.dataframe(workspace.column_types(dataset.id), hide_index=True, height=320)
 st.page_link(

@@ -8,9 +8,10 @@ from components.routing import inside_router
 from components.state import get_state
 from components.workspace import get_workspace, real_table
 from core.data.metadata import apply_edits, columns_of
-from core.data.personal import DIRECT, QUASI, ROLE_HELP
-from core.data.roles import COMMON_LOCALES, locale_of, with_locale
+from core.data.personal import ROLE_HELP
+from core.data.roles import COMMON_LOCALES, with_locale
 from core.errors import StudioError
+from core.meta import DIRECT, QUASI
 from core.runs.pipeline import ensure_metadata
 
 inside_router()
@@ -38,7 +39,7 @@ if by_role[DIRECT] or by_role[QUASI]:
 
 with st.form("metadata.form"):
     edits = metadata_editor(columns, key=f"metadata.editor.{dataset.id}")
-    current = locale_of(metadata)
+    current = metadata.locale
     locales = list(dict.fromkeys([current, *COMMON_LOCALES]))
     locale = st.selectbox(
         "Locale of fake personal values",

@@ -15,7 +15,6 @@ from components.score_panel import (
 )
 from components.state import get_state
 from components.workspace import get_workspace
-from core.data.metadata import sdtypes_of
 
 inside_router()
 state = get_state()
@@ -26,7 +25,7 @@ run = workspace.get_run(need_run(state))
 dataset = workspace.get_dataset(run.dataset_id)
 scores = run.scores or {}
 path = str(workspace.path)
-sdtypes = sdtypes_of(dataset.metadata)
+sdtypes = dataset.metadata.sdtypes
 # Only learned columns are drawn or offered: direct identifiers and keys are never plotted.
 columns = list(compare.learned_only(sdtypes))
 holdout = scores.get("holdout") or {}

@@ -8,7 +8,6 @@ from components.profile_build import build_profile
 from components.routing import inside_router
 from components.state import get_state
 from components.workspace import get_workspace
-from core.data.personal import direct_columns
 from core.data.profile import ProfileCache, ProfileSettings, cache_key, plan_profile
 from core.runs.pipeline import ensure_metadata
 
@@ -24,7 +23,7 @@ settings = ProfileSettings()
 cache = ProfileCache(workspace.path.with_name(workspace.path.stem + ".profiles"))
 # Direct identifiers are left out of every profile: a report prints rows and frequent values.
 # Detected (and stored) here when the Metadata page has not been opened yet.
-hidden = direct_columns(dataset.metadata or ensure_metadata(workspace, dataset))
+hidden = (dataset.metadata or ensure_metadata(workspace, dataset)).direct_columns
 
 labels = {"real": "Real data"}
 if run is not None:

@@ -7,7 +7,6 @@ from components.guard import need_run
 from components.routing import inside_router
 from components.state import get_state
 from components.workspace import example_sql, get_workspace, real_table, synthetic_table
-from core.data.personal import direct_columns
 from core.data.sql import MAX_ROWS, REL_DIFF_SUFFIX, TIMEOUT_SECONDS, run_parity
 from core.errors import StudioError
 
@@ -19,7 +18,7 @@ st.title("SQL")
 run = workspace.get_run(need_run(state))
 dataset = workspace.get_dataset(run.dataset_id)
 path = str(workspace.path)
-hidden = direct_columns(dataset.metadata) if dataset.metadata else []
+hidden = dataset.metadata.direct_columns if dataset.metadata else []
 # Counts come from the workspace's records: the tables themselves are read only for a query.
 st.caption(
     f"Run #{run.id} on **{dataset.name}**: one SELECT runs on the real table "

@@ -29,7 +29,6 @@ from components.state import StudioState
 from components.workspace import open_workspace
 from core.cli.main import main
 from core.config import WORKSPACE_ENV
-from core.data.metadata import sdtypes_of
 from core.export.bundle import export_bundle
 from core.export.writers import export_bytes
 from tests.leak_scan import Leak, Needles, scan_bytes, scan_text
@@ -133,7 +132,7 @@ def _downloads(found: Artifacts, workspace, dataset_id: int, run_id: int) -> Non
         found.files[f"export/extract.{key}"] = export_bytes(chunks, key)
     found.files["runs/bundle.zip"] = export_bundle(workspace, run_id)
     path = str(workspace.path)
-    sdtypes = sdtypes_of(dataset.metadata)
+    sdtypes = dataset.metadata.sdtypes
     found.files["compare/report.html"] = compare.report_html(
         path, dataset_id, run_id, sdtypes
     ).encode()

@@ -38,12 +38,13 @@ from core.config import get_settings
 from core.data.conform import ExtractShape
 from core.data.formats import TableFormat
 from core.data.ingest import ingest_file
-from core.data.metadata import detect_metadata, sdtypes_of
+from core.data.metadata import detect_metadata
 from core.data.pii import detect_pii
 from core.data.roles import fake_pii_metadata
 from core.errors import InvalidParameterError, NotFoundError, ReleaseBlockedError, StudioError
 from core.export.report_figures import build_report, report_figures
 from core.export.writers import format_for_path, write_batches
+from core.meta import StudioMetadata
 from core.privacy.gate import ReleaseStatus, release_block, release_status
 from core.privacy.protections import ProtectionSettings
 from core.runs.assess import evaluate
@@ -85,7 +86,7 @@ def _write_html(
     scores: dict[str, Any],
     real: pd.DataFrame,
     synthetic: pd.DataFrame,
-    metadata: dict[str, Any],
+    metadata: StudioMetadata,
     seed: int,
 ) -> None:
     html = build_report(
@@ -94,7 +95,7 @@ def _write_html(
         synthesizer=synthesizer,
         params=params,
         evaluation_scores=scores,
-        figures=report_figures(real, synthetic, sdtypes_of(metadata), seed=seed),
+        figures=report_figures(real, synthetic, metadata.sdtypes, seed=seed),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")

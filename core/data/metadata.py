@@ -1,8 +1,7 @@
-"""Detect, explain, edit and validate SDV metadata for one table.
+"""Detect, explain, edit and validate the metadata of one table.
 
-The studio stores metadata as ``{"sdv": <SDV metadata dict>, "reasons": {column: reason},
-"roles": {column: {"role", "why", "kind"}}}``: the edited SDV dict, the one-line reason for
-each detected type, and what each personal column is to privacy (see :mod:`core.data.personal`).
+The result is a :class:`core.meta.StudioMetadata`: SDV's metadata, the one-line reason for each
+detected type, and what each personal column is to privacy (see :mod:`core.data.personal`).
 """
 
 from __future__ import annotations
@@ -15,21 +14,10 @@ from typing import Any
 import pandas as pd
 from sdv.metadata import Metadata
 
-from core.data.personal import (
-    DIRECT,
-    NOT_PERSONAL,
-    QUASI,
-    ROLES,
-    direct_columns,
-    names_a_person,
-    quasi_reason,
-    role_of,
-    role_reason,
-)
+from core.data.personal import names_a_person, quasi_reason, role_reason
 from core.data.pii import classify_direct, detect_pii
 from core.errors import InvalidMetadataError
-
-TABLE = "data"
+from core.meta import DIRECT, NOT_PERSONAL, QUASI, ROLES, TABLE, StudioMetadata, count_ids
 
 # sdtypes offered in the editor; PII sdtypes are replaced by fake values when sampling.
 BASIC_SDTYPES = ("numerical", "categorical", "boolean", "datetime", "ordinal", "id")
@@ -49,10 +37,6 @@ PII_SDTYPES = (
     "unknown",
 )
 SDTYPES = BASIC_SDTYPES + PII_SDTYPES
-# SDV's generator of this pattern counts 10**11, 10**11 + 1... across every batch of a run
-# (no leading zero, as SDV wants of an integer key): core.synth.fakes turns that count into a code
-# of the real column's shape, so keys stay unique.
-COUNTER_REGEX = r"[1-9]\d{11}"
 
 # A unique numeric column is only a key when its name says so; otherwise it is a measurement
 # that happens to be unique (population, amounts with many decimals).
@@ -79,7 +63,7 @@ class ColumnMeta:
         return self.role == DIRECT
 
 
-def detect_metadata(df: pd.DataFrame) -> dict[str, Any]:
+def detect_metadata(df: pd.DataFrame) -> StudioMetadata:
     """Detect SDV metadata for ``df``, explain each column's type and personal-data role.
 
     SDV flags columns by name alone (``city``, ``latitude``, ``emails_sent``...) as personal
@@ -91,7 +75,7 @@ def detect_metadata(df: pd.DataFrame) -> dict[str, Any]:
     is the key of a table holding direct identifiers.
 
     Returns:
-        The studio metadata dict: ``{"sdv": ..., "reasons": {...}, "roles": {...}}``.
+        The table's metadata with a reason for each column's type and the personal roles.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -144,8 +128,8 @@ def detect_metadata(df: pd.DataFrame) -> dict[str, Any]:
             roles[name] = {"role": DIRECT, "why": f"{why}; replaced by fake codes", "kind": "code"}
         elif (why := quasi_reason(str(name), sdtype)) is not None:
             roles[name] = {"role": QUASI, "why": why}
-    _count_ids(metadata)
-    return {"sdv": metadata.to_dict(), "reasons": reasons, "roles": roles}
+    count_ids(metadata)
+    return StudioMetadata.from_sdv(metadata, reasons=reasons, roles=roles)
 
 
 def _learned_entries(df: pd.DataFrame, columns: list[str]) -> dict[str, dict[str, Any]]:
@@ -158,12 +142,6 @@ def _learned_entries(df: pd.DataFrame, columns: list[str]) -> dict[str, dict[str
         detected = Metadata.detect_from_dataframes({TABLE: neutral}, infer_keys=None)
     entries = detected.to_dict()["tables"][TABLE]["columns"]
     return {name: entries[f"c{i}"] for i, name in enumerate(columns)}
-
-
-def _count_ids(metadata: Metadata) -> None:
-    for column in metadata.tables[TABLE].columns.values():
-        if column["sdtype"] == "id" and "regex_format" not in column:
-            column["regex_format"] = COUNTER_REGEX
 
 
 def _reason(series: pd.Series, sdtype: str, *, is_key: bool) -> str:
@@ -189,26 +167,25 @@ def _reason(series: pd.Series, sdtype: str, *, is_key: bool) -> str:
     return f"name or values look like {sdtype.replace('_', ' ')}: personal data, faked"
 
 
-def columns_of(studio_meta: dict[str, Any]) -> list[ColumnMeta]:
+def columns_of(studio_meta: StudioMetadata) -> list[ColumnMeta]:
     """The rows of the editable metadata table."""
-    table = studio_meta["sdv"]["tables"][TABLE]
-    key = table.get("primary_key")
+    key = studio_meta.primary_key
     return [
         ColumnMeta(
             name=name,
             sdtype=col["sdtype"],
-            role=role_of(studio_meta, name),
+            role=studio_meta.role(name),
             primary_key=name == key,
-            reason=studio_meta["reasons"].get(name, ""),
+            reason=studio_meta.reasons.get(name, ""),
             role_reason=role_reason(studio_meta, name),
         )
-        for name, col in table["columns"].items()
+        for name, col in studio_meta.columns.items()
     ]
 
 
 def apply_edits(
-    studio_meta: dict[str, Any], edits: list[ColumnMeta], df: pd.DataFrame
-) -> dict[str, Any]:
+    studio_meta: StudioMetadata, edits: list[ColumnMeta], df: pd.DataFrame
+) -> StudioMetadata:
     """Apply edited column rows, then validate them with SDV against the data.
 
     A column moved to :data:`~core.data.personal.DIRECT` gets the personal type its values show
@@ -220,15 +197,15 @@ def apply_edits(
     Raises:
         InvalidMetadataError: one line naming the column and what to change.
     """
-    metadata = to_sdv(studio_meta)
+    metadata = studio_meta.to_sdv()
     current = {c.name: c for c in columns_of(studio_meta)}
     keys = [e.name for e in edits if e.primary_key]
     if len(keys) > 1:
         raise InvalidMetadataError(
             f"Only one primary key is allowed; {', '.join(keys)} are all ticked."
         )
-    reasons = dict(studio_meta["reasons"])
-    roles = dict(studio_meta.get("roles") or {})
+    reasons = dict(studio_meta.reasons)
+    roles = {name: dict(entry) for name, entry in studio_meta.roles.items()}
     for edit in edits:
         if not edit.sdtype:
             raise InvalidMetadataError(f"Column '{edit.name}': choose a type.")
@@ -270,24 +247,11 @@ def apply_edits(
         metadata.remove_primary_key(table_name=TABLE)
     if keys and table.primary_key != keys[0]:
         _guard(lambda: metadata.set_primary_key(keys[0], table_name=TABLE))
-    _count_ids(metadata)
+    count_ids(metadata)
     _guard(metadata.validate)
     _guard(lambda: metadata.validate_data({TABLE: df}))
     # Keeps locales; roles name no value, only what each column is.
-    return {**studio_meta, "sdv": metadata.to_dict(), "reasons": reasons, "roles": roles}
-
-
-def to_sdv(studio_meta: dict[str, Any]) -> Metadata:
-    """An SDV ``Metadata`` object from the studio dict.
-
-    Id columns stored before they carried :data:`COUNTER_REGEX` get it here, so every run's
-    keys come from SDV's counter (and stay unique across batches).
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        metadata = Metadata.load_from_dict(studio_meta["sdv"])
-    _count_ids(metadata)
-    return metadata
+    return studio_meta.replace(sdv=metadata.to_dict(), reasons=reasons, roles=roles)
 
 
 def _replace_column(metadata: Metadata, column: str, kwargs: dict[str, Any]) -> None:
@@ -317,14 +281,3 @@ def _one_line(err: Exception) -> str:
     text = text.replace("The provided data does not match the metadata: ", "")
     text = text.replace("Invalid values found for ", "")
     return text[:300] or type(err).__name__
-
-
-def pii_columns(metadata: dict[str, Any]) -> list[str]:
-    """The direct-identifier columns: faked, never learned, never shown (see core.data.personal)."""
-    return direct_columns(metadata)
-
-
-def sdtypes_of(metadata: dict[str, Any]) -> dict[str, str]:
-    """Column name to sdtype, from the studio metadata dict."""
-    columns = metadata["sdv"]["tables"][TABLE]["columns"]
-    return {name: column["sdtype"] for name, column in columns.items()}

@@ -13,25 +13,22 @@
 
 A column's role lives in the studio metadata: a direct identifier is a column marked
 ``pii: True`` in SDV's metadata, or an id column (keys cannot carry SDV's flag) listed under
-``"roles"``; quasi-identifiers are listed there too, each with the reason shown to the user.
-:func:`direct_columns` is the one definition every other module reads.
+its roles; quasi-identifiers are listed there too, each with the reason shown to the user.
+:attr:`core.meta.StudioMetadata.direct_columns` is the one definition every module reads.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
 import pandas as pd
 
 from core.data.pii import detect_pii
+from core.meta import DIRECT, NOT_PERSONAL, QUASI, ROLES, TABLE, StudioMetadata
 
-TABLE = "data"
-DIRECT = "direct identifier"
-QUASI = "quasi-identifier"
-NOT_PERSONAL = "not personal"
-ROLES = (DIRECT, QUASI, NOT_PERSONAL)
+__all__ = ["DIRECT", "NOT_PERSONAL", "QUASI", "ROLES", "TABLE"]
+
 ROLE_HELP = {
     DIRECT: "replaced by fakes of the same kind and shape; never learned, never shown",
     QUASI: "learned like any column; rare values grouped",
@@ -102,47 +99,15 @@ def names_a_person(column: str) -> bool:
     return _PERSON_KEY.search(normalise(column)) is not None
 
 
-def direct_columns(metadata: dict[str, Any]) -> list[str]:
-    """The direct-identifier columns of a dataset, in column order (see the module doc)."""
-    columns = metadata["sdv"]["tables"][TABLE]["columns"]
-    roles = metadata.get("roles") or {}
-    return [
-        name
-        for name, column in columns.items()
-        if column.get("pii") or (roles.get(name) or {}).get("role") == DIRECT
-    ]
-
-
-def role_of(metadata: dict[str, Any], column: str) -> str:
-    """``DIRECT``, ``QUASI`` or ``NOT_PERSONAL`` for one column."""
-    if column in direct_columns(metadata):
-        return DIRECT
-    entry = (metadata.get("roles") or {}).get(column) or {}
-    return QUASI if entry.get("role") == QUASI else NOT_PERSONAL
-
-
-def role_reason(metadata: dict[str, Any], column: str) -> str:
+def role_reason(metadata: StudioMetadata, column: str) -> str:
     """The one-line reason for a column's role (never quoting a value)."""
-    entry = (metadata.get("roles") or {}).get(column) or {}
+    entry = metadata.roles.get(column) or {}
     if entry.get("why"):
         return str(entry["why"])
-    role = role_of(metadata, column)
+    role = metadata.role(column)
     if role == DIRECT:
-        return str(metadata.get("reasons", {}).get(column, "personal data: replaced by fakes"))
+        return str(metadata.reasons.get(column, "personal data: replaced by fakes"))
     return "" if role == NOT_PERSONAL else "a quasi-identifier: learned, rare values grouped"
-
-
-def with_role(
-    metadata: dict[str, Any], column: str, role: str, why: str, kind: str = ""
-) -> dict[str, Any]:
-    """A copy of ``metadata`` whose ``"roles"`` entry for ``column`` says ``role`` and why.
-
-    Only the roles record changes; the SDV side (``pii``, sdtype) is the caller's to keep in
-    step (see :func:`core.data.metadata.apply_edits`).
-    """
-    roles = dict(metadata.get("roles") or {})
-    roles[column] = {"role": role, "why": why, **({"kind": kind} if kind else {})}
-    return {**metadata, "roles": roles}
 
 
 def mask_direct(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
@@ -171,9 +136,9 @@ def direct_in_sample(frame: pd.DataFrame) -> list[str]:
     return [str(c) for c in frame.columns if str(c) in found]
 
 
-def without_direct(frame: pd.DataFrame, metadata: dict[str, Any] | None) -> pd.DataFrame:
+def without_direct(frame: pd.DataFrame, metadata: StudioMetadata | None) -> pd.DataFrame:
     """``frame`` without the dataset's direct-identifier columns (for profiles and SQL)."""
     if metadata is None:
         return frame
-    hidden = [c for c in direct_columns(metadata) if c in frame.columns]
+    hidden = [c for c in metadata.direct_columns if c in frame.columns]
     return frame.drop(columns=hidden) if hidden else frame

@@ -1,28 +1,28 @@
-"""TODO docstring."""
+"""Marking a table's direct identifiers in its metadata, and the locale of their fake values.
+
+Detection (:mod:`core.data.pii`) finds the columns; :func:`fake_pii_metadata` records them as
+direct identifiers, so SDV generates them instead of learning them and
+:mod:`core.synth.fakes` fakes each in the real column's kind and shape.
+"""
 
 from __future__ import annotations
 
-import copy
 import warnings
 from collections.abc import Iterable
-from typing import Any
 
 from faker.config import AVAILABLE_LOCALES
 
-from core.data.metadata import TABLE, to_sdv
-from core.data.personal import DIRECT
 from core.data.pii import PiiFinding
 from core.errors import InvalidMetadataError, InvalidParameterError
-
-DEFAULT_LOCALE = "en_US"
+from core.meta import DEFAULT_LOCALE, DIRECT, StudioMetadata
 
 
 def fake_pii_metadata(
-    studio_meta: dict[str, Any],
+    studio_meta: StudioMetadata,
     findings: Iterable[PiiFinding],
     *,
     locale: str = DEFAULT_LOCALE,
-) -> dict[str, Any]:
+) -> StudioMetadata:
     """Mark the found columns as direct identifiers, so they are faked and never learned.
 
     Each column gets its finding's sdtype and ``pii: True`` (SDV then generates it instead of
@@ -31,13 +31,13 @@ def fake_pii_metadata(
     key, with the personal sdtype, so every row keeps one unique fake value.
 
     Args:
-        studio_meta: The studio metadata dict ``{"sdv": ..., "reasons": ...}`` (not modified).
+        studio_meta: The table's metadata.
         findings: Columns to fake, from ``core.data.pii.detect_pii`` or picked by a person.
         locale: Faker locale of the fake values.
 
     Returns:
-        A new studio metadata dict, with the reason of each changed column, its role and
-        ``"locales": [locale]`` to pass to the synthesizer (``locales=...``).
+        New metadata with the reason of each changed column, its role and the locale to pass
+        to the synthesizer (``locales=...``).
 
     Raises:
         InvalidParameterError: the locale is unknown to Faker, or a finding names a column
@@ -48,27 +48,26 @@ def fake_pii_metadata(
         raise InvalidParameterError(
             f"Unknown locale '{locale}'; use a Faker locale such as en_US, fr_FR or de_DE."
         )
-    updated = copy.deepcopy(studio_meta)
-    table = updated["sdv"]["tables"][TABLE]
-    reasons = updated.setdefault("reasons", {})
-    roles = updated.setdefault("roles", {})
+    entries, reasons = {}, dict(studio_meta.reasons)
+    updated = studio_meta
     for finding in findings:
-        if finding.column not in table["columns"]:
+        if finding.column not in studio_meta.columns:
             raise InvalidParameterError(f"Column '{finding.column}' is not in the metadata.")
         # Replace the entry whole: range_values of a former category hold the real values.
-        table["columns"][finding.column] = {"sdtype": finding.sdtype, "pii": True}
+        entries[finding.column] = {"sdtype": finding.sdtype, "pii": True}
         reasons[finding.column] = f"{finding.reason}: replaced with fake values"
-        roles[finding.column] = {
-            "role": DIRECT,
-            "why": f"{finding.reason}: replaced by fakes of the same kind and shape",
+        updated = updated.with_role(
+            finding.column,
+            DIRECT,
+            f"{finding.reason}: replaced by fakes of the same kind and shape",
             # Values that hardly read as their kind (hashed phones) are faked as codes.
-            "kind": finding.kind if finding.by != "name" or finding.share >= 0.2 else "code",
-        }
-    updated["locales"] = [locale]
+            kind=finding.kind if finding.by != "name" or finding.share >= 0.2 else "code",
+        )
+    updated = updated.with_columns(entries).replace(reasons=reasons).with_locale(locale)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            to_sdv(updated).validate()
+            updated.to_sdv().validate()
     except Exception as err:  # SDV raises several error types; all mean "invalid metadata"
         text = " ".join(str(err).split())[:300] or type(err).__name__
         raise InvalidMetadataError(text) from err
@@ -92,12 +91,7 @@ COMMON_LOCALES = (
 )
 
 
-def locale_of(studio_meta: dict[str, Any]) -> str:
-    """The Faker locale of a dataset's fake values."""
-    return (studio_meta.get("locales") or [DEFAULT_LOCALE])[0]
-
-
-def with_locale(studio_meta: dict[str, Any], locale: str) -> dict[str, Any]:
+def with_locale(studio_meta: StudioMetadata, locale: str) -> StudioMetadata:
     """A copy of the metadata whose fake personal values come from ``locale``.
 
     Raises:
@@ -107,4 +101,4 @@ def with_locale(studio_meta: dict[str, Any], locale: str) -> dict[str, Any]:
         raise InvalidParameterError(
             f"Unknown locale '{locale}'; use a Faker locale such as en_US, fr_FR or de_DE."
         )
-    return {**studio_meta, "locales": [locale]}
+    return studio_meta.with_locale(locale)

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype
 
-from core.data.metadata import TABLE
+from core.meta import TABLE
 
 LEARNED_SDTYPES = ("numerical", "datetime", "categorical", "boolean", "ordinal")
 CONTINUOUS = ("numerical", "datetime")

@@ -19,8 +19,8 @@ import pandas as pd
 
 from core.config import Settings, get_settings
 from core.data.holdout import recorded_split
-from core.data.metadata import TABLE, sdtypes_of
 from core.errors import StudioError
+from core.meta import TABLE
 from core.privacy.protect import RARE_REPLACEMENT, RareGrouping, protect_rare_categories
 from core.synth.registry import get_spec
 from core.workspace.records import DatasetInfo
@@ -331,7 +331,7 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
     batch_rows = int(split.get("sample_batch_rows") or settings.sample_batch_rows)
     redrawn = protections["pii_values_redrawn"]
     parameters = {**run.params, **spec.fixed_kwargs}
-    locales = dataset.metadata.get("locales")
+    locales = list(dataset.metadata.locales)
     if locales and "locales" in inspect.signature(spec.cls.__init__).parameters:
         parameters["locales"] = locales  # as core.synth.registry.fit_synthesizer passes them
     run_json: dict[str, Any] = {
@@ -377,7 +377,7 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
         pii_note=PII_NOTE.format(count=redrawn) if redrawn else "",
     )
     members = {
-        "metadata.json": _json(_fitted_metadata(dataset.metadata["sdv"], protections, rare_values)),
+        "metadata.json": _json(_fitted_metadata(dataset.metadata.sdv, protections, rare_values)),
         "run.json": _json(run_json),
         "report.json": _json(run.scores),
         "reproduce.py": REPRODUCE_PY,
@@ -444,7 +444,7 @@ def _protections(
             train = recorded_split(workspace.read_real(dataset.id), scores, settings).train
             found = protect_rare_categories(
                 train,
-                sdtypes=sdtypes_of(dataset.metadata),
+                sdtypes=dataset.metadata.sdtypes,
                 min_count=min_count,
                 max_rare_share=max_share,
             )

@@ -1,4 +1,5 @@
-"""TODO docstring."""
+"""What goes into a stakeholder report: its figures (learned columns only, the most informative
+first, never a direct identifier or a key), its readings, and the rendered page."""
 
 from __future__ import annotations
 

@@ -7,7 +7,6 @@ whose shortfall from 1 is the fidelity the protections took before any synthesiz
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -15,9 +14,9 @@ from typing import Any
 import pandas as pd
 
 from core.config import Settings
-from core.data.metadata import TABLE, pii_columns, sdtypes_of, to_sdv
 from core.errors import InvalidParameterError
 from core.evaluate.quality import evaluate_change
+from core.meta import StudioMetadata
 from core.privacy.protect import RARE_REPLACEMENT, clip_extremes, protect_rare_categories
 
 
@@ -74,13 +73,13 @@ class Protected:
     """Training rows after the protections, with the metadata to fit them and the record."""
 
     data: pd.DataFrame
-    metadata: dict[str, Any]
+    metadata: StudioMetadata
     report: dict[str, Any]
 
 
 def protect_training(
     train: pd.DataFrame,
-    metadata: dict[str, Any],
+    metadata: StudioMetadata,
     settings: ProtectionSettings | Settings,
 ) -> Protected:
     """Group rare categories and clip extreme numbers as ``settings`` say.
@@ -91,7 +90,7 @@ def protect_training(
     """
     if isinstance(settings, Settings):
         settings = ProtectionSettings.from_settings(settings)
-    sdtypes = sdtypes_of(metadata)
+    sdtypes = metadata.sdtypes
     report: dict[str, Any] = {"settings": settings.to_dict()}
     data = train
     if settings.rare_grouping:
@@ -103,13 +102,15 @@ def protect_training(
         )
         data = grouping.data
         if grouping.grouped:
-            metadata = copy.deepcopy(metadata)
-            columns = metadata["sdv"]["tables"][TABLE]["columns"]
+            entries = {}
             for column, values in grouping.grouped.items():
-                known = columns[column].get("range_values")
+                entry = metadata.columns[column]
+                known = entry.get("range_values")
                 if known is not None:  # SDV refuses values outside its detected categories
                     added = [] if column in grouping.merged_into else [RARE_REPLACEMENT]
-                    columns[column]["range_values"] = [v for v in known if v not in values] + added
+                    kept = [v for v in known if v not in values] + added
+                    entries[column] = {**entry, "range_values": kept}
+            metadata = metadata.with_columns(entries)
             report["rare_categories_grouped"] = {c: len(v) for c, v in grouping.grouped.items()}
             report["rare_categories"] = {
                 column: {
@@ -131,11 +132,14 @@ def protect_training(
         if clipping.bounds:
             report["clipped"] = {c: [a, b] for c, (a, b) in clipping.bounds.items()}
             report["clipped_rows"] = dict(clipping.rows)
-            metadata = copy.deepcopy(metadata)
-            columns = metadata["sdv"]["tables"][TABLE]["columns"]
-            for column, (a, b) in clipping.bounds.items():
-                if "range_min" in columns[column]:  # SDV's bounds would keep the real extremes
-                    columns[column]["range_min"], columns[column]["range_max"] = a, b
+            # SDV's bounds would keep the real extremes: they become the clipped ones.
+            metadata = metadata.with_columns(
+                {
+                    column: {**metadata.columns[column], "range_min": a, "range_max": b}
+                    for column, (a, b) in clipping.bounds.items()
+                    if "range_min" in metadata.columns[column]
+                }
+            )
     return Protected(data=data, metadata=metadata, report=report)
 
 
@@ -148,7 +152,7 @@ def changed_columns(report: dict[str, Any]) -> list[str]:
 def protection_cost(
     train: pd.DataFrame,
     protected: Protected,
-    metadata: dict[str, Any],
+    metadata: StudioMetadata,
     settings: Settings,
     *,
     seed: int = 0,
@@ -164,10 +168,10 @@ def protection_cost(
     quality = evaluate_change(
         before=train,
         after=protected.data,
-        metadata=to_sdv(metadata),
+        metadata=metadata.to_sdv(),
         max_rows=settings.eval_max_rows,
         max_columns=settings.eval_max_columns,
-        replaced=pii_columns(metadata),
+        replaced=metadata.direct_columns,
         max_distinct_share=settings.categorical_max_share,
         seed=seed,
     )

@@ -10,13 +10,13 @@ from typing import Any
 import pandas as pd
 
 from core.config import Settings, get_settings
-from core.data.metadata import pii_columns, sdtypes_of, to_sdv
 from core.errors import InvalidParameterError
 from core.evaluate.coverage import CoverageResult, compute_coverage
 from core.evaluate.diagnostic import DiagnosticResult, run_diagnostic
 from core.evaluate.quality import QualityResult, evaluate_quality
 from core.evaluate.tally import SyntheticTally
 from core.evaluate.utility import UtilityResult, capped_utility
+from core.meta import StudioMetadata
 from core.privacy.checks import GateResult, PrivacyResult, compute_privacy, release_gate
 from core.progress import Progress, no_progress
 
@@ -87,7 +87,7 @@ def evaluate(
     *,
     real_train: pd.DataFrame,
     synthetic: pd.DataFrame,
-    metadata: dict[str, Any],
+    metadata: StudioMetadata,
     holdout: pd.DataFrame | None = None,
     target: str | None = None,
     seed: int = 0,
@@ -122,8 +122,8 @@ def evaluate(
         StudioError: a check cannot run on these tables (one line).
     """
     settings = settings or get_settings()
-    sdv_metadata = to_sdv(metadata)
-    sdtypes = sdtypes_of(metadata)
+    sdv_metadata = metadata.to_sdv()
+    sdtypes = metadata.sdtypes
     steps = 6 if target else 5
     caps = {"max_rows": settings.eval_max_rows, "seed": seed}
 
@@ -134,7 +134,7 @@ def evaluate(
             synthetic=other,
             metadata=sdv_metadata,
             max_columns=settings.eval_max_columns,
-            replaced=pii_columns(metadata),
+            replaced=metadata.direct_columns,
             max_distinct_share=settings.categorical_max_share,
             **caps,
         )
@@ -151,7 +151,7 @@ def evaluate(
         synthetic,
         sdtypes=sdtypes,
         columns=real_train.columns,
-        pii_columns=pii_columns(metadata),
+        pii_columns=metadata.direct_columns,
         real_pii=real_train if holdout is None else pd.concat([real_train, holdout]),
     )
     diagnostic = run_diagnostic(real=real_train, synthetic=synthetic, metadata=sdv_metadata)
@@ -176,7 +176,7 @@ def evaluate(
                 holdout=holdout,
                 synthetic=synthetic,
                 sdtypes=sdtypes,
-                pii_columns=pii_columns(metadata),
+                pii_columns=metadata.direct_columns,
                 max_rows=settings.distance_max_rows,
                 seed=seed,
                 tally=tally,
@@ -210,7 +210,7 @@ def evaluate(
         privacy=privacy,
         gate=gate,
         privacy_note=privacy_note,
-        pii_columns=tuple(pii_columns(metadata)),
+        pii_columns=tuple(metadata.direct_columns),
         split=split,
         protections=protections,
     )

@@ -29,8 +29,8 @@ import pandas as pd
 
 from core.config import Settings, get_settings
 from core.data.holdout import split_real
-from core.data.metadata import sdtypes_of, to_sdv
 from core.errors import InvalidParameterError, StudioError
+from core.meta import StudioMetadata
 from core.privacy.protections import protect_training
 from core.progress import Progress, no_progress
 from core.runs.leaderboard import (
@@ -119,7 +119,7 @@ def run_bakeoff(
         resolve_params(key, overrides[key])  # refuse bad values before anything runs
     dataset = workspace.get_dataset(dataset_id)
     metadata = ensure_metadata(workspace, dataset)
-    if target is not None and target not in sdtypes_of(metadata):
+    if target is not None and target not in metadata.sdtypes:
         raise InvalidParameterError(f"Target column '{target}' is not in {dataset.name}.")
 
     started = _now()
@@ -271,7 +271,7 @@ def _run_one(
 def _training_rows(
     workspace: Workspace,
     dataset_id: int,
-    metadata: dict[str, Any],
+    metadata: StudioMetadata,
     settings: Settings,
     *,
     seed: int,
@@ -286,7 +286,7 @@ def _fit_epochs(
     params: dict[str, Any],
     *,
     training: pd.DataFrame,
-    metadata: dict[str, Any],
+    metadata: StudioMetadata,
     share_of: int,
     deadline: float,
     scoring_seconds: float,
@@ -326,7 +326,7 @@ def _probe(
     key: str,
     params: dict[str, Any],
     data: pd.DataFrame,
-    metadata: dict[str, Any],
+    metadata: StudioMetadata,
     progress: Progress,
     *,
     seed: int,
@@ -343,11 +343,11 @@ def _probe(
     started = _now()
     fit_synthesizer(
         key=key,
-        metadata=to_sdv(metadata),
+        metadata=metadata.to_sdv(),
         data=data,
         seed=seed,
         params={**params, "epochs": PROBE_EPOCHS},
-        locales=metadata.get("locales"),
+        locales=list(metadata.locales),
         progress=watch,
         poll_seconds=poll,
     )

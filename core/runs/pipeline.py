@@ -16,12 +16,13 @@ from sdv.single_table.base import BaseSingleTableSynthesizer
 
 from core.config import Settings, get_settings
 from core.data.holdout import RealSplit, split_real
-from core.data.metadata import detect_metadata, sdtypes_of, to_sdv
+from core.data.metadata import detect_metadata
 from core.data.pii import detect_pii
 from core.data.roles import fake_pii_metadata
 from core.errors import InvalidParameterError
 from core.evaluate.quality import QualityResult
 from core.evaluate.tally import SyntheticTally
+from core.meta import StudioMetadata
 from core.privacy.protections import (
     Protected,
     ProtectionSettings,
@@ -162,7 +163,7 @@ def synthesize(
     dataset = workspace.get_dataset(dataset_id)
     real = workspace.read_real(dataset_id)  # read once: metadata on first use, then the split
     metadata = ensure_metadata(workspace, dataset, pii=pii, real=real)
-    if target is not None and target not in sdtypes_of(metadata):
+    if target is not None and target not in metadata.sdtypes:
         raise InvalidParameterError(f"Target column '{target}' is not in {dataset.name}.")
     with workspace.running(
         dataset_id=dataset_id,
@@ -202,7 +203,7 @@ def synthesize(
 class Prepared:
     """The real rows of a run, split and protected, and what a fake value must avoid."""
 
-    metadata: dict[str, Any]  # the dataset's (roles, sdtypes); ``protected.metadata`` is fitted
+    metadata: StudioMetadata  # the dataset's (roles, sdtypes); ``protected.metadata`` is fitted
     split: RealSplit
     protected: Protected
     cost: dict[str, Any]  # what the protections cost (see protection_cost)
@@ -212,7 +213,7 @@ class Prepared:
 
 def prepare(
     real: pd.DataFrame,
-    metadata: dict[str, Any],
+    metadata: StudioMetadata,
     *,
     seed: int,
     protections: ProtectionSettings,
@@ -261,11 +262,11 @@ def fit(
     started = time.perf_counter()
     synth = fit_synthesizer(
         key=key,
-        metadata=to_sdv(prepared.protected.metadata),
+        metadata=prepared.protected.metadata.to_sdv(),
         data=prepared.fit_rows.data,
         seed=seed,
         params=params,
-        locales=prepared.metadata.get("locales"),
+        locales=list(prepared.metadata.locales),
         progress=progress,
     )
     seconds = time.perf_counter() - started
@@ -296,7 +297,7 @@ def sample(
     """Sample the run's rows into its table, tallying each batch for the checks."""
     redraw = prepared.redraw
     tally = SyntheticTally(
-        sdtypes=sdtypes_of(prepared.metadata),
+        sdtypes=prepared.metadata.sdtypes,
         columns=prepared.split.train.columns,
         pii_columns=redraw.columns if redraw else (),
         real_pii=redraw.real if redraw else None,

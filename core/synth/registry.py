@@ -23,9 +23,9 @@ from sdv.single_table import (
 )
 from sdv.single_table.base import BaseSingleTableSynthesizer
 
-from core.data.metadata import TABLE
 from core.errors import InvalidParameterError, StudioError, UnknownSynthesizerError, one_line
 from core.frames import sdv_ready
+from core.meta import TABLE
 from core.progress import Progress, no_progress
 from core.synth.dp import BOUNDS_CHOICES, DPMSTSynthesizer
 from core.synth.seeding import (

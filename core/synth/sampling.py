@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -22,9 +22,8 @@ import pyarrow.parquet as pq
 from sdv.single_table.base import BaseSingleTableSynthesizer
 
 from core.data.conform import conform, to_frame
-from core.data.metadata import TABLE, pii_columns, sdtypes_of
-from core.data.roles import locale_of
 from core.errors import CancelledError, InvalidParameterError, NotFoundError, StudioError, one_line
+from core.meta import TABLE, StudioMetadata
 from core.progress import Progress, no_progress
 from core.synth.fake_values import FakeSpec
 from core.synth.fakes import build_specs, fake_columns, normal_text
@@ -95,33 +94,32 @@ class RedrawRealPii:
         return out
 
 
-def redraw_real_pii(metadata: dict[str, Any], real: pd.DataFrame) -> RedrawRealPii | None:
+def redraw_real_pii(metadata: StudioMetadata, real: pd.DataFrame) -> RedrawRealPii | None:
     """The postprocess for a dataset's direct identifiers and id columns, or None without any.
 
     Args:
-        metadata: The studio metadata dict (roles, sdtypes, locale).
+        metadata: The table's metadata (roles, sdtypes, locale).
         real: Every real row a fake must differ from (training and holdout); only the shapes
             of its values and the distinct values of the direct identifiers are kept.
     """
-    sdtypes = sdtypes_of(metadata)
-    columns = [c for c in pii_columns(metadata) if c in real.columns]
+    sdtypes = metadata.sdtypes
+    columns = [c for c in metadata.direct_columns if c in real.columns]
     ids = [c for c, t in sdtypes.items() if t == "id" and c in real.columns and c not in columns]
     if not columns and not ids:
         return None
-    table = metadata["sdv"]["tables"][TABLE]
-    kinds = {c: e["kind"] for c, e in (metadata.get("roles") or {}).items() if e.get("kind")}
+    kinds = {c: e["kind"] for c, e in metadata.roles.items() if e.get("kind")}
     specs = build_specs(
         real[columns + ids],
         sdtypes=sdtypes,
         kinds=kinds,
-        keys=[table["primary_key"]] if table.get("primary_key") else [],
+        keys=[metadata.primary_key] if metadata.primary_key else [],
     )
     distinct = pd.DataFrame({c: pd.Series(real[c].dropna().unique()) for c in columns})
     return RedrawRealPii(
         real=distinct,
         sdtypes=sdtypes,
         columns=tuple(columns),
-        locale=locale_of(metadata),
+        locale=metadata.locale,
         specs=specs,
     )
 

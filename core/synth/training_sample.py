@@ -18,8 +18,8 @@ import pandas as pd
 
 from core.config import Settings, get_settings
 from core.data.holdout import MIN_HOLDOUT_ROWS, MIN_TRAIN_ROWS
-from core.data.metadata import TABLE
 from core.errors import InvalidParameterError
+from core.meta import StudioMetadata
 from core.synth.registry import SynthesizerSpec
 
 # Columns with more distinct values than this are identifiers or free text, not strata.
@@ -124,10 +124,9 @@ def fitted_sample_note(split: dict[str, Any]) -> str | None:
     )
 
 
-def category_columns(metadata: dict[str, Any]) -> list[str]:
-    """The categorical and boolean columns of studio metadata: the strata of a training sample."""
-    columns = metadata["sdv"]["tables"][TABLE]["columns"]
-    return [name for name, column in columns.items() if column["sdtype"] in _STRATA_SDTYPES]
+def category_columns(metadata: StudioMetadata) -> list[str]:
+    """The categorical and boolean columns of a table: the strata of a training sample."""
+    return [name for name, sdtype in metadata.sdtypes.items() if sdtype in _STRATA_SDTYPES]
 
 
 def default_strata(train: pd.DataFrame) -> list[str]:

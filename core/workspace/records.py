@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.meta import StudioMetadata
+
 SCHEMA_VERSION = 4
 
 # Each migration takes the schema from version N-1 to N. Append only; never edit a shipped one.
@@ -58,7 +60,7 @@ class DatasetInfo:
     fingerprint: str
     n_rows: int
     n_columns: int
-    metadata: dict[str, Any] | None
+    metadata: StudioMetadata | None
     created: datetime
     formats: dict[str, Any] | None = None  # core.data.formats.TableFormat.to_dict()
 
@@ -113,7 +115,7 @@ def dataset_from_row(row: tuple) -> DatasetInfo:
     *head, meta, created, formats = row
     return DatasetInfo(
         *head,
-        json.loads(meta) if meta else None,
+        StudioMetadata.from_dict(json.loads(meta)) if meta else None,
         created,
         json.loads(formats) if formats else None,
     )

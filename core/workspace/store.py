@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from core.errors import EmptyTableError, NotFoundError, StudioError, WorkspaceError, one_line
 from core.frames import sdv_ready
+from core.meta import StudioMetadata
 from core.workspace.records import (
     DATASET_COLUMNS,
     INTERRUPTED,
@@ -152,7 +153,7 @@ class Workspace:
         relation_sql: str | None = None,
         relation_params: list[Any] | None = None,
         frame: pd.DataFrame | None = None,
-        metadata: dict[str, Any] | None = None,
+        metadata: StudioMetadata | None = None,
         finish: Callable[[duckdb.DuckDBPyConnection, str], dict[str, Any] | None] | None = None,
     ) -> DatasetInfo:
         """Store a table and its dataset row in one transaction.
@@ -191,7 +192,7 @@ class Workspace:
                     fingerprint() if callable(fingerprint) else fingerprint,
                     n_rows,
                     n_cols,
-                    json.dumps(metadata) if metadata else None,
+                    json.dumps(metadata.to_dict()) if metadata else None,
                     datetime.now(),
                     json.dumps(formats) if formats else None,
                 ],
@@ -222,12 +223,12 @@ class Workspace:
             ).fetchall()
         return dataset_from_row(row[0]) if row else None
 
-    def set_metadata(self, dataset_id: int, metadata: dict[str, Any]) -> None:
+    def set_metadata(self, dataset_id: int, metadata: StudioMetadata) -> None:
         self.get_dataset(dataset_id)
         with self.cursor() as cur:
             cur.execute(
                 "UPDATE datasets SET metadata_json = ? WHERE id = ?",
-                [json.dumps(metadata), dataset_id],
+                [json.dumps(metadata.to_dict()), dataset_id],
             )
 
     def read_real(self, dataset_id: int, limit: int | None = None) -> pd.DataFrame:

@@ -65,7 +65,7 @@ def _run(
 ) -> RunInfo:
     """A run with both protections on; rooms (a count) marked categorical."""
     metadata = ensure_metadata(workspace, dataset)
-    metadata["sdv"]["tables"]["data"]["columns"]["rooms"] = {"sdtype": "categorical"}
+    metadata = metadata.with_columns({"rooms": {"sdtype": "categorical"}})
     workspace.set_metadata(dataset.id, metadata)
     return synthesize(
         workspace,

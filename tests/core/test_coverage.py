@@ -15,7 +15,7 @@ from core.evaluate.coverage import CoverageResult, compute_coverage
 
 @pytest.fixture
 def tips_sdtypes(tips: pd.DataFrame) -> dict[str, str]:
-    columns = detect_metadata(tips)["sdv"]["tables"]["data"]["columns"]
+    columns = detect_metadata(tips).columns
     return {name: col["sdtype"] for name, col in columns.items()}
 
 

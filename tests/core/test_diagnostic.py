@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 from sdv.metadata import Metadata
 
-from core.data.metadata import detect_metadata, to_sdv
+from core.data.metadata import detect_metadata
 from core.errors import StudioError
 from core.evaluate.diagnostic import DiagnosticResult, run_diagnostic
 
 
 @pytest.fixture
 def tips_metadata(tips: pd.DataFrame) -> Metadata:
-    return to_sdv(detect_metadata(tips))
+    return (detect_metadata(tips)).to_sdv()
 
 
 def test_copy_is_fully_valid(tips: pd.DataFrame, tips_metadata: Metadata) -> None:

@@ -12,11 +12,12 @@ from sdv.utils.utils import load_synthesizer
 
 from core.config import get_settings
 from core.data.demos import DEMOS, load_demo
-from core.data.metadata import TABLE, detect_metadata, to_sdv
+from core.data.metadata import detect_metadata
 from core.data.pii import detect_pii
 from core.data.roles import fake_pii_metadata
 from core.errors import InvalidParameterError, StudioError
 from core.export.bundle import export_bundle
+from core.meta import TABLE
 from core.runs.pipeline import synthesize
 from core.synth.dp import DPMSTSynthesizer
 from core.synth.registry import REGISTRY, fit_synthesizer, resolve_params
@@ -26,7 +27,7 @@ from core.synth.sampling import iter_batches
 @pytest.fixture(scope="module")
 def tips_meta():
     df = pd.read_csv(DEMOS["tips"].path)
-    return df, to_sdv(detect_metadata(df))
+    return df, (detect_metadata(df)).to_sdv()
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +186,7 @@ def test_keys_and_personal_data_are_generated_types_kept():
     real.loc[::6, "amount"] = np.nan
     findings = detect_pii(real)
     assert [f.column for f in findings] == ["email"]
-    metadata = to_sdv(fake_pii_metadata(detect_metadata(real), findings))
+    metadata = (fake_pii_metadata(detect_metadata(real), findings)).to_sdv()
     synth = fit_synthesizer(
         key="dp_mst", metadata=metadata, data=real, seed=1, params={"epsilon": 10}
     )

@@ -12,7 +12,7 @@ import plotly
 import pytest
 from sdv.metadata import Metadata
 
-from core.data.metadata import detect_metadata, to_sdv
+from core.data.metadata import detect_metadata
 from core.errors import StudioError
 from core.evaluate.quality import QualityResult, evaluate_quality
 from core.evaluate.sdmetrics import Score
@@ -27,7 +27,7 @@ def tips() -> pd.DataFrame:
 
 @pytest.fixture
 def tips_metadata(tips: pd.DataFrame) -> Metadata:
-    return to_sdv(detect_metadata(tips))
+    return (detect_metadata(tips)).to_sdv()
 
 
 @pytest.fixture
@@ -142,7 +142,7 @@ def test_large_tables_are_subsampled_deterministically(
 def test_to_dict_is_json_and_single_column_has_no_pair_score(tips: pd.DataFrame) -> None:
     # Setup: one column has no pairs, so the pair trends score is NaN
     one = tips[["total_bill"]]
-    metadata = to_sdv(detect_metadata(one))
+    metadata = (detect_metadata(one)).to_sdv()
 
     # Run
     result = evaluate_quality(real=one, synthetic=one.iloc[::-1], metadata=metadata)
@@ -200,12 +200,12 @@ def test_wide_table_is_scored_on_a_column_sample_and_empty_columns_are_skipped()
     # Setup
     import numpy as np
 
-    from core.data.metadata import detect_metadata, to_sdv
+    from core.data.metadata import detect_metadata
 
     rng = np.random.default_rng(0)
     wide = pd.DataFrame(rng.normal(size=(80, 30)), columns=[f"c{i}" for i in range(30)])
     wide["empty"] = np.nan
-    metadata = to_sdv(detect_metadata(wide))
+    metadata = (detect_metadata(wide)).to_sdv()
     # Run
     result = evaluate_quality(
         real=wide,
@@ -264,7 +264,7 @@ def _faked(airports: pd.DataFrame) -> tuple[pd.DataFrame, Metadata]:
     """The extract the studio makes when coordinates and states are replaced by fake values:
     learned columns copied, replaced ones drawn at random."""
     metadata = detect_metadata(airports)
-    columns = metadata["sdv"]["tables"]["data"]["columns"]
+    columns = metadata.columns
     for name, sdtype in (("latitude", "latitude"), ("longitude", "longitude"), ("state", "state")):
         columns[name] = {"sdtype": sdtype, "pii": True}
     rng = np.random.default_rng(0)
@@ -272,7 +272,7 @@ def _faked(airports: pd.DataFrame) -> tuple[pd.DataFrame, Metadata]:
     synthetic["latitude"] = rng.uniform(-90, 90, len(synthetic))
     synthetic["longitude"] = rng.uniform(-180, 180, len(synthetic))
     synthetic["state"] = rng.choice(["Bavaria", "Ontario", "Queensland"], len(synthetic))
-    return synthetic, to_sdv(metadata)
+    return synthetic, metadata.to_sdv()
 
 
 def test_headline_covers_replaced_columns_and_lists_the_rest(airports: pd.DataFrame) -> None:
@@ -332,12 +332,12 @@ def test_fake_text_in_a_number_column_is_compared_as_text() -> None:
     # Setup: phone numbers stored as numbers, replaced by fake ones written as text
     real = pd.DataFrame({"phone": np.arange(5_550_000, 5_550_300), "plan": ["a", "b", "c"] * 100})
     metadata = detect_metadata(real)
-    metadata["sdv"]["tables"]["data"]["columns"]["phone"] = {"sdtype": "phone_number", "pii": True}
-    metadata["sdv"]["tables"]["data"].pop("primary_key", None)
+    metadata = metadata.with_columns({"phone": {"sdtype": "phone_number", "pii": True}})
+    metadata = metadata.with_primary_key(None)
     synthetic = real.assign(phone=[f"+1 555 01{i:04d}" for i in range(300)])
 
     # Run
-    result = evaluate_quality(real=real, synthetic=synthetic, metadata=to_sdv(metadata))
+    result = evaluate_quality(real=real, synthetic=synthetic, metadata=metadata.to_sdv())
 
     # Assert
     phone = next(c for c in result.columns if c.column == "phone")

@@ -8,7 +8,7 @@ import pytest
 
 from core.data.demos import DEMOS
 from core.data.holdout import split_real
-from core.data.metadata import detect_metadata, sdtypes_of, to_sdv
+from core.data.metadata import detect_metadata
 from core.export.report_figures import build_report, report_figures
 from core.runs.assess import evaluate
 from core.synth.registry import fit_synthesizer
@@ -37,7 +37,7 @@ def test_copy_beats_gaussian_copula_beats_independent_shuffle():
     df = pd.read_csv(DEMOS["stocks"].path)
     meta = detect_metadata(df)
     split = split_real(df, seed=42)
-    synth = fit_synthesizer(key="gaussian_copula", metadata=to_sdv(meta), data=split.train, seed=1)
+    synth = fit_synthesizer(key="gaussian_copula", metadata=meta.to_sdv(), data=split.train, seed=1)
     candidates = {
         "copy": split.train.sample(frac=1.0, random_state=1).reset_index(drop=True),
         "copula": pd.concat(iter_batches(synth, rows=len(split.train), seed=1, batch_rows=10_000)),
@@ -107,7 +107,7 @@ def test_report_holds_every_section_and_figure(gapminder, split):
     scores = evaluate(
         real_train=split.train, synthetic=synthetic, metadata=meta, holdout=split.holdout
     ).to_dict()
-    figures = report_figures(split.train, synthetic, sdtypes_of(meta))
+    figures = report_figures(split.train, synthetic, meta.sdtypes)
     # Run
     html = build_report(
         title="Gapminder",

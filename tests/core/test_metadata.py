@@ -6,18 +6,11 @@ import pytest
 import vega_datasets
 from faker import Faker
 
-from core.data.metadata import (
-    COUNTER_REGEX,
-    TABLE,
-    apply_edits,
-    columns_of,
-    detect_metadata,
-    to_sdv,
-)
-from core.data.personal import DIRECT, NOT_PERSONAL, QUASI, direct_columns
+from core.data.metadata import apply_edits, columns_of, detect_metadata
 from core.data.pii import detect_pii
 from core.data.roles import fake_pii_metadata
 from core.errors import InvalidMetadataError
+from core.meta import COUNTER_REGEX, DIRECT, NOT_PERSONAL, QUASI, TABLE
 
 AIRPORTS = Path(vega_datasets.__file__).parent / "_data" / "airports.csv"
 CUSTOMERS = Path(__file__).parents[1] / "data" / "customers.csv"
@@ -67,9 +60,9 @@ def test_valid_edit_is_applied_and_marked(tips):
     # Run
     edited = apply_edits(meta, _edit(meta, "size", sdtype="categorical"), tips)
     # Assert
-    assert edited["sdv"]["tables"][TABLE]["columns"]["size"]["sdtype"] == "categorical"
-    assert edited["reasons"]["size"] == "set by you"
-    to_sdv(edited).validate()
+    assert edited.columns["size"]["sdtype"] == "categorical"
+    assert edited.reasons["size"] == "set by you"
+    edited.to_sdv().validate()
 
 
 def test_key_on_repeating_column_is_rejected_in_one_line(tips):
@@ -106,9 +99,8 @@ def test_unique_column_can_become_the_key(tips):
     # Run
     edited = apply_edits(meta, _edit(meta, "row_number", primary_key=True), df)
     # Assert
-    table = edited["sdv"]["tables"][TABLE]
-    assert table["primary_key"] == "row_number"
-    assert table["columns"]["row_number"]["sdtype"] == "id"
+    assert edited.primary_key == "row_number"
+    assert edited.columns["row_number"]["sdtype"] == "id"
 
 
 def test_repeating_place_names_are_learned_as_quasi_identifiers():
@@ -138,8 +130,8 @@ def test_airports_places_are_learned_and_names_not_faked_as_people():
         True,
         NOT_PERSONAL,
     )
-    assert meta["sdv"]["tables"][TABLE]["columns"]["iata"]["regex_format"] == COUNTER_REGEX
-    assert direct_columns(meta) == []
+    assert meta.columns["iata"]["regex_format"] == COUNTER_REGEX
+    assert meta.direct_columns == []
 
 
 def test_customers_direct_and_quasi_identifiers():
@@ -170,7 +162,7 @@ def test_customers_direct_and_quasi_identifiers():
         "gender",
         "job",
     ]
-    assert direct_columns(meta) == [c for c, r in roles.items() if r == DIRECT]
+    assert meta.direct_columns == [c for c, r in roles.items() if r == DIRECT]
     assert "whose id" in columns_of(meta)[0].role_reason
 
 
@@ -220,10 +212,10 @@ def test_a_category_moved_to_direct_is_faked_as_codes(tips):
     # Run
     edited = apply_edits(meta, _edit(meta, "day", role=DIRECT), tips)
     # Assert
-    column = edited["sdv"]["tables"][TABLE]["columns"]["day"]
+    column = edited.columns["day"]
     assert column == {"sdtype": "unknown", "pii": True}
-    assert edited["roles"]["day"] == {"role": DIRECT, "why": "set by you", "kind": "code"}
-    assert direct_columns(edited) == ["day"]
+    assert edited.roles["day"] == {"role": DIRECT, "why": "set by you", "kind": "code"}
+    assert edited.direct_columns == ["day"]
 
 
 def test_roles_move_both_ways_and_keep_sdv_valid():
@@ -242,9 +234,9 @@ def test_roles_move_both_ways_and_keep_sdv_valid():
     assert (cols["email"].sdtype, cols["email"].role) == ("categorical", QUASI)
     assert cols["city"].role == DIRECT and cols["city"].sdtype == "unknown"
     assert (cols["customer_id"].sdtype, cols["customer_id"].role) == ("id", NOT_PERSONAL)
-    assert "email" not in direct_columns(edited) and "city" in direct_columns(edited)
-    assert edited["sdv"]["tables"][TABLE]["columns"]["customer_id"]["regex_format"]
-    to_sdv(edited).validate()
+    assert "email" not in edited.direct_columns and "city" in edited.direct_columns
+    assert edited.columns["customer_id"]["regex_format"]
+    edited.to_sdv().validate()
 
 
 def test_an_unknown_role_is_refused_in_one_line(tips):
@@ -259,7 +251,7 @@ def test_a_personal_key_moved_out_of_direct_stays_a_generated_key():
         {"email": [f"u{i}@example.com" for i in range(40)], "x": [i % 5 for i in range(40)]}
     )
     meta = fake_pii_metadata(detect_metadata(df), detect_pii(df))
-    assert meta["sdv"]["tables"][TABLE]["primary_key"] == "email"
+    assert meta.primary_key == "email"
     # Run
     edited = apply_edits(meta, _edit(meta, "email", role=NOT_PERSONAL), df)
     # Assert
@@ -270,8 +262,8 @@ def test_a_personal_key_moved_out_of_direct_stays_a_generated_key():
 def test_an_id_column_stored_without_the_counter_gets_it_for_sdv():
     # Setup: metadata stored before id columns carried the counter pattern
     meta = detect_metadata(pd.DataFrame({"order_id": [f"O{i}" for i in range(50)], "x": 1.5}))
-    del meta["sdv"]["tables"][TABLE]["columns"]["order_id"]["regex_format"]
+    del meta.columns["order_id"]["regex_format"]
     # Run
-    column = to_sdv(meta).tables[TABLE].columns["order_id"]
+    column = meta.to_sdv().tables[TABLE].columns["order_id"]
     # Assert
     assert column == {"sdtype": "id", "regex_format": COUNTER_REGEX}

@@ -8,7 +8,7 @@ from core.data.demos import load_demo
 from core.data.formats import TableFormat
 from core.data.holdout import split_real
 from core.data.ingest import ingest_file
-from core.data.metadata import apply_edits, columns_of, sdtypes_of
+from core.data.metadata import apply_edits, columns_of
 from core.errors import InvalidParameterError, NotFoundError, StudioError
 from core.evaluate.coverage import compute_coverage
 from core.export.writers import export_bytes
@@ -64,7 +64,7 @@ def test_a_fit_that_fails_is_recorded_as_failed(workspace):
     # Setup: a stored metadata that no longer fits the table makes SDV refuse to fit
     dataset = load_demo(workspace, "tips")
     meta = ensure_metadata(workspace, dataset)
-    meta["sdv"]["tables"]["data"]["columns"]["ghost"] = {"sdtype": "numerical"}
+    meta = meta.with_columns({"ghost": {"sdtype": "numerical"}})
     workspace.set_metadata(dataset.id, meta)
     # Run
     with pytest.raises(StudioError):
@@ -118,13 +118,13 @@ def test_a_run_larger_than_its_sample_is_stored_in_batches_and_counted_whole(wor
     # Whole-table counts are those of all 2,000 stored rows, not of the sample
     metadata = ensure_metadata(workspace, dataset)
     train = split_real(workspace.read_real(dataset.id), seed=4, settings=settings).train
-    whole = compute_coverage(real=train, synthetic=stored, sdtypes=sdtypes_of(metadata))
+    whole = compute_coverage(real=train, synthetic=stored, sdtypes=metadata.sdtypes)
     scores = workspace.get_run(result.run.id).scores
     assert scores["coverage"]["duplicate_rows"] == whole.duplicate_rows
     assert scores["coverage"]["exact_copy_rows"] == whole.exact_copy_rows
     assert scores["coverage"]["per_column"] == whole.to_dict()["per_column"]
     # ... which differ from the sample's (the share of missing amounts), so this can fail
-    sampled = compute_coverage(real=train, synthetic=result.sample, sdtypes=sdtypes_of(metadata))
+    sampled = compute_coverage(real=train, synthetic=result.sample, sdtypes=metadata.sdtypes)
     assert sampled.to_dict()["per_column"] != whole.to_dict()["per_column"]
     assert scores["holdout"]["evaluation_sample_rows"] == 500
     assert 0.7 <= result.quality.overall.value <= 1.0

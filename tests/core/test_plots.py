@@ -32,7 +32,7 @@ def tips() -> pd.DataFrame:
 
 @pytest.fixture
 def tips_sdtypes(tips: pd.DataFrame) -> dict[str, str]:
-    columns = detect_metadata(tips)["sdv"]["tables"]["data"]["columns"]
+    columns = detect_metadata(tips).columns
     return {name: col["sdtype"] for name, col in columns.items()}
 
 
@@ -245,11 +245,10 @@ def customers() -> tuple[pd.DataFrame, dict]:
 
 def test_report_columns_skip_direct_identifiers_and_keys_and_say_so(customers) -> None:
     # Setup
-    from core.data.metadata import sdtypes_of
     from core.export.report_figures import report_columns
 
     real, metadata = customers
-    sdtypes = sdtypes_of(metadata)
+    sdtypes = metadata.sdtypes
 
     # Run
     shown, note = report_columns(real, sdtypes)
@@ -274,7 +273,6 @@ def test_report_columns_skip_direct_identifiers_and_keys_and_say_so(customers) -
 
 def test_report_figures_and_html_hold_no_real_identifier(customers) -> None:
     # Setup: the real table as its own "synthetic" side, the worst case for a leak
-    from core.data.metadata import sdtypes_of
     from core.export.report_figures import build_report, report_figures
     from tests.leak_scan import Needles, scan_text
 
@@ -283,7 +281,7 @@ def test_report_figures_and_html_hold_no_real_identifier(customers) -> None:
     needles = Needles(real.astype(str), direct + ["street_address", "card_number", "ssn"])
 
     # Run
-    figures = report_figures(real, real, sdtypes_of(metadata))
+    figures = report_figures(real, real, metadata.sdtypes)
     html = build_report(
         title="t",
         dataset_summary={"rows": len(real)},

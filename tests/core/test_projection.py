@@ -19,7 +19,7 @@ from core.evaluate.projection import (
 
 @pytest.fixture
 def tips_sdtypes(tips: pd.DataFrame) -> dict[str, str]:
-    columns = detect_metadata(tips)["sdv"]["tables"]["data"]["columns"]
+    columns = detect_metadata(tips).columns
     return {name: col["sdtype"] for name, col in columns.items()}
 
 

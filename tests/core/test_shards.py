@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from core.data.demos import DEMOS
-from core.data.metadata import detect_metadata, to_sdv
+from core.data.metadata import detect_metadata
 from core.errors import CancelledError, InvalidParameterError, StudioError
 from core.synth.registry import fit_synthesizer
 from core.synth.sampling import iter_batches
@@ -20,7 +20,7 @@ from core.synth.shards import plan_shards, sample_sharded, shard_layout
 @pytest.fixture(scope="module")
 def fitted():
     df = pd.read_csv(DEMOS["tips"].path)
-    metadata = to_sdv(detect_metadata(df))
+    metadata = (detect_metadata(df)).to_sdv()
     return fit_synthesizer(key="gaussian_copula", metadata=metadata, data=df, seed=1)
 
 
@@ -192,7 +192,7 @@ def test_keys_are_unique_across_shards(workspace, tmp_path: Path) -> None:
         table=TableFormat.from_dict(dataset.formats),
         inner=model.postprocess,
     )
-    key = workspace.get_dataset(dataset.id).metadata["sdv"]["tables"]["data"]["primary_key"]
+    key = workspace.get_dataset(dataset.id).metadata.primary_key
 
     # Run
     result = sample_sharded(

@@ -15,10 +15,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from core.data.demos import DEMOS, load_demo
-from core.data.metadata import TABLE, detect_metadata, to_sdv
+from core.data.metadata import detect_metadata
 from core.data.pii import detect_pii
 from core.data.roles import fake_pii_metadata
 from core.errors import CancelledError, StudioError
+from core.meta import TABLE
 from core.runs.pipeline import synthesize
 from core.synth.registry import fit_synthesizer
 from core.synth.sampling import (
@@ -37,7 +38,7 @@ from core.workspace.store import Workspace
 @pytest.fixture(scope="module")
 def fitted():
     df = pd.read_csv(DEMOS["tips"].path)
-    metadata = to_sdv(detect_metadata(df))
+    metadata = (detect_metadata(df)).to_sdv()
     return fit_synthesizer(key="gaussian_copula", metadata=metadata, data=df, seed=1)
 
 

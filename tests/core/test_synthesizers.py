@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from core.data.metadata import detect_metadata, to_sdv
+from core.data.metadata import detect_metadata
 from core.errors import InvalidParameterError, UnknownSynthesizerError
 from core.synth.registry import (
     REGISTRY,
@@ -35,7 +35,7 @@ def small(request):
     from core.data.demos import DEMOS
 
     df = pd.read_csv(DEMOS["tips"].path).head(200)
-    return df, to_sdv(detect_metadata(df))
+    return df, (detect_metadata(df)).to_sdv()
 
 
 def _drawn(synth, *, rows: int, seed: int, batch_rows: int = 10_000):

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from core.errors import EmptyTableError, NotFoundError, StudioError, WorkspaceError
+from core.meta import StudioMetadata
 from core.workspace.records import SCHEMA_VERSION
 from core.workspace.store import Workspace
 
@@ -84,9 +85,9 @@ def test_metadata_round_trips(workspace, tips):
     # Setup
     dataset = _add(workspace, tips)
     # Run
-    workspace.set_metadata(dataset.id, {"sdv": {"x": 1}, "reasons": {"tip": "why"}})
+    workspace.set_metadata(dataset.id, StudioMetadata(sdv={"x": 1}, reasons={"tip": "why"}))
     # Assert
-    assert workspace.get_dataset(dataset.id).metadata["reasons"] == {"tip": "why"}
+    assert workspace.get_dataset(dataset.id).metadata.reasons == {"tip": "why"}
 
 
 def test_threads_write_to_one_workspace_without_errors(workspace, tips):

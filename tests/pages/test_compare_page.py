@@ -22,7 +22,7 @@ PERCENT = re.compile(r"^\d{1,3}\.\d%$")
 
 def _columns(workspace: Workspace, dataset_id: int) -> list[str]:
     metadata = workspace.get_dataset(dataset_id).metadata
-    return list(metadata["sdv"]["tables"]["data"]["columns"])
+    return list(metadata.columns)
 
 
 def test_guard_without_run(studio: Callable[..., AppTest], tips: DatasetInfo) -> None:

@@ -25,7 +25,7 @@ def _edits(edited_rows: dict[int, dict[str, Any]]) -> dict[str, Any]:
 
 def _sdtype(workspace: Workspace, dataset_id: int, column: str) -> str:
     metadata = workspace.get_dataset(dataset_id).metadata
-    return metadata["sdv"]["tables"]["data"]["columns"][column]["sdtype"]
+    return metadata.columns[column]["sdtype"]
 
 
 def test_guard_without_dataset(studio: Callable[..., AppTest]) -> None:
@@ -81,7 +81,7 @@ def test_valid_edit_is_saved(
     assert not at.error
     assert at.success[0].value == "Metadata saved."
     assert _sdtype(workspace, tips.id, "size") == "numerical"
-    assert workspace.get_dataset(tips.id).metadata["reasons"]["size"] == "set by you"
+    assert workspace.get_dataset(tips.id).metadata.reasons["size"] == "set by you"
 
 
 def test_save_without_change_keeps_metadata(
@@ -176,8 +176,8 @@ def test_personal_data_is_named_and_its_locale_saved(
     assert not at.exception
     assert at.success[0].value == "Metadata saved."
     stored = workspace.get_dataset(dataset.id).metadata
-    assert stored["locales"] == ["de_DE"]
-    assert stored["sdv"]["tables"]["data"]["columns"]["email"]["pii"] is True
+    assert stored.locale == "de_DE"
+    assert stored.columns["email"]["pii"] is True
 
 
 def test_a_column_moves_between_the_three_roles(
@@ -212,7 +212,7 @@ def test_a_column_moves_between_the_three_roles(
     assert not at.exception
     assert at.success[0].value == "Metadata saved."
     stored = workspace.get_dataset(dataset.id).metadata
-    columns = stored["sdv"]["tables"]["data"]["columns"]
+    columns = stored.columns
     assert columns["email"]["sdtype"] == "categorical" and "pii" not in columns["email"]
     assert columns["plan"] == {"sdtype": "unknown", "pii": True}
-    assert stored["roles"]["plan"]["role"] == "direct identifier"
+    assert stored.roles["plan"]["role"] == "direct identifier"
