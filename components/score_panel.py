@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from components import compare
@@ -17,6 +15,7 @@ from core.evaluate.readings import (
     read_range_coverage,
     read_score,
 )
+from core.evaluate.stored import StoredScores
 from core.synth.training_sample import fitted_sample_note
 
 
@@ -24,37 +23,36 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
 
 
-def score_metrics(scores: dict[str, Any]) -> None:
+def score_metrics(scores: StoredScores) -> None:
     """Quality beside its holdout ceiling, the two halves of quality, and validity."""
     cells = st.columns(5)
     for cell, key in zip(cells, HEADLINE_KEYS, strict=True):
-        info, value = SCORES[key], scores.get(key)
+        info, value = SCORES[key], scores.value(key)
         cell.metric(
             info.label,
             _pct(value),
             help=f"{info.meaning.capitalize()}. Reading: {read_score(key, value)}.",
         )
     notes = []
-    if scores.get("sample_rows"):
-        notes.append(f"scored on up to {scores['sample_rows']:,} rows per table")
-    if "scored_columns" not in scores and scores.get("columns_total", 0) > scores.get(
-        "columns_used", 0
-    ):  # runs stored before the scored columns were listed
-        notes.append(f"{scores['columns_used']} of {scores['columns_total']} columns sampled")
-    holdout_rows = (scores.get("holdout") or {}).get("holdout_rows", 0)
+    if scores.sample_rows:
+        notes.append(f"scored on up to {scores.sample_rows:,} rows per table")
+    used, total = scores.raw.get("columns_used", 0), scores.raw.get("columns_total", 0)
+    if scores.scored_columns is None and total > used:  # stored before columns were listed
+        notes.append(f"{used} of {total} columns sampled")
+    holdout_rows = scores.holdout_rows
     if 0 < holdout_rows < 200:
         notes.append(f"the holdout has only {holdout_rows} rows, so its ceiling is noisy")
     if notes:
         st.caption("; ".join(notes).capitalize() + ".")
     if headline := headline_columns(scores):
         st.caption(headline)
-    if sampled := fitted_sample_note(scores.get("holdout") or {}):
+    if sampled := fitted_sample_note(dict(scores.holdout)):
         st.caption(sampled)
 
 
-def coverage_panel(scores: dict[str, Any]) -> None:
+def coverage_panel(scores: StoredScores) -> None:
     """Coverage of the real data and copying of real rows, each with its reading."""
-    coverage = scores.get("coverage") or {}
+    coverage = scores.coverage
     if not coverage:
         st.info("This run was scored before coverage was measured.")
         return
@@ -76,9 +74,9 @@ def coverage_panel(scores: dict[str, Any]) -> None:
     st.dataframe(coverage.get("per_column", []), hide_index=True)
 
 
-def protections_panel(scores: dict[str, Any]) -> None:
+def protections_panel(scores: StoredScores) -> None:
     """What the protections changed in the training rows before fitting, and their cost."""
-    notes = protection_notes(scores.get("protections") or {})
+    notes = protection_notes(dict(scores.protections))
     if not notes:
         return
     with st.expander("Protections before fitting: what they changed and cost", expanded=False):

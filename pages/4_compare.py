@@ -15,6 +15,7 @@ from components.score_panel import (
 )
 from components.state import get_state
 from components.workspace import get_workspace
+from core.evaluate.stored import StoredScores
 
 inside_router()
 state = get_state()
@@ -23,12 +24,12 @@ workspace = get_workspace()
 st.title("Compare")
 run = workspace.get_run(need_run(state))
 dataset = workspace.get_dataset(run.dataset_id)
-scores = run.scores or {}
+scores = StoredScores.of(run.scores)
 path = str(workspace.path)
 sdtypes = dataset.metadata.sdtypes
 # Only learned columns are drawn or offered: direct identifiers and keys are never plotted.
 columns = list(compare.learned_only(sdtypes))
-holdout = scores.get("holdout") or {}
+holdout = scores.holdout
 st.caption(
     f"Run #{run.id} on **{dataset.name}**: {run.synthesizer}, seed {run.seed}, "
     f"{run.n_rows:,} synthetic rows. Quality compares them with all {dataset.n_rows:,} real "
@@ -75,7 +76,7 @@ with st.spinner("Reading the real and synthetic rows…"):
         holdout_rows = holdout.get("holdout_rows", 0)
         utility_panel(path, dataset.id, run.id, columns, holdout_rows=holdout_rows)
     with tabs[6]:
-        st.dataframe(pd.DataFrame(scores.get("per_column", [])), hide_index=True)
+        st.dataframe(pd.DataFrame(scores.per_column), hide_index=True)
 
 st.download_button(
     "Download the HTML report",

@@ -9,6 +9,8 @@ from components.state import get_state
 from components.workspace import get_workspace
 from core.config import get_settings
 from core.data.formats import TableFormat
+from core.evaluate.readings import protection_notes
+from core.evaluate.stored import StoredScores
 from core.export.writers import EXPORT_FORMATS, export_bytes
 from core.privacy.gate import release_status
 
@@ -26,14 +28,11 @@ st.caption(f"Run #{run.id} on **{dataset.name}**: {run.n_rows:,} rows × {previe
 st.dataframe(preview, hide_index=True)
 
 st.subheader("Release checks")
-status = release_status(run.scores, run.override)
+scores = StoredScores.of(run.scores)
+status = release_status(scores, run.override)
 release_panel(status)
-protections = (run.scores or {}).get("protections") or {}
-if protections:
-    st.caption(
-        "Applied before fitting: "
-        + "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in protections.items())
-    )
+for line in protection_notes(dict(scores.protections)):
+    st.caption(line)
 if not status.released:
     override_form(workspace, run, status)
     st.info("Downloads unlock when the checks pass or an override is recorded.")

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from core.evaluate.stored import StoredScores
 
 HOLDOUT_KEY = "holdout_quality_score"
 
@@ -231,16 +234,16 @@ _ROLE_WORDS = {
 }
 
 
-def headline_columns(scores: dict[str, Any]) -> str:
+def headline_columns(scores: Mapping[str, Any] | StoredScores | None) -> str:
     """What the headline quality score covers, e.g. ``"Scored on 4 of 7 columns, 2 of them
     replaced with fake values (latitude, longitude); not scored: iata (key), ..."``.
 
     Empty for scores stored before the columns were listed.
     """
-    scored = scores.get("scored_columns")
+    stored = StoredScores.of(scores)
+    scored, unscored = stored.scored_columns, stored.unscored_columns
     if scored is None:
         return ""
-    unscored = scores.get("unscored_columns") or []
     total = len(scored) + len(unscored)
     text = f"Scored on {len(scored)} of {total} columns"
     replaced = [c["column"] for c in scored if c.get("role") == "replaced"]
@@ -256,8 +259,8 @@ def headline_columns(scores: dict[str, Any]) -> str:
         )
         more = f" and {len(unscored) - 8} more" if len(unscored) > 8 else ""
         text += f"; not scored: {left}{more}"
-    learned = scores.get("learned_quality_score")
-    if replaced and isinstance(learned, int | float):
+    learned = stored.value("learned_quality_score")
+    if replaced and learned is not None:
         text += f". The learned columns alone score {learned:.1%}"
     return text + "."
 
@@ -333,9 +336,10 @@ def _names(columns: list[str], limit: int = 6) -> str:
     return shown + (f" and {len(columns) - limit} more" if len(columns) > limit else "")
 
 
-def columns_covered(scores: dict[str, Any]) -> str | None:
+def columns_covered(scores: Mapping[str, Any] | StoredScores | None) -> str | None:
     """``"4 of 7"``: the columns the headline quality covers; None for older runs."""
-    scored = scores.get("scored_columns")
+    stored = StoredScores.of(scores)
+    scored = stored.scored_columns
     if scored is None:
         return None
-    return f"{len(scored)} of {len(scored) + len(scores.get('unscored_columns') or [])}"
+    return f"{len(scored)} of {len(scored) + len(stored.unscored_columns)}"

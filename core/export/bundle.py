@@ -20,6 +20,7 @@ import pandas as pd
 from core.config import Settings, get_settings
 from core.data.holdout import recorded_split
 from core.errors import StudioError
+from core.evaluate.stored import StoredScores
 from core.meta import TABLE
 from core.privacy.protect import RARE_REPLACEMENT, RareGrouping, protect_rare_categories
 from core.synth.registry import get_spec
@@ -308,7 +309,8 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
             f"Run #{run.id} is {run.status}; only a finished run can be bundled, so rerun it."
         )
     dataset = workspace.get_dataset(run.dataset_id)
-    if not run.scores or "holdout" not in run.scores or dataset.metadata is None:
+    scores = StoredScores.of(run.scores)
+    if not scores.holdout or dataset.metadata is None:
         raise StudioError(
             f"Run #{run.id} has no recorded holdout split or metadata; rerun it to bundle it."
         )
@@ -319,7 +321,7 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
             f"Run #{run.id} used {spec.label}, whose private noise cannot be replayed, so a "
             "bundle cannot reproduce it; export its rows instead."
         )
-    split = run.scores["holdout"]
+    split = scores.holdout
     versions = run.versions or {}
     sample = split.get("training_sample") or {}
     if sample and sample["rows"] < sample["of_rows"]:
@@ -327,7 +329,7 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
             f"Run #{run.id} fitted on a stratified sample of its training rows; a bundle "
             "reproduces runs that fit on every training row."
         )
-    protections, rare_values = _protections(workspace, dataset, run.scores, settings)
+    protections, rare_values = _protections(workspace, dataset, scores, settings)
     batch_rows = int(split.get("sample_batch_rows") or settings.sample_batch_rows)
     redrawn = protections["pii_values_redrawn"]
     parameters = {**run.params, **spec.fixed_kwargs}
@@ -423,7 +425,7 @@ def _fitted_metadata(
 
 
 def _protections(
-    workspace: Workspace, dataset: DatasetInfo, scores: dict[str, Any], settings: Settings
+    workspace: Workspace, dataset: DatasetInfo, scores: StoredScores, settings: Settings
 ) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     """What the pipeline changed in the training rows, precisely enough to redo it.
 
@@ -433,7 +435,7 @@ def _protections(
     (which the grouping exists to hide); the threshold is checked here by finding the same
     counts again in the training split.
     """
-    recorded = scores.get("protections") or {}
+    recorded = scores.protections
     chosen = recorded.get("settings")
     min_count = chosen["rare_min_count"] if chosen else settings.rare_min_count
     max_share = chosen["rare_max_share"] if chosen else settings.rare_max_share

@@ -18,6 +18,7 @@ from core.evaluate.projection import (
     plot_projection,
 )
 from core.evaluate.readings import headline_columns, protection_notes
+from core.evaluate.stored import StoredScores
 from core.export.report import render_report
 from core.privacy.gate import release_status
 from core.synth.training_sample import fitted_sample_note
@@ -124,9 +125,10 @@ def build_report(
 
     ``override`` is the run's recorded release override, printed in the privacy section.
     """
-    scores = {k: evaluation_scores[k] for k in _REPORTED if k in evaluation_scores}
+    stored = StoredScores.of(evaluation_scores)
+    scores = {k: stored.raw[k] for k in _REPORTED if k in stored.raw}
     readings = []
-    holdout = evaluation_scores.get("holdout") or {}
+    holdout = stored.holdout
     if holdout.get("holdout_rows"):
         readings.append(
             f"Trained on {holdout['train_rows']:,} real rows; {holdout['holdout_rows']:,} more "
@@ -134,13 +136,11 @@ def build_report(
         )
     if sampled := fitted_sample_note(holdout):
         readings.append(sampled)
-    sample = evaluation_scores.get("sample_rows")
-    if sample:
+    if sample := stored.sample_rows:
         readings.append(f"Fidelity scores use up to {sample:,} rows of each table.")
     if note := getattr(figures, "note", ""):
         readings.append(note)
-    ceiling = evaluation_scores.get("holdout_quality_score")
-    quality = evaluation_scores.get("quality_score")
+    ceiling, quality = stored.ceiling, stored.quality
     if _number(ceiling) and _number(quality):
         readings.append(
             f"The synthetic data reaches {quality / ceiling:.0%} of the quality that fresh real "
@@ -154,10 +154,10 @@ def build_report(
         scores=scores,
         figures=figures,
         readings=readings,
-        privacy=evaluation_scores.get("privacy"),
-        release=release_status(evaluation_scores, override) if evaluation_scores else None,
-        headline=headline_columns(evaluation_scores),
-        protections=protection_notes(evaluation_scores.get("protections") or {}),
+        privacy=dict(stored.privacy),
+        release=release_status(stored, override) if stored else None,
+        headline=headline_columns(stored),
+        protections=protection_notes(dict(stored.protections)),
     )
 
 

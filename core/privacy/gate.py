@@ -8,8 +8,11 @@ shown wherever the extract is: the Export page, the HTML report and REPORT.json.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from core.evaluate.stored import StoredScores
 
 LIMITS = (
     "These tests compare the synthetic rows with the training rows by distance, by exact "
@@ -71,7 +74,7 @@ class ReleaseStatus:
 
 
 def release_status(
-    scores: dict[str, Any] | None, override: dict[str, Any] | None = None
+    scores: Mapping[str, Any] | StoredScores | None, override: dict[str, Any] | None = None
 ) -> ReleaseStatus:
     """Read the release verdict from a run's stored scores.
 
@@ -82,7 +85,7 @@ def release_status(
     Returns:
         The verdict; a run whose privacy was not measured fails with ``privacy_measured``.
     """
-    privacy = (scores or {}).get("privacy") or {}
+    privacy = StoredScores.of(scores).privacy
     gate = privacy.get("gate") or {}
     if not gate:
         error = "this run has no privacy results; run it again to measure them."

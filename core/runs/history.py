@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from core.evaluate.stored import StoredScores
 from core.workspace.records import RunInfo
 from core.workspace.store import Workspace
 
@@ -14,7 +15,7 @@ SCORE_KEYS = ("quality_score", "column_shapes", "column_pair_trends")
 
 def run_row(run: RunInfo, dataset_name: str) -> dict[str, Any]:
     """One run as a flat, JSON-safe record."""
-    scores = run.scores or {}
+    scores = StoredScores.of(run.scores)
     return {
         "run": run.id,
         "dataset": dataset_name,
@@ -22,7 +23,7 @@ def run_row(run: RunInfo, dataset_name: str) -> dict[str, Any]:
         "status": run.status,
         "rows": run.n_rows,
         "seed": run.seed,
-        **{key: scores.get(key) for key in SCORE_KEYS},
+        **{key: scores.value(key) for key in SCORE_KEYS},
         "fit_seconds": run.fit_seconds,
         "sample_seconds": run.sample_seconds,
         "created": run.created.isoformat(timespec="seconds"),

@@ -1,0 +1,108 @@
+"""A run's stored scores, read by name: the one reader pages, components, the report and the
+release gate share.
+
+A run stores its evaluation as JSON (``Evaluation.to_dict`` in :mod:`core.runs.assess`); runs
+stored by older versions lack some blocks. :class:`StoredScores` gives every block under one
+name with the same default (an empty mapping, or ``None`` for a number), so no reader walks
+``run.scores or {}`` and ``.get(...) or {}`` chains of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+_EMPTY: Mapping[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class StoredScores(Mapping[str, Any]):
+    """The scores of one run as stored; every accessor tolerates a run stored without them.
+
+    It is also a read-only mapping of the stored JSON, for code that passes it on whole.
+    """
+
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, scores: Mapping[str, Any] | StoredScores | None) -> StoredScores:
+        """Read ``run.scores`` (None for a run without scores)."""
+        if isinstance(scores, StoredScores):
+            return scores
+        return cls(raw=scores or {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self.raw[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def value(self, key: str) -> float | None:
+        """A top-level score such as ``quality_score`` (see ``core.evaluate.readings.SCORES``)."""
+        number = self.raw.get(key)
+        return None if number is None else float(number)
+
+    def block(self, key: str) -> Mapping[str, Any]:
+        """A block of the scores (``coverage``, ``privacy``, ``protections``...) or ``{}``."""
+        return self.raw.get(key) or _EMPTY
+
+    @property
+    def quality(self) -> float | None:
+        return self.value("quality_score")
+
+    @property
+    def ceiling(self) -> float | None:
+        """The holdout ceiling: the quality score of fresh real rows."""
+        return self.value("holdout_quality_score")
+
+    @property
+    def holdout(self) -> Mapping[str, Any]:
+        """How the real rows were split (rows, share, seed, training sample...)."""
+        return self.block("holdout")
+
+    @property
+    def holdout_rows(self) -> int:
+        return int(self.holdout.get("holdout_rows") or 0)
+
+    @property
+    def coverage(self) -> Mapping[str, Any]:
+        return self.block("coverage")
+
+    @property
+    def privacy(self) -> Mapping[str, Any]:
+        return self.block("privacy")
+
+    @property
+    def protections(self) -> Mapping[str, Any]:
+        return self.block("protections")
+
+    @property
+    def utility(self) -> Mapping[str, Any]:
+        return self.block("utility")
+
+    @property
+    def per_column(self) -> list[Mapping[str, Any]]:
+        return list(self.raw.get("per_column") or [])
+
+    @property
+    def sample_rows(self) -> int | None:
+        rows = self.raw.get("sample_rows")
+        return int(rows) if rows else None
+
+    @property
+    def scored_columns(self) -> list[Mapping[str, Any]] | None:
+        """The columns the headline scores (None for runs stored before they were listed)."""
+        scored = self.raw.get("scored_columns")
+        return None if scored is None else list(scored)
+
+    @property
+    def unscored_columns(self) -> list[Mapping[str, Any]]:
+        return list(self.raw.get("unscored_columns") or [])
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stored JSON, for a report file or a bundle."""
+        return dict(self.raw)
