@@ -72,3 +72,16 @@ def studio() -> Callable[..., AppTest]:
         return at
 
     return make
+
+
+@pytest.fixture
+def shown(studio: Callable[..., AppTest]) -> Callable[..., AppTest]:
+    """A page run once with the given ids injected, checked to have raised nothing."""
+
+    def show(page: str, *, dataset_id: int | None = None, run_id: int | None = None) -> AppTest:
+        at = studio(dataset_id=dataset_id, run_id=run_id).switch_page(page)
+        at.run()
+        assert not at.exception
+        return at
+
+    return show

@@ -20,31 +20,13 @@ def _labels(keys: list[str]) -> list[str]:
     return [REGISTRY[key].label for key in keys]
 
 
-def test_guard_without_dataset(studio: Callable[..., AppTest]) -> None:
-    # Setup
-    at = studio().switch_page(PAGE)
-
-    # Run
-    at.run()
-
-    # Assert
-    assert not at.exception
-    assert at.title[0].value == "Bake-off"
-    assert at.info[0].value == "Choose a dataset on the Data page first."
-    assert not at.form_submit_button
-
-
 def test_form_defaults_to_a_fast_and_a_neural_synthesizer(
-    studio: Callable[..., AppTest], tips: DatasetInfo
+    shown: Callable[..., AppTest], tips: DatasetInfo
 ) -> None:
-    # Setup
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-
     # Run
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id)
 
     # Assert
-    assert not at.exception
     chosen = at.multiselect(key="bakeoff.synthesizers")
     assert chosen.options == _labels(list(REGISTRY))
     assert chosen.value == default_keys()

@@ -25,31 +25,13 @@ def _columns(workspace: Workspace, dataset_id: int) -> list[str]:
     return list(metadata.columns)
 
 
-def test_guard_without_run(studio: Callable[..., AppTest], tips: DatasetInfo) -> None:
-    # Setup
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-
-    # Run
-    at.run()
-
-    # Assert
-    assert not at.exception
-    assert at.title[0].value == "Compare"
-    assert at.info[0].value == "Generate synthetic data on the Synthesize page first."
-    assert not at.metric
-
-
 def test_metrics_show_the_run_scores_as_percentages(
-    studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+    shown: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
 ) -> None:
-    # Setup
-    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
-
     # Run
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
 
     # Assert
-    assert not at.exception
     metrics = {m.label: m.value for m in at.metric[:5]}
     assert list(metrics) == [SCORES[key].label for key in HEADLINE_KEYS]
     assert all(PERCENT.match(value) for value in metrics.values()), metrics
@@ -59,19 +41,15 @@ def test_metrics_show_the_run_scores_as_percentages(
 
 
 def test_columns_tab_draws_one_chart_per_selected_column(
-    studio: Callable[..., AppTest],
+    shown: Callable[..., AppTest],
     workspace: Workspace,
     tips: DatasetInfo,
     tips_run: RunInfo,
 ) -> None:
-    # Setup
-    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
-
     # Run
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
 
     # Assert
-    assert not at.exception
     columns_tab = at.tabs[0]
     assert columns_tab.label == "Columns"
     selected = at.multiselect(key="compare.columns").value
@@ -96,19 +74,15 @@ def test_narrowing_the_selection_removes_charts(
 
 
 def test_correlations_and_scores_tabs(
-    studio: Callable[..., AppTest],
+    shown: Callable[..., AppTest],
     workspace: Workspace,
     tips: DatasetInfo,
     tips_run: RunInfo,
 ) -> None:
-    # Setup
-    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
-
     # Run
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
 
     # Assert
-    assert not at.exception
     tabs = {tab.label: tab for tab in at.tabs}
     charts = tabs["Correlations"].get("plotly_chart")
     assert [chart.key for chart in charts] == ["compare.corr", "compare.corr_diff"]

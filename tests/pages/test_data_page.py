@@ -15,15 +15,11 @@ from core.workspace.store import Workspace
 PAGE = "pages/1_data.py"
 
 
-def test_guard_without_dataset(studio: Callable[..., AppTest]) -> None:
-    # Setup
-    at = studio().switch_page(PAGE)
-
+def test_guard_without_dataset(shown: Callable[..., AppTest]) -> None:
     # Run
-    at.run()
+    at = shown(PAGE)
 
     # Assert
-    assert not at.exception
     assert at.title[0].value == "Data"
     assert at.info[0].value == "Choose a table above to begin."
     assert not at.metric

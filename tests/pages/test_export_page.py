@@ -43,31 +43,13 @@ def failing(workspace: Workspace, tips_run: RunInfo) -> RunInfo:
     return _gate(workspace, tips_run, passed=False)
 
 
-def test_guard_without_run(studio: Callable[..., AppTest], tips: DatasetInfo) -> None:
-    # Setup
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-
-    # Run
-    at.run()
-
-    # Assert
-    assert not at.exception
-    assert at.title[0].value == "Export"
-    assert at.info[0].value == "Generate synthetic data on the Synthesize page first."
-    assert not at.download_button
-
-
 def test_measured_checks_are_listed_with_what_they_do_not_prove(
-    studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+    shown: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
 ) -> None:
-    # Setup
-    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
-
     # Run
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
 
     # Assert
-    assert not at.exception
     checks = at.dataframe[1].value  # after the preview
     assert checks["Check"].tolist() == ["dcr share", "exact matches", "pii leaks"]
     assert checks["Why"].str.len().min() > 20
@@ -78,16 +60,12 @@ def test_measured_checks_are_listed_with_what_they_do_not_prove(
 
 
 def test_passing_run_downloads_every_format(
-    studio: Callable[..., AppTest], tips: DatasetInfo, passing: RunInfo
+    shown: Callable[..., AppTest], tips: DatasetInfo, passing: RunInfo
 ) -> None:
-    # Setup
-    at = studio(dataset_id=tips.id, run_id=passing.id).switch_page(PAGE)
-
     # Run
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id, run_id=passing.id)
 
     # Assert
-    assert not at.exception
     assert at.success[0].value == "Release checks passed."
     assert "No known leakage found by these tests." in " ".join(c.value for c in at.caption)
     assert at.caption[0].value == f"Run #{passing.id} on **tips**: 200 rows × 7."

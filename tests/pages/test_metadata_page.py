@@ -28,31 +28,13 @@ def _sdtype(workspace: Workspace, dataset_id: int, column: str) -> str:
     return metadata.columns[column]["sdtype"]
 
 
-def test_guard_without_dataset(studio: Callable[..., AppTest]) -> None:
-    # Setup
-    at = studio().switch_page(PAGE)
-
-    # Run
-    at.run()
-
-    # Assert
-    assert not at.exception
-    assert at.title[0].value == "Metadata"
-    assert at.info[0].value == "Choose a dataset on the Data page first."
-    assert not at.data_editor
-
-
 def test_editor_shows_one_row_per_column(
-    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
 ) -> None:
-    # Setup
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-
     # Run
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id)
 
     # Assert
-    assert not at.exception
     [editor] = at.data_editor
     assert editor.editing_mode == "fixed"
     rows = editor.value

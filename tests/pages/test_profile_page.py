@@ -38,21 +38,6 @@ def _shown_html(at: AppTest) -> str:
     return frame.proto.srcdoc
 
 
-def test_guard_without_dataset(profile_page, workspace: Workspace) -> None:
-    # Setup
-    at = profile_page()
-
-    # Run
-    at.run()
-
-    # Assert
-    assert not at.exception
-    assert at.title[0].value == "Profile"
-    assert at.info[0].value == "Choose a dataset on the Data page first."
-    assert at.get("page_link")[0].proto.label == "Go to Data"
-    assert not at.radio and not at.button and not at.get("iframe")
-
-
 def test_only_real_data_without_a_run(profile_page, tips: DatasetInfo) -> None:
     # Setup
     at = profile_page(dataset_id=tips.id)

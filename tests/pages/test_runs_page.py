@@ -20,35 +20,27 @@ BUNDLE_LABEL = "Download reproducibility bundle (.zip)"
 
 
 def test_no_runs_shows_the_way_to_synthesize(
-    studio: Callable[..., AppTest], tips: DatasetInfo
+    shown: Callable[..., AppTest], tips: DatasetInfo
 ) -> None:
-    # Setup
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-
     # Run
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id)
 
     # Assert
-    assert not at.exception
     assert at.title[0].value == "Runs"
     assert at.info[0].value.startswith("No runs yet")
     assert not at.download_button
 
 
 def test_finished_run_offers_its_bundle(
-    studio: Callable[..., AppTest],
+    shown: Callable[..., AppTest],
     workspace_path: Path,
     tips: DatasetInfo,
     tips_run: RunInfo,
 ) -> None:
-    # Setup
-    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
-
     # Run
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
 
     # Assert
-    assert not at.exception
     assert at.selectbox(key="runs.open").value == tips_run.id
     (button,) = at.download_button
     assert button.label == BUNDLE_LABEL

@@ -15,31 +15,13 @@ from core.workspace.store import Workspace
 PAGE = "pages/8_sql.py"
 
 
-def test_guard_without_run(studio: Callable[..., AppTest], tips: DatasetInfo) -> None:
-    # Setup
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-
-    # Run
-    at.run()
-
-    # Assert
-    assert not at.exception
-    assert at.title[0].value == "SQL"
-    assert at.info[0].value == "Generate synthetic data on the Synthesize page first."
-    assert not at.text_area
-
-
 def test_example_is_prefilled_and_nothing_runs_before_submit(
-    studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+    shown: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
 ) -> None:
-    # Setup
-    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
-
     # Run
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
 
     # Assert
-    assert not at.exception
     query = at.text_area(key="sql.query").value
     assert query.startswith("SELECT sex,\n") and "GROUP BY sex" in query
     assert at.caption[0].value.startswith(f"Run #{tips_run.id} on **tips**: one SELECT runs")

@@ -16,31 +16,13 @@ from core.workspace.store import Workspace
 PAGE = "pages/3_synthesize.py"
 
 
-def test_guard_without_dataset(studio: Callable[..., AppTest]) -> None:
-    # Setup
-    at = studio().switch_page(PAGE)
-
-    # Run
-    at.run()
-
-    # Assert
-    assert not at.exception
-    assert at.title[0].value == "Synthesize"
-    assert at.info[0].value == "Choose a dataset on the Data page first."
-    assert not at.form_submit_button
-
-
 def test_synthesizer_choice_lists_the_registry(
-    studio: Callable[..., AppTest], tips: DatasetInfo
+    shown: Callable[..., AppTest], tips: DatasetInfo
 ) -> None:
-    # Setup
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-
     # Run
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id)
 
     # Assert
-    assert not at.exception
     choice = at.selectbox(key="synthesize.synthesizer")
     assert choice.options == [spec.label for spec in REGISTRY.values()]
     assert choice.value == "gaussian_copula"
