@@ -19,6 +19,11 @@ def _default_workspace() -> Path:
     return Path.home() / ".synth_studio" / "workspace.duckdb"
 
 
+def setting(default: Any, help_text: str) -> Any:
+    """A settings field with its default and the help the studio shows for it."""
+    return field(default=default, metadata={"help": help_text})
+
+
 @dataclass(frozen=True)
 class Settings:
     """Studio settings. Each field carries its help in ``metadata``."""
@@ -27,121 +32,85 @@ class Settings:
         default_factory=_default_workspace,
         metadata={"help": f"DuckDB workspace file; set {WORKSPACE_ENV} to move it."},
     )
-    max_upload_mb: int = field(
-        default=200, metadata={"help": "Largest file accepted for upload, in MB."}
+    max_upload_mb: int = setting(200, "Largest file accepted for upload, in MB.")
+    max_expanded_mb: int = setting(
+        1000, "Largest size a compressed upload (.xlsx) may expand to, in MB."
     )
-    max_expanded_mb: int = field(
-        default=1000,
-        metadata={"help": "Largest size a compressed upload (.xlsx) may expand to, in MB."},
+    max_zip_ratio: int = setting(200, "Highest expansion ratio accepted for an .xlsx upload.")
+    preview_rows: int = setting(20, "Rows shown in table previews.")
+    default_rows: int = setting(1000, "Default synthetic row count.")
+    max_rows: int = setting(1_000_000, "Most synthetic rows one run may generate.")
+    sample_batch_rows: int = setting(
+        50_000,
+        "Rows sampled per batch: bounds sampling memory and paces progress updates "
+        "(each batch has a fixed cost: 10,000-row batches took 1.6x as long per row).",
     )
-    max_zip_ratio: int = field(
-        default=200, metadata={"help": "Highest expansion ratio accepted for an .xlsx upload."}
+    eval_max_rows: int = setting(20_000, "Evaluation subsamples each table above this many rows.")
+    eval_max_columns: int = setting(
+        60,
+        "Evaluation scores a seeded sample of this many columns of wider "
+        "tables (pair trends grow with the square of the column count).",
     )
-    preview_rows: int = field(default=20, metadata={"help": "Rows shown in table previews."})
-    default_rows: int = field(default=1000, metadata={"help": "Default synthetic row count."})
-    max_rows: int = field(
-        default=1_000_000, metadata={"help": "Most synthetic rows one run may generate."}
+    distance_max_rows: int = setting(
+        2000, "Rows of each table used for nearest-neighbour (near-duplicate) checks."
     )
-    sample_batch_rows: int = field(
-        default=50_000,
-        metadata={
-            "help": "Rows sampled per batch: bounds sampling memory and paces progress updates "
-            "(each batch has a fixed cost: 10,000-row batches took 1.6x as long per row)."
-        },
+    holdout_share: float = setting(
+        0.2, "Share of real rows kept aside from fitting, as the yardstick."
     )
-    eval_max_rows: int = field(
-        default=20_000,
-        metadata={"help": "Evaluation subsamples each table above this many rows."},
+    rare_min_count: int = setting(
+        5,
+        "Categories seen fewer times than this in the training rows are grouped "
+        "before fitting, so they are not reproduced verbatim: as '(other)' in text columns, "
+        "into the nearest frequent value in number columns (0 turns it off). Measured cost "
+        "on seven public tables: 0 to 0.003 of quality.",
     )
-    eval_max_columns: int = field(
-        default=60,
-        metadata={
-            "help": "Evaluation scores a seeded sample of this many columns of wider "
-            "tables (pair trends grow with the square of the column count)."
-        },
+    rare_max_share: float = setting(
+        0.5,
+        "A column whose rare values fill more than this share of its rows is left "
+        "as it is (grouping would erase it) and named in the run's protections.",
     )
-    distance_max_rows: int = field(
-        default=2000,
-        metadata={"help": "Rows of each table used for nearest-neighbour (near-duplicate) checks."},
+    clip_extremes: bool = setting(
+        False,
+        "Pull the few most extreme numbers of each column in before fitting. Off "
+        "by default: one value moved per column end cost 0.018, 0.033 and 0.104 of quality "
+        "on tips, penguins and BudgetFood (four: 0.04 to 0.13), as SDMetrics bins numbers "
+        "between each table's own minimum and maximum.",
     )
-    holdout_share: float = field(
-        default=0.2,
-        metadata={"help": "Share of real rows kept aside from fitting, as the yardstick."},
+    clip_min_count: int = setting(
+        5,
+        "With clipping on, values beyond the this-many-th smallest and largest are "
+        "pulled in to them: at most this many minus one rows move at each end.",
     )
-    rare_min_count: int = field(
-        default=5,
-        metadata={
-            "help": "Categories seen fewer times than this in the training rows are grouped "
-            "before fitting, so they are not reproduced verbatim: as '(other)' in text columns, "
-            "into the nearest frequent value in number columns (0 turns it off). Measured cost "
-            "on seven public tables: 0 to 0.003 of quality."
-        },
+    gate_max_dcr_share: float = setting(
+        0.55,
+        "Release gate: highest share of synthetic rows closer to a training "
+        "row than to a holdout row (0.5 is ideal).",
     )
-    rare_max_share: float = field(
-        default=0.5,
-        metadata={
-            "help": "A column whose rare values fill more than this share of its rows is left "
-            "as it is (grouping would erase it) and named in the run's protections."
-        },
+    plot_max_categories: int = setting(20, "Categories shown per bar chart; the rest grouped.")
+    plot_max_rows: int = setting(50_000, "Rows per table drawn in a distribution plot.")
+    categorical_max_share: float = setting(
+        0.5,
+        "Text columns with fewer distinct values than this share of rows "
+        "are described as categories.",
     )
-    clip_extremes: bool = field(
-        default=False,
-        metadata={
-            "help": "Pull the few most extreme numbers of each column in before fitting. Off "
-            "by default: one value moved per column end cost 0.018, 0.033 and 0.104 of quality "
-            "on tips, penguins and BudgetFood (four: 0.04 to 0.13), as SDMetrics bins numbers "
-            "between each table's own minimum and maximum."
-        },
-    )
-    clip_min_count: int = field(
-        default=5,
-        metadata={
-            "help": "With clipping on, values beyond the this-many-th smallest and largest are "
-            "pulled in to them: at most this many minus one rows move at each end."
-        },
-    )
-    gate_max_dcr_share: float = field(
-        default=0.55,
-        metadata={
-            "help": "Release gate: highest share of synthetic rows closer to a training "
-            "row than to a holdout row (0.5 is ideal)."
-        },
-    )
-    plot_max_categories: int = field(
-        default=20, metadata={"help": "Categories shown per bar chart; the rest grouped."}
-    )
-    plot_max_rows: int = field(
-        default=50_000, metadata={"help": "Rows per table drawn in a distribution plot."}
-    )
-    categorical_max_share: float = field(
-        default=0.5,
-        metadata={
-            "help": "Text columns with fewer distinct values than this share of rows "
-            "are described as categories."
-        },
-    )
-    train_max_rows: int = field(
-        default=100_000,
-        metadata={
-            "help": "Synthesizers fit on a stratified sample of this many training rows of "
-            "larger tables (every category keeps its share; rare ones stay present)."
-        },
+    train_max_rows: int = setting(
+        100_000,
+        "Synthesizers fit on a stratified sample of this many training rows of "
+        "larger tables (every category keeps its share; rare ones stay present).",
     )
     # Fit cost model of core.synth.training_sample.estimate_fit, measured once on a 2-core machine:
     # (overhead seconds, seconds per 1,000 cells [per epoch], base MB, MB per 1,000 cells).
-    fit_cost_copula: tuple[float, float, float, float] = field(
-        default=(0.5, 0.036, 3.0, 0.084),
-        metadata={"help": "Fit cost model of synthesizers without epochs (see estimate_fit)."},
+    fit_cost_copula: tuple[float, float, float, float] = setting(
+        (0.5, 0.036, 3.0, 0.084),
+        "Fit cost model of synthesizers without epochs (see estimate_fit).",
     )
-    fit_cost_neural: tuple[float, float, float, float] = field(
-        default=(45.0, 0.42, 100.0, 0.43),
-        metadata={"help": "Fit cost model of synthesizers trained in epochs (per epoch)."},
+    fit_cost_neural: tuple[float, float, float, float] = setting(
+        (45.0, 0.42, 100.0, 0.43), "Fit cost model of synthesizers trained in epochs (per epoch)."
     )
-    shard_rows: int = field(
-        default=100_000,
-        metadata={"help": "Rows per shard (one Parquet part) when sampling in parallel shards."},
+    shard_rows: int = setting(
+        100_000, "Rows per shard (one Parquet part) when sampling in parallel shards."
     )
-    seed: int = field(default=42, metadata={"help": "Default random seed."})
+    seed: int = setting(42, "Default random seed.")
 
 
 ENV_PREFIX = "SYNTH_STUDIO_"

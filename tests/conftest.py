@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from core.data.demos import DEMOS
+from core.data.metadata import detect_metadata
 from core.workspace.store import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +51,12 @@ def workspace(tmp_path: Path) -> Workspace:
 @pytest.fixture
 def tips() -> pd.DataFrame:
     return pd.read_csv(DEMOS["tips"].path)
+
+
+@pytest.fixture
+def tips_sdtypes(tips: pd.DataFrame) -> dict[str, str]:
+    """The sdtype SDV detects for each column of tips."""
+    return detect_metadata(tips).sdtypes
 
 
 @pytest.fixture
@@ -94,3 +101,18 @@ def browser() -> Iterator[object]:
             yield chromium
         finally:
             chromium.close()
+
+
+def write_shop_table(path: Path, rows: int, *, seed: int) -> pd.DataFrame:
+    """A small shop table (amount, age, city, segment) written as CSV, as a user uploads it."""
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(
+        {
+            "amount": rng.gamma(2.0, 50.0, rows).round(2),
+            "age": rng.integers(18, 80, rows),
+            "city": rng.choice(["Lisbon", "Oslo", "Turin", "Ghent"], rows),
+            "segment": rng.choice(["retail", "business", "premium"], rows, p=[0.6, 0.3, 0.1]),
+        }
+    )
+    df.to_csv(path, index=False)
+    return df

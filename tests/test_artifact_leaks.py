@@ -31,24 +31,11 @@ from core.cli.main import main
 from core.config import WORKSPACE_ENV
 from core.export.bundle import export_bundle
 from core.export.writers import export_bytes
+from tests.data.make_customers import DIRECT
 from tests.leak_scan import Leak, Needles, scan_bytes, scan_text
 
 ROOT = Path(__file__).parents[1]
 CUSTOMERS = ROOT / "tests" / "data" / "customers.csv"
-# What a person reading the table calls direct identifiers, and quasi-identifiers.
-DIRECT = (
-    "customer_id",
-    "first_name",
-    "last_name",
-    "full_name",
-    "email",
-    "phone",
-    "street_address",
-    "card_number",
-    "ssn",
-    "notes",
-)
-QUASI = ("city", "state", "zip", "birth_date", "age", "gender", "job")
 TIMEOUT = 120
 
 

@@ -27,20 +27,9 @@ def test_synthesize_writes_output_and_report(tmp_path, tips_csv, key):
     epochs = ["--epochs", CHEAP[key]["epochs"]] if "epochs" in CHEAP[key] else []
     # Run
     done = _cli(
-        "synthesize",
-        tips_csv,
-        "--synthesizer",
-        key,
-        "--rows",
-        120,
-        "--seed",
-        5,
-        *epochs,
-        "--output",
-        out,
-        "--report",
-        report,
-    )
+        "synthesize", tips_csv, "--synthesizer", key, "--rows", 120, "--seed", 5, *epochs,
+        "--output", out, "--report", report,
+    )  # fmt: skip
     # Assert
     assert done.returncode == 0, done.stderr
     data = json.loads(report.read_text())
@@ -103,15 +92,9 @@ def test_bad_input_exits_nonzero_with_one_line(tmp_path, tips_csv, args, message
 
 def test_unknown_output_format_fails_before_fitting(tmp_path, tips_csv):
     done = _cli(
-        "synthesize",
-        tips_csv,
-        "--synthesizer",
-        "gaussian_copula",
-        "--rows",
-        5,
-        "--output",
+        "synthesize", tips_csv, "--synthesizer", "gaussian_copula", "--rows", 5, "--output",
         tmp_path / "out.xls",
-    )
+    )  # fmt: skip
     assert done.returncode == 1
     assert "use one of .csv, .parquet" in done.stderr
 
@@ -121,21 +104,9 @@ def test_synthesize_with_target_writes_evaluation_blocks_and_html(tmp_path, tips
     out, report, html = tmp_path / "o.csv", tmp_path / "r.json", tmp_path / "r.html"
     # Run
     done = _cli(
-        "synthesize",
-        tips_csv,
-        "--synthesizer",
-        "gaussian_copula",
-        "--rows",
-        200,
-        "--target",
-        "day",
-        "--output",
-        out,
-        "--report",
-        report,
-        "--html",
-        html,
-    )
+        "synthesize", tips_csv, "--synthesizer", "gaussian_copula", "--rows", 200, "--target",
+        "day", "--output", out, "--report", report, "--html", html,
+    )  # fmt: skip
     # Assert
     assert done.returncode == 0, done.stderr
     data = json.loads(report.read_text())
@@ -167,16 +138,9 @@ def test_evaluate_scores_a_copy_above_noise(tmp_path, tips_csv):
     for name in ("copy", "noise"):
         report = tmp_path / f"{name}.json"
         done = _cli(
-            "evaluate",
-            paths["train"],
-            paths[name],
-            "--holdout",
-            paths["holdout"],
-            "--target",
-            "time",
-            "--report",
-            report,
-        )
+            "evaluate", paths["train"], paths[name], "--holdout", paths["holdout"], "--target",
+            "time", "--report", report,
+        )  # fmt: skip
         assert done.returncode == 0, done.stderr
         reports[name] = json.loads(report.read_text())
     # Assert
@@ -199,17 +163,9 @@ def test_runs_lists_a_workspace(tmp_path, tips_csv):
     # Setup
     ws = tmp_path / "ws.duckdb"
     _cli(
-        "synthesize",
-        tips_csv,
-        "--synthesizer",
-        "gaussian_copula",
-        "--rows",
-        30,
-        "--output",
-        tmp_path / "o.csv",
-        "--workspace",
-        ws,
-    )
+        "synthesize", tips_csv, "--synthesizer", "gaussian_copula", "--rows", 30, "--output",
+        tmp_path / "o.csv", "--workspace", ws,
+    )  # fmt: skip
     # Run
     listed = _cli("runs", "--workspace", ws, "--json")
     missing = _cli("runs", "--workspace", tmp_path / "nope.duckdb")
@@ -235,8 +191,7 @@ def test_protection_flags_reach_the_run_and_its_report(tmp_path):
     )  # fmt: skip
     off = _cli(
         "synthesize", path, "--synthesizer", "gaussian_copula", "--rows", 200, "--seed", 1,
-        "--output", tmp_path / "off.csv", "--report", tmp_path / "off.json",
-        "--no-rare-grouping",
+        "--output", tmp_path / "off.csv", "--report", tmp_path / "off.json", "--no-rare-grouping",
     )  # fmt: skip
     # Assert
     assert done.returncode == 0, done.stderr

@@ -29,20 +29,9 @@ def test_bakeoff_writes_the_leaderboard_and_keeps_the_runs(tmp_path, tips_csv):
     report, ws = tmp_path / "out" / "bakeoff.json", tmp_path / "ws.duckdb"
     # Run
     done = _cli(
-        tips_csv,
-        "--synthesizers",
-        "tvae,gaussian_copula",
-        "--budget-seconds",
-        0.05,
-        "--rows",
-        120,
-        "--target",
-        "sex",
-        "--report",
-        report,
-        "--workspace",
-        ws,
-    )
+        tips_csv, "--synthesizers", "tvae,gaussian_copula", "--budget-seconds", 0.05, "--rows",
+        120, "--target", "sex", "--report", report, "--workspace", ws,
+    )  # fmt: skip
     # Assert
     assert done.returncode == 0, done.stderr
     data = json.loads(report.read_text())
@@ -95,14 +84,9 @@ def test_bad_input_exits_nonzero_with_one_line(tmp_path, tips_csv, args, message
 def test_missing_input_file_is_one_line(tmp_path):
     # Run
     done = _cli(
-        tmp_path / "missing.csv",
-        "--synthesizers",
-        "gaussian_copula",
-        "--budget-seconds",
-        5,
-        "--report",
-        tmp_path / "r.json",
-    )
+        tmp_path / "missing.csv", "--synthesizers", "gaussian_copula", "--budget-seconds", 5,
+        "--report", tmp_path / "r.json",
+    )  # fmt: skip
     # Assert
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and "File not found" in done.stderr

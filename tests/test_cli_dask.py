@@ -22,22 +22,9 @@ def tips_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _synthesize(tips_csv: Path, out: Path, report: Path, *engine: object):
     return run_cli(
-        "synthesize",
-        tips_csv,
-        "--synthesizer",
-        "gaussian_copula",
-        "--rows",
-        2500,
-        "--seed",
-        5,
-        "--shard-rows",
-        1000,
-        "--output",
-        out,
-        "--report",
-        report,
-        *engine,
-    )
+        "synthesize", tips_csv, "--synthesizer", "gaussian_copula", "--rows", 2500, "--seed", 5,
+        "--shard-rows", 1000, "--output", out, "--report", report, *engine,
+    )  # fmt: skip
 
 
 def test_dask_engine_writes_the_same_parts_as_a_local_sharded_run(

@@ -66,8 +66,7 @@ def test_strict_writes_no_output_when_the_gate_fails(tmp_path: Path, people_csv:
     # Run
     done = _cli(
         "synthesize", people_csv, "--synthesizer", "gaussian_copula", "--rows", 200,
-        "--output", out, "--report", report_path, "--strict",
-        SYNTH_STUDIO_GATE_MAX_DCR_SHARE="0",
+        "--output", out, "--report", report_path, "--strict", SYNTH_STUDIO_GATE_MAX_DCR_SHARE="0",
     )  # fmt: skip
     # Assert
     assert done.returncode == 1

@@ -20,16 +20,12 @@ import pty
 import re
 import select
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -38,12 +34,13 @@ from core.errors import NotFoundError, WorkspaceError
 from core.runs.pipeline import synthesize
 from core.workspace.records import INTERRUPTED
 from core.workspace.store import Workspace
+from tests.conftest import write_shop_table
+from tests.server import start_studio
 
 ROOT = Path(__file__).resolve().parents[1]
 # Guards against a hung child, not speed limits: importing torch and SDV in a fresh process
 # on a busy two-core machine can take a while before the first epoch.
 FIT_START_TIMEOUT_S = 240
-SERVER_START_TIMEOUT_S = 90
 UI_TIMEOUT_MS = 60_000
 REAL_ROWS = 200
 
@@ -61,16 +58,7 @@ class Committed:
 
 
 def _write_table(path: Path) -> pd.DataFrame:
-    rng = np.random.default_rng(3)
-    df = pd.DataFrame(
-        {
-            "amount": rng.gamma(2.0, 40.0, REAL_ROWS).round(2),
-            "age": rng.integers(18, 80, REAL_ROWS),
-            "city": rng.choice(["Lisbon", "Oslo", "Turin", "Ghent"], REAL_ROWS),
-        }
-    )
-    df.to_csv(path, index=False)
-    return df
+    return write_shop_table(path, REAL_ROWS, seed=3)
 
 
 def _commit_dataset_and_run(workspace_path: Path, table: Path) -> Committed:
@@ -209,61 +197,11 @@ SERVER_EPOCHS = 5000  # the form's maximum; far more than are reached before the
 UI_FITTING = re.compile(rf"Fitting: [1-9][\d,]* of {SERVER_EPOCHS:,} epochs")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200 and response.read().strip() == b"ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def _start_server(workspace_path: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
     """`streamlit run app.py` on a free port, in its own session so the test can kill it all."""
-    port = _free_port()
-    env = {**os.environ, "SYNTH_STUDIO_WORKSPACE": str(workspace_path), "PYTHONUNBUFFERED": "1"}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        # .streamlit/config.toml binds to "localhost"; pin IPv4 so the health URL matches.
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while not _healthy(f"{url}/_stcore/health"):
-        if process.poll() is not None or time.monotonic() > deadline:
-            _kill_group(process)
-            pytest.fail(f"the server did not start:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.25)
-    return process, url
+    return start_studio(workspace_path, log_path, own_session=True)
 
 
-@pytest.mark.e2e
 def test_server_killed_mid_fit_keeps_committed_data_and_fails_the_run(
     tmp_path: Path, browser
 ) -> None:

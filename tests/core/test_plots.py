@@ -31,12 +31,6 @@ def tips() -> pd.DataFrame:
 
 
 @pytest.fixture
-def tips_sdtypes(tips: pd.DataFrame) -> dict[str, str]:
-    columns = detect_metadata(tips).columns
-    return {name: col["sdtype"] for name, col in columns.items()}
-
-
-@pytest.fixture
 def synthetic_tips(tips: pd.DataFrame) -> pd.DataFrame:
     """Each column shuffled on its own: same shapes, correlations near zero."""
     rng = np.random.default_rng(11)

@@ -6,7 +6,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from core.data.metadata import detect_metadata
 from core.errors import StudioError
 from core.evaluate.plots import NO_CORRELATIONS, REAL_COLOR, SYNTH_COLOR
 from core.evaluate.projection import (
@@ -15,12 +14,6 @@ from core.evaluate.projection import (
     plot_pair,
     plot_projection,
 )
-
-
-@pytest.fixture
-def tips_sdtypes(tips: pd.DataFrame) -> dict[str, str]:
-    columns = detect_metadata(tips).columns
-    return {name: col["sdtype"] for name, col in columns.items()}
 
 
 @pytest.fixture

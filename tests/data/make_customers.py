@@ -16,6 +16,20 @@ from faker import Faker
 
 HERE = Path(__file__).parent
 ROWS = 600
+# What a person reading the table calls its direct identifiers, and its quasi-identifiers.
+DIRECT = (
+    "customer_id",
+    "first_name",
+    "last_name",
+    "full_name",
+    "email",
+    "phone",
+    "street_address",
+    "card_number",
+    "ssn",
+    "notes",
+)
+QUASI = ("city", "state", "zip", "birth_date", "age", "gender", "job")
 _STATES = ["CA", "TX", "NY", "FL", "WA", "IL", "OH", "GA", "NC", "MI"]
 
 

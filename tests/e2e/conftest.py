@@ -6,13 +6,6 @@ Chromium. Every test in this folder is marked ``e2e``.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -20,9 +13,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.server import start_studio, stop_studio
+
 ROOT = Path(__file__).parents[2]
 ARTIFACTS = Path(__file__).parent / "artifacts"
-SERVER_START_TIMEOUT_S = 60
 # Streamlit reruns the page on every click; a busy CI box needs more than Playwright's 5 s.
 expect.set_options(timeout=15_000)
 
@@ -42,20 +36,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> objec
     return report
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200 and response.read().strip() == b"ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextmanager
 def serve_studio(workdir: Path) -> Iterator[str]:
     """Base URL of a fresh ``streamlit run app.py`` on a free port, on ``workdir``'s workspace.
@@ -63,49 +43,11 @@ def serve_studio(workdir: Path) -> Iterator[str]:
     Only the health endpoint is asked before the URL is handed over, so the caller's first page
     request is the server's first session.
     """
-    port = _free_port()
-    log_path = workdir / "streamlit.log"
-    env = {
-        **os.environ,
-        "SYNTH_STUDIO_WORKSPACE": str(workdir / "workspace.duckdb"),
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        # .streamlit/config.toml binds to "localhost"; pin IPv4 so the health URL matches.
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-            while not _healthy(f"{base_url}/_stcore/health"):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(
-                        f"Streamlit did not become healthy on port {port} "
-                        f"(exit code {process.poll()}):\n{log_path.read_text()[-3000:]}"
-                    )
-                time.sleep(0.25)
-            yield base_url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    process, url = start_studio(workdir / "workspace.duckdb", workdir / "streamlit.log")
+    try:
+        yield url
+    finally:
+        stop_studio(process)
 
 
 @pytest.fixture(scope="session")

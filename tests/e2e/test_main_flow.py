@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from playwright.sync_api import Locator, Page, expect
+
+from tests.conftest import write_shop_table
 
 N_REAL = 300
 N_SYNTHETIC = 500
@@ -18,17 +19,7 @@ TYPE_COL, ROLE_COL = 1, 3
 
 
 def _write_upload(path: Path) -> pd.DataFrame:
-    rng = np.random.default_rng(7)
-    df = pd.DataFrame(
-        {
-            "amount": rng.gamma(2.0, 50.0, N_REAL).round(2),
-            "age": rng.integers(18, 80, N_REAL),
-            "city": rng.choice(["Lisbon", "Oslo", "Turin", "Ghent"], N_REAL),
-            "segment": rng.choice(["retail", "business", "premium"], N_REAL, p=[0.6, 0.3, 0.1]),
-        }
-    )
-    df.to_csv(path, index=False)
-    return df
+    return write_shop_table(path, N_REAL, seed=7)
 
 
 def _main(page: Page) -> Locator:
