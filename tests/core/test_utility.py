@@ -142,60 +142,6 @@ def test_no_real_skill_gives_no_ratio() -> None:
     assert result.to_dict()["ratio"] is None
 
 
-def test_missing_target_is_refused(tips_split: Split) -> None:
-    # Setup
-    synthetic = tips_split.train.drop(columns="tip")
-
-    # Run / Assert
-    with pytest.raises(InvalidParameterError, match="not in the synthetic table"):
-        compute_utility(
-            real_train=tips_split.train,
-            synthetic=synthetic,
-            holdout=tips_split.holdout,
-            target="tip",
-        )
-
-
-def test_constant_target_is_refused(tips_split: Split) -> None:
-    # Setup
-    train = tips_split.train.assign(smoker="No")
-
-    # Run / Assert
-    with pytest.raises(InvalidParameterError, match="single value"):
-        compute_utility(
-            real_train=train, synthetic=train, holdout=tips_split.holdout, target="smoker"
-        )
-
-
-def test_class_only_in_holdout_is_refused(iris_split: Split) -> None:
-    # Setup
-    holdout = iris_split.holdout.copy()
-    holdout.loc[0, "species"] = "hybrid"
-
-    # Run / Assert
-    with pytest.raises(InvalidParameterError, match="only in the holdout"):
-        compute_utility(
-            real_train=iris_split.train,
-            synthetic=iris_split.train,
-            holdout=holdout,
-            target="species",
-        )
-
-
-def test_single_class_synthetic_is_refused(iris_split: Split) -> None:
-    # Setup
-    synthetic = iris_split.train.assign(species="setosa")
-
-    # Run / Assert
-    with pytest.raises(StudioError, match="single class"):
-        compute_utility(
-            real_train=iris_split.train,
-            synthetic=synthetic,
-            holdout=iris_split.holdout,
-            target="species",
-        )
-
-
 @pytest.mark.parametrize(
     ("values", "task"),
     [
@@ -213,3 +159,40 @@ def test_infer_task(values: list, task: str) -> None:
 
     # Run / Assert
     assert infer_task(series) == task
+
+
+def _no_target(split: Split) -> tuple:
+    return split.train, split.train.drop(columns="tip"), split.holdout, "tip"
+
+
+def _constant_target(split: Split) -> tuple:
+    train = split.train.assign(smoker="No")
+    return train, train, split.holdout, "smoker"
+
+
+def _class_only_in_holdout(split: Split) -> tuple:
+    holdout = split.holdout.copy()
+    holdout.loc[0, "species"] = "hybrid"
+    return split.train, split.train, holdout, "species"
+
+
+def _single_class_synthetic(split: Split) -> tuple:
+    return split.train, split.train.assign(species="setosa"), split.holdout, "species"
+
+
+@pytest.mark.parametrize(
+    ("table", "make", "error", "match"),
+    [
+        ("tips_split", _no_target, InvalidParameterError, "not in the synthetic table"),
+        ("tips_split", _constant_target, InvalidParameterError, "single value"),
+        ("iris_split", _class_only_in_holdout, InvalidParameterError, "only in the holdout"),
+        ("iris_split", _single_class_synthetic, StudioError, "single class"),
+    ],
+)
+def test_a_target_the_models_cannot_learn_is_refused(request, table, make, error, match) -> None:
+    # Setup
+    real_train, synthetic, holdout, target = make(request.getfixturevalue(table))
+
+    # Run / Assert
+    with pytest.raises(error, match=match):
+        compute_utility(real_train=real_train, synthetic=synthetic, holdout=holdout, target=target)
