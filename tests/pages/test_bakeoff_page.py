@@ -38,7 +38,7 @@ def test_form_defaults_to_a_fast_and_a_neural_synthesizer(
 
 
 def test_a_bakeoff_shows_the_leaderboard_and_opens_a_run(
-    studio: Callable[..., AppTest],
+    shown: Callable[..., AppTest],
     workspace: Workspace,
     tips: DatasetInfo,
     monkeypatch: pytest.MonkeyPatch,
@@ -49,8 +49,7 @@ def test_a_bakeoff_shows_the_leaderboard_and_opens_a_run(
         return time.perf_counter() + (3600.0 if workspace.list_runs(tips.id) else 0.0)
 
     monkeypatch.setattr("core.runs.bakeoff._now", clock)
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id)
     at.multiselect(key="bakeoff.synthesizers").set_value(["gaussian_copula", "tvae"])
     at.number_input(key="bakeoff.budget").set_value(1)
     at.number_input(key="bakeoff.rows").set_value(100)
@@ -85,11 +84,10 @@ def test_a_bakeoff_shows_the_leaderboard_and_opens_a_run(
 
 
 def test_no_synthesizer_chosen_is_one_line_error(
-    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
 ) -> None:
     # Setup
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id)
     at.multiselect(key="bakeoff.synthesizers").set_value([])
 
     # Run

@@ -58,11 +58,10 @@ def test_columns_tab_draws_one_chart_per_selected_column(
 
 
 def test_narrowing_the_selection_removes_charts(
-    studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+    shown: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
 ) -> None:
     # Setup
-    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
 
     # Run
     at.multiselect(key="compare.columns").set_value(["tip", "day"]).run()
@@ -94,11 +93,10 @@ def test_correlations_and_scores_tabs(
 
 
 def test_utility_tab_trains_on_both_and_reports_the_ratio(
-    studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+    shown: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
 ) -> None:
     # Setup
-    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
     # Run
     at.selectbox(key="compare.target").set_value("time").run()
     # Assert
@@ -113,10 +111,9 @@ def test_utility_tab_trains_on_both_and_reports_the_ratio(
 
 
 def test_report_download_is_offered(
-    studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+    shown: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
 ) -> None:
-    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
     assert not at.exception
     assert at.get("download_button")[0].proto.label == "Download the HTML report"
 

@@ -27,13 +27,12 @@ def test_guard_without_dataset(shown: Callable[..., AppTest]) -> None:
 
 @pytest.mark.parametrize("key", list(DEMOS))
 def test_use_demo_shows_its_size(
-    studio: Callable[..., AppTest], workspace: Workspace, key: str
+    shown: Callable[..., AppTest], workspace: Workspace, key: str
 ) -> None:
     # Setup
     demo = DEMOS[key]
     expected = pd.read_csv(demo.path)
-    at = studio().switch_page(PAGE)
-    at.run()
+    at = shown(PAGE)
     at.selectbox(key="data.demo").set_value(key)
 
     # Run
@@ -55,10 +54,9 @@ def test_use_demo_shows_its_size(
     assert list(types.value["column"]) == list(expected.columns)
 
 
-def test_using_a_demo_twice_reuses_it(studio: Callable[..., AppTest], workspace: Workspace) -> None:
+def test_using_a_demo_twice_reuses_it(shown: Callable[..., AppTest], workspace: Workspace) -> None:
     # Setup
-    at = studio().switch_page(PAGE)
-    at.run()
+    at = shown(PAGE)
     at.button(key="data.use_demo").click().run()
 
     # Run
@@ -70,11 +68,10 @@ def test_using_a_demo_twice_reuses_it(studio: Callable[..., AppTest], workspace:
 
 
 def test_workspace_option_on_empty_workspace(
-    studio: Callable[..., AppTest], workspace: Workspace
+    shown: Callable[..., AppTest], workspace: Workspace
 ) -> None:
     # Setup
-    at = studio().switch_page(PAGE)
-    at.run()
+    at = shown(PAGE)
 
     # Run
     at.radio(key="data.source").set_value("Workspace").run()
@@ -86,13 +83,12 @@ def test_workspace_option_on_empty_workspace(
 
 
 def test_workspace_option_lists_and_opens_existing_datasets(
-    studio: Callable[..., AppTest], workspace: Workspace
+    shown: Callable[..., AppTest], workspace: Workspace
 ) -> None:
     # Setup
     tips = load_demo(workspace, "tips")
     iris = load_demo(workspace, "iris")
-    at = studio().switch_page(PAGE)
-    at.run()
+    at = shown(PAGE)
     at.radio(key="data.source").set_value("Workspace").run()
     existing = at.selectbox(key="data.existing")
     listed, preselected = existing.options, existing.value
@@ -113,10 +109,9 @@ def test_workspace_option_lists_and_opens_existing_datasets(
     assert {m.label: m.value for m in at.metric}["Rows"] == "244"
 
 
-def test_upload_a_csv(studio: Callable[..., AppTest], workspace: Workspace) -> None:
+def test_upload_a_csv(shown: Callable[..., AppTest], workspace: Workspace) -> None:
     # Setup
-    at = studio().switch_page(PAGE)
-    at.run()
+    at = shown(PAGE)
     at.radio(key="data.source").set_value("Upload a file").run()
     at.file_uploader(key="data.upload").set_value(
         ("people.csv", b"age,city\n31,Oslo\n42,Lima\n27,Pune\n", "text/csv")
@@ -135,11 +130,10 @@ def test_upload_a_csv(studio: Callable[..., AppTest], workspace: Workspace) -> N
 
 
 def test_upload_an_empty_file_shows_one_line_error(
-    studio: Callable[..., AppTest], workspace: Workspace
+    shown: Callable[..., AppTest], workspace: Workspace
 ) -> None:
     # Setup
-    at = studio().switch_page(PAGE)
-    at.run()
+    at = shown(PAGE)
     at.radio(key="data.source").set_value("Upload a file").run()
 
     # Run: the file is read for its columns as soon as it is chosen
@@ -155,11 +149,10 @@ def test_upload_an_empty_file_shows_one_line_error(
 
 
 def test_upload_with_a_marker_and_a_forced_type(
-    studio: Callable[..., AppTest], workspace: Workspace
+    shown: Callable[..., AppTest], workspace: Workspace
 ) -> None:
     # Setup: "?" marks missing scores; postal codes must stay text
-    at = studio().switch_page(PAGE)
-    at.run()
+    at = shown(PAGE)
     at.radio(key="data.source").set_value("Upload a file").run()
     upload = ("scores.csv", b"zip,score\n10001,1.5\n90210,?\n60601,3.0\n", "text/csv")
     at.file_uploader(key="data.upload").set_value(upload).run()

@@ -80,11 +80,10 @@ def test_passing_run_downloads_every_format(
 
 
 def test_failing_run_locks_downloads_until_an_override_is_recorded(
-    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo, failing: RunInfo
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo, failing: RunInfo
 ) -> None:
     # Setup
-    at = studio(dataset_id=tips.id, run_id=failing.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id, run_id=failing.id)
     assert at.error[0].value == "Release checks failed: dcr_share."
     assert not at.download_button
     assert "Possible leakage found" in " ".join(c.value for c in at.caption)

@@ -46,11 +46,10 @@ def test_editor_shows_one_row_per_column(
 
 
 def test_valid_edit_is_saved(
-    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
 ) -> None:
     # Setup
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id)
     editor = at.data_editor[0]
     size_row = list(editor.value["name"]).index("size")
     at.session_state[editor.key] = _edits({size_row: {"sdtype": "numerical"}})
@@ -67,11 +66,10 @@ def test_valid_edit_is_saved(
 
 
 def test_save_without_change_keeps_metadata(
-    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
 ) -> None:
     # Setup
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id)
     before = workspace.get_dataset(tips.id).metadata
 
     # Run
@@ -84,11 +82,10 @@ def test_save_without_change_keeps_metadata(
 
 
 def test_primary_key_on_repeating_column_is_refused(
-    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
 ) -> None:
     # Setup
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id)
     before = workspace.get_dataset(tips.id).metadata
     editor = at.data_editor[0]
     sex_row = list(editor.value["name"]).index("sex")
@@ -108,11 +105,10 @@ def test_primary_key_on_repeating_column_is_refused(
 
 
 def test_two_primary_keys_are_refused(
-    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
 ) -> None:
     # Setup
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id)
     before = workspace.get_dataset(tips.id).metadata
     at.session_state[at.data_editor[0].key] = _edits(
         {0: {"primary_key": True}, 1: {"primary_key": True}}
@@ -129,7 +125,7 @@ def test_two_primary_keys_are_refused(
 
 
 def test_personal_data_is_named_and_its_locale_saved(
-    studio: Callable[..., AppTest], workspace: Workspace
+    shown: Callable[..., AppTest], workspace: Workspace
 ) -> None:
     # Setup
     people = pd.DataFrame(
@@ -141,8 +137,7 @@ def test_personal_data_is_named_and_its_locale_saved(
     dataset = workspace.add_dataset(
         name="people", source="people.csv", fingerprint="people-1", frame=people
     )
-    at = studio(dataset_id=dataset.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=dataset.id)
     assert "Direct identifiers (email): replaced by fakes" in at.caption[1].value
     rows = at.data_editor[0].value
     reasons = dict(zip(rows["name"], rows["reason"], strict=True))
@@ -163,7 +158,7 @@ def test_personal_data_is_named_and_its_locale_saved(
 
 
 def test_a_column_moves_between_the_three_roles(
-    studio: Callable[..., AppTest], workspace: Workspace
+    shown: Callable[..., AppTest], workspace: Workspace
 ) -> None:
     # Setup: customers with emails, a city (quasi-identifier) and a plan
     people = pd.DataFrame(
@@ -174,8 +169,7 @@ def test_a_column_moves_between_the_three_roles(
         }
     )
     dataset = workspace.add_dataset(name="people", source="p.csv", fingerprint="p2", frame=people)
-    at = studio(dataset_id=dataset.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=dataset.id)
     rows = at.data_editor[0].value
     assert dict(zip(rows["name"], rows["role"], strict=True))["city"] == "quasi-identifier"
     assert "Quasi-identifiers (city): learned like any column" in at.caption[1].value

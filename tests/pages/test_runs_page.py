@@ -51,7 +51,7 @@ def test_finished_run_offers_its_bundle(
 
 
 def test_only_finished_runs_are_offered_and_the_bundle_follows_the_choice(
-    studio: Callable[..., AppTest],
+    shown: Callable[..., AppTest],
     workspace: Workspace,
     tips: DatasetInfo,
     tips_run: RunInfo,
@@ -62,8 +62,7 @@ def test_only_finished_runs_are_offered_and_the_bundle_follows_the_choice(
     )
     workspace.fail_run(failed, "interrupted before it finished")
     second = synthesize(workspace, dataset_id=tips.id, key="gaussian_copula", rows=50, seed=8).run
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id)
     assert at.selectbox(key="runs.open").options == [f"#{second.id}", f"#{tips_run.id}"]
     newest = at.download_button[0].proto.url  # a media URL named by the bytes' hash
 

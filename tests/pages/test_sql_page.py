@@ -30,11 +30,10 @@ def test_example_is_prefilled_and_nothing_runs_before_submit(
 
 
 def test_a_query_shows_both_results_and_their_difference(
-    studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+    shown: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
 ) -> None:
     # Setup
-    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
     at.text_area(key="sql.query").input(
         "SELECT day, avg(tip) AS tip FROM data GROUP BY day ORDER BY day"
     )
@@ -57,11 +56,10 @@ def test_a_query_shows_both_results_and_their_difference(
 
 
 def test_a_refused_query_is_one_error_line(
-    studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+    shown: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
 ) -> None:
     # Setup
-    at = studio(dataset_id=tips.id, run_id=tips_run.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
     at.text_area(key="sql.query").input("SELECT * FROM read_csv('/etc/passwd')")
 
     # Run
@@ -76,7 +74,7 @@ def test_a_refused_query_is_one_error_line(
 
 
 def test_direct_identifiers_are_left_out_and_named(
-    studio: Callable[..., AppTest], workspace: Workspace
+    shown: Callable[..., AppTest], workspace: Workspace
 ) -> None:
     # Setup: a table with emails and names; its run
     real = pd.DataFrame(
@@ -88,8 +86,7 @@ def test_direct_identifiers_are_left_out_and_named(
     )
     dataset = workspace.add_dataset(name="people", source="p.csv", fingerprint="p", frame=real)
     run = synthesize(workspace, dataset_id=dataset.id, key="gaussian_copula", rows=100, seed=1)
-    at = studio(dataset_id=dataset.id, run_id=run.run.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=dataset.id, run_id=run.run.id)
 
     # Run
     at.text_area(key="sql.query").set_value("SELECT * FROM data")

@@ -33,13 +33,12 @@ def test_synthesizer_choice_lists_the_registry(
 
 @pytest.mark.parametrize("key", list(REGISTRY))
 def test_form_follows_the_registry_entry(
-    studio: Callable[..., AppTest], tips: DatasetInfo, key: str
+    shown: Callable[..., AppTest], tips: DatasetInfo, key: str
 ) -> None:
     # Setup
     spec = REGISTRY[key]
     settings = get_settings()
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id)
 
     # Run
     at.selectbox(key="synthesize.synthesizer").set_value(key).run()
@@ -64,11 +63,10 @@ def test_form_follows_the_registry_entry(
 
 
 def test_generate_records_a_finished_run(
-    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
 ) -> None:
     # Setup
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id)
     at.number_input(key="synthesize.rows").set_value(200)
 
     # Run
@@ -90,11 +88,10 @@ def test_generate_records_a_finished_run(
 
 
 def test_out_of_range_rows_never_reach_the_pipeline(
-    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
 ) -> None:
     # Setup: a browser cannot send 0; if a client does, Streamlit keeps a value in bounds
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id)
     at.number_input(key="synthesize.rows").set_value(0)
 
     # Run
@@ -107,11 +104,10 @@ def test_out_of_range_rows_never_reach_the_pipeline(
 
 
 def test_invalid_parameter_shows_one_line_error_and_records_nothing(
-    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
 ) -> None:
     # Setup: the input's step suggests multiples of 10 but a user can type 15
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id)
     at.selectbox(key="synthesize.synthesizer").set_value("ctgan").run()
     at.number_input(key="synthesize.param.ctgan.batch_size").set_value(15)
 
@@ -129,7 +125,7 @@ def test_invalid_parameter_shows_one_line_error_and_records_nothing(
 
 
 def test_a_run_interrupted_by_a_click_is_reported_once(
-    studio: Callable[..., AppTest], tips: DatasetInfo
+    shown: Callable[..., AppTest], studio: Callable[..., AppTest], tips: DatasetInfo
 ) -> None:
     # Setup: what a run left when Stop (or any click) reran the page under it
     at = studio(dataset_id=tips.id).switch_page(PAGE)
@@ -177,11 +173,10 @@ def test_training_sample_and_fit_estimate_are_shown_before_the_run(
 
 
 def test_protection_switches_reach_the_run_and_its_price_is_shown(
-    studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
 ) -> None:
     # Setup: defaults are grouping on (under 5 rows) and clipping off; ask for clipping
-    at = studio(dataset_id=tips.id).switch_page(PAGE)
-    at.run()
+    at = shown(PAGE, dataset_id=tips.id)
     assert at.toggle(key="synthesize.protect.rare").value is True
     assert at.toggle(key="synthesize.protect.clip").value is False
     assert at.number_input(key="synthesize.protect.rare_min_count").value == 5
