@@ -17,11 +17,11 @@ from core.data.holdout import recorded_split
 from core.data.metadata import LEARNED_SDTYPES
 from core.data.personal import without_direct
 from core.errors import StudioError
+from core.evaluate.pairs import default_pair, plot_pair
 from core.evaluate.plots import plot_column, plot_correlations
 from core.evaluate.projection import (
     compute_projection,
     plot_correlation_difference,
-    plot_pair,
     plot_projection,
 )
 from core.evaluate.utility import cap_rows, capped_utility
@@ -97,7 +97,18 @@ def pair_figure(
     workspace_path: str, dataset_id: int, run_id: int, x: str, y: str, sdtypes: dict[str, str]
 ) -> go.Figure:
     real, synthetic = plot_tables(workspace_path, dataset_id, run_id)
-    return plot_pair(real, synthetic, x, y, learned_only(sdtypes))
+    top = get_settings().plot_max_categories
+    return plot_pair(real, synthetic, x, y, learned_only(sdtypes), max_categories=top)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def first_pair(
+    workspace_path: str, dataset_id: int, run_id: int, sdtypes: dict[str, str]
+) -> tuple[str, str] | None:
+    """The pair the Pairs tab opens on (see :func:`core.evaluate.pairs.default_pair`)."""
+    real, _ = plot_tables(workspace_path, dataset_id, run_id)
+    top = get_settings().plot_max_categories
+    return default_pair(real, learned_only(sdtypes), max_categories=top, seed=PLOT_SEED)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -56,10 +56,13 @@ with st.spinner("Reading the real and synthetic rows…"):
         st.plotly_chart(side_by_side, key="compare.corr")
         st.plotly_chart(difference, key="compare.corr_diff")
     with tabs[2]:
+        # Opens on the most associated pair worth drawing, never ids or mostly unique text.
+        first = compare.first_pair(path, dataset.id, run.id, sdtypes) or (None, None)
+        at = [None if c is None else columns.index(c) for c in first]
         left, right = st.columns(2)
-        x = left.selectbox("X", columns, index=0, key="compare.pair_x")
-        y = right.selectbox("Y", columns, index=min(1, len(columns) - 1), key="compare.pair_y")
-        if x == y:  # also when there are fewer than two learned columns (both None)
+        x = left.selectbox("X", columns, index=at[0], key="compare.pair_x")
+        y = right.selectbox("Y", columns, index=at[1], key="compare.pair_y")
+        if x is None or y is None or x == y:
             st.info("Pick two different columns.")
         else:
             figure = compare.pair_figure(path, dataset.id, run.id, x, y, sdtypes)

@@ -21,6 +21,10 @@ SYNTH_COLOR = "#E69F00"
 OTHER = "(other)"
 MISSING = "(missing)"
 NO_CORRELATIONS = "Correlations need at least two numeric columns"
+# Longest category label drawn: film titles or free text would otherwise set a figure's size.
+LABEL_WIDTH = 40
+# Most columns a correlation heatmap draws: cells grow with the square of the columns.
+MAX_CORRELATION_COLUMNS = 40
 
 _MAX_BINS = 60
 _SEED = 0
@@ -100,8 +104,8 @@ def plot_correlations(
         A 1x2 figure titled "Real" / "Synthetic" with one colorbar, or an annotated empty
         figure when fewer than two numeric columns are in both tables.
     """
-    shared = {c: t for c, t in sdtypes.items() if c in real.columns and c in synthetic.columns}
-    columns = [c for c, t in shared.items() if t in _CORR_SDTYPES]
+    shared, dropped = correlation_columns(real, synthetic, sdtypes)
+    columns = list(shared)
     if len(columns) < 2:
         return empty_figure(NO_CORRELATIONS)
     fig = make_subplots(
@@ -129,7 +133,82 @@ def plot_correlations(
         )
     # Matrix convention: the diagonal runs from top-left to bottom-right.
     fig.update_yaxes(autorange="reversed")
+    note_dropped(fig, columns, dropped)
     return fig
+
+
+def correlation_columns(
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    sdtypes: dict[str, str],
+    *,
+    max_columns: int = MAX_CORRELATION_COLUMNS,
+) -> tuple[dict[str, str], int]:
+    """The numerical and datetime columns in both tables that a correlation heatmap draws.
+
+    Returns:
+        The first ``max_columns`` of them (table order) with their sdtypes, and how many more
+        there were: a heatmap's cells grow with the square of its columns.
+    """
+    columns = [
+        c
+        for c, t in sdtypes.items()
+        if t in _CORR_SDTYPES and c in real.columns and c in synthetic.columns
+    ]
+    kept = columns[:max_columns]
+    return {c: sdtypes[c] for c in kept}, len(columns) - len(kept)
+
+
+def note_dropped(fig: go.Figure, columns: list[str], dropped: int) -> None:
+    """Say under a heatmap that it shows only the first ``len(columns)`` numeric columns."""
+    if dropped:
+        fig.add_annotation(
+            text=f"First {len(columns)} numeric columns; {dropped} more not drawn.",
+            showarrow=False,
+            x=0,
+            y=-0.12,
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+        )
+
+
+def top_categories(series: pd.Series, max_categories: int) -> list[str]:
+    """The labels of the ``max_categories`` most frequent values of ``series`` (missing aside).
+
+    Ties keep the order in which the values first appear, so the choice is stable.
+    """
+    counts = as_labels(series).dropna().value_counts(sort=False)
+    ranked = counts.sort_values(ascending=False, kind="stable")
+    return [str(c) for c in ranked.index[:max_categories]]
+
+
+def grouped_labels(series: pd.Series, keep: list[str]) -> pd.Series:
+    """``series`` as text labels: missing as ``(missing)``, any label not in ``keep`` as
+    ``(other)``. With ``keep`` from :func:`top_categories`, a figure's categories are bounded."""
+    labels = _labels(series)
+    return labels.where(labels.isin(keep) | (labels == MISSING), OTHER)
+
+
+def short_labels(labels: list[str], width: int = LABEL_WIDTH) -> list[str]:
+    """Each label cut to ``width`` characters (ending in "…"), still distinct from the others.
+
+    Category axes merge equal labels, so a cut that collides ends in a number instead.
+    """
+    shown: list[str] = []
+    seen: set[str] = set()
+    for label in labels:
+        text, n = _cut(label, width), 2
+        while text in seen:
+            suffix = f" ({n})"
+            text, n = _cut(label, width - len(suffix)) + suffix, n + 1
+        seen.add(text)
+        shown.append(text)
+    return shown
+
+
+def _cut(label: str, width: int) -> str:
+    return label if len(label) <= width else label[: max(width - 1, 1)].rstrip() + "…"
 
 
 def empty_figure(text: str) -> go.Figure:
@@ -221,6 +300,7 @@ def _category_figure(sides: list[pd.Series], *, max_categories: int) -> go.Figur
     order = top + ([OTHER] if len(ranked) > len(top) else [])
     if any((lab == MISSING).any() for lab in labels):
         order.append(MISSING)
+    shown = short_labels([str(o) for o in order])
     fig = go.Figure()
     for lab, (name, color) in zip(labels, _SIDES, strict=True):
         grouped = lab.where(lab.isin(top) | (lab == MISSING), OTHER)
@@ -228,7 +308,7 @@ def _category_figure(sides: list[pd.Series], *, max_categories: int) -> go.Figur
         shares = counts / max(len(lab), 1)
         fig.add_trace(
             go.Bar(
-                x=order,
+                x=shown,
                 y=shares.to_numpy(),
                 name=name,
                 marker_color=color,

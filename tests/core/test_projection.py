@@ -1,4 +1,4 @@
-"""PCA projection, correlation difference and pair figures on plotly's tips data."""
+"""PCA projection and correlation difference figures on plotly's tips data."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from core.evaluate.plots import NO_CORRELATIONS, REAL_COLOR, SYNTH_COLOR
 from core.evaluate.projection import (
     compute_projection,
     plot_correlation_difference,
-    plot_pair,
     plot_projection,
 )
 
@@ -132,43 +131,3 @@ def test_correlation_difference_needs_two_numeric_columns(tips: pd.DataFrame) ->
     # Assert
     assert len(fig.data) == 0
     assert fig.layout.annotations[0].text == NO_CORRELATIONS
-
-
-@pytest.mark.parametrize(
-    ("x", "y", "trace_type"),
-    [
-        ("total_bill", "tip", "scatter"),
-        ("day", "tip", "box"),
-        ("tip", "day", "box"),
-        ("day", "sex", "heatmap"),
-    ],
-)
-def test_pair_has_two_panels_on_shared_axes(
-    tips: pd.DataFrame,
-    synthetic_tips: pd.DataFrame,
-    tips_sdtypes: dict[str, str],
-    x: str,
-    y: str,
-    trace_type: str,
-) -> None:
-    # Setup
-    sdtypes = tips_sdtypes
-
-    # Run
-    fig = plot_pair(tips, synthetic_tips, x, y, sdtypes)
-
-    # Assert
-    assert [t.type for t in fig.data] == [trace_type, trace_type]
-    assert [t.xaxis for t in fig.data] == ["x", "x2"]
-    assert fig.layout.xaxis2.matches == "x"
-    assert fig.layout.yaxis2.matches == "y"
-    assert [a.text for a in fig.layout.annotations] == ["Real", "Synthetic"]
-
-
-def test_pair_refuses_one_column(tips: pd.DataFrame, tips_sdtypes: dict[str, str]) -> None:
-    # Setup
-    column = "tip"
-
-    # Run / Assert
-    with pytest.raises(StudioError, match="two different columns"):
-        plot_pair(tips, tips, column, column, tips_sdtypes)
