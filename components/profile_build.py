@@ -21,8 +21,13 @@ def build_profile(
     hidden: list[str],
 ) -> ProfileResult | None:
     """The ``choice`` report ("real", "synthetic" or "compare"); None, said in one line, if it
-    failed. Direct identifiers (``hidden``) are left out of every table profiled."""
-    progress = StreamlitProgress()
+    failed. Direct identifiers (``hidden``) are left out of every table profiled.
+
+    The progress bar goes once the report is built: the page then says how long it took.
+    """
+    bar = st.empty()
+    with bar:
+        progress = StreamlitProgress()
     common = {"settings": settings, "progress": progress, "hidden": hidden}
     try:
         if choice == "real":
@@ -46,5 +51,5 @@ def build_profile(
     except StudioError as err:
         st.error(str(err))
         return None
-    progress.done(f"Built in {result.seconds:.1f} s")
+    bar.empty()
     return result

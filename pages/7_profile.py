@@ -44,12 +44,18 @@ file_name = f"{dataset.name}_{kind}_profile.html"
 
 html, built = cache.get(key), "from the cache"
 if html is None:
-    st.caption("No profile of this yet: building one takes seconds to minutes.")
-    if st.button("Build profile", type="primary", key="profile.build"):
+    prompt = st.empty()
+    with prompt.container():
+        st.caption("No profile of this yet: building one takes seconds to minutes.")
+        clicked = st.button("Build profile", type="primary", key="profile.build")
+    if clicked:
+        prompt.empty()  # answered: neither the line nor the button stays above the report
         result = build_profile(
             choice, path=path, dataset=dataset, run=run, settings=settings, hidden=hidden
         )
-        if result is not None:
+        if result is None:
+            st.button("Try again", key="profile.retry")  # a rerun brings the prompt back
+        else:
             cache.put(key, result.html)
             html, built = result.html, f"built in {result.seconds:.1f} s"
 if html is not None:

@@ -32,7 +32,13 @@ from core.progress import Progress, no_progress
 # sessions building reports at once could mix up each other's plots.
 _LIBRARY_LOCK = threading.Lock()
 # Part of every cache key: reports cached under an older format are never served.
-_CACHE_FORMAT = "hidden-direct-identifiers-v1"
+_CACHE_FORMAT = "hidden-direct-identifiers-fit-to-width-v2"
+# ydata-profiling centres its report in a fixed-width column and scrolls each table sideways
+# inside it: in the studio's frame a comparison's tables (a column per side) were cut off.
+# The report fills the width it gets instead...
+_FILL_WIDTH = ".container{max-width:none}"
+# ...and a comparison stacks the blocks it sets side by side, so each table gets the full width.
+_STACKED = ".row.sub-item>[class*=col-sm-]{flex:0 0 100%;max-width:100%}"
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,7 @@ def profile_html(
         return [profile.get_description, profile.to_html]
 
     html, seconds = _run_steps(steps, 2, minimal=plan.minimal, progress=progress)
+    html = fit_to_width(html, comparison=False)
     return ProfileResult(html, plan.sample_rows, plan.total_rows, plan.minimal, seconds, hidden)
 
 
@@ -146,9 +153,20 @@ def compare_html(
         return [left.get_description, right.get_description, lambda: left.compare(right).to_html()]
 
     html, seconds = _run_steps(steps, 3, minimal=minimal, progress=progress)
+    html = fit_to_width(html, comparison=True)
     sample_rows = sum(p.sample_rows for p in plans)
     total_rows = sum(p.total_rows for p in plans)
     return ProfileResult(html, sample_rows, total_rows, minimal, seconds, hidden)
+
+
+def fit_to_width(html: str, *, comparison: bool) -> str:
+    """A report that fills the width of its window or frame; a comparison's blocks stacked.
+
+    ydata-profiling writes its pages without a closing head, so the rules go at the end of the
+    document, where they also win over the report's own.
+    """
+    rules = _FILL_WIDTH + (_STACKED if comparison else "")
+    return f"{html}<style>{rules}</style>"
 
 
 def _without(df: pd.DataFrame, hidden: Iterable[str]) -> tuple[pd.DataFrame, tuple[str, ...]]:

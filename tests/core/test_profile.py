@@ -55,6 +55,8 @@ def test_profile_names_every_column_and_is_self_contained(
     assert (result.sample_rows, result.total_rows, result.minimal) == (244, 244, True)
     assert _observations(result.html) == 244
     assert 0 < result.seconds < 60
+    # Fills its frame; a single report keeps its blocks side by side.
+    assert result.html.endswith("<style>.container{max-width:none}</style>")
 
 
 def test_profile_reports_its_steps(tips_profile: tuple[ProfileResult, list[tuple]]) -> None:
@@ -101,6 +103,11 @@ def test_comparison_names_both_sides(tips: pd.DataFrame) -> None:
     assert not re.search(r"""src=["']?https?:""", result.html)
     assert (result.sample_rows, result.total_rows, result.minimal) == (394, 394, True)
     assert calls[0] == ("profile", 0, 3) and calls[-1] == ("profile", 3, 3)
+    # A table per side does not fit in a third of the frame: the blocks are stacked.
+    assert result.html.endswith(
+        "<style>.container{max-width:none}"
+        ".row.sub-item>[class*=col-sm-]{flex:0 0 100%;max-width:100%}</style>"
+    )
 
 
 def test_library_failure_becomes_one_line_studio_error() -> None:

@@ -87,6 +87,9 @@ def test_build_shows_downloads_and_caches_the_profile(
     assert at.download_button(key="profile.download").label == "Download the profile (HTML)"
     [caption] = [c.value for c in at.caption if "rows profiled" in c.value]
     assert caption.startswith("244 of 244 rows profiled, minimal mode, built in ")
+    # The prompt is answered: no "No profile of this yet", no Build button, no spent bar.
+    assert not [c.value for c in at.caption if c.value.startswith("No profile of this yet")]
+    assert not at.button and not at.get("progress")
     assert "tips: real" in _shown_html(at)
     assert len(list(_profiles_dir(workspace).glob("*.html"))) == 1
 
@@ -172,3 +175,28 @@ def test_direct_identifiers_are_left_out_of_the_profile(profile_page, workspace:
     [caption] = [c.value for c in at.caption if "rows profiled" in c.value]
     assert caption.endswith("Direct identifiers left out: email, full_name.")
     assert workspace.get_dataset(dataset.id).metadata is not None
+
+
+def test_a_failed_build_says_why_and_offers_another_try(profile_page, workspace: Workspace) -> None:
+    # Setup: every column is a direct identifier, so nothing is left to profile
+    import pandas as pd
+
+    emails = pd.DataFrame({"email": [f"visitor{i}@example.org" for i in range(40)]})
+    dataset = workspace.add_dataset(name="emails", source="e.csv", fingerprint="ee", frame=emails)
+    at = profile_page(dataset_id=dataset.id)
+    at.run()
+
+    # Run
+    at.button(key="profile.build").click().run()
+
+    # Assert: one line, a retry, no report
+    assert not at.exception
+    [error] = at.error
+    assert error.value.startswith("ydata-profiling could not profile this table: ")
+    assert [b.key for b in at.button] == ["profile.retry"]
+    assert not at.get("iframe") and not at.download_button
+
+    # Run + Assert: the retry brings the prompt back
+    at.button(key="profile.retry").click().run()
+    assert not at.exception
+    assert at.button(key="profile.build").label == "Build profile"
