@@ -4,6 +4,8 @@
 inside the frame through ``components.routing.run_page``.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from components.routing import run_page
@@ -12,7 +14,10 @@ from components.workspace import get_workspace
 from core.errors import StudioError
 from core.workspace.store import Workspace
 
-st.set_page_config(page_title="Synth Studio", page_icon=":material/science:", layout="wide")
+# A file beside the app, served by the studio itself: a ":material/..:" page icon makes the
+# browser fetch the favicon from a font CDN on every rerun, and the studio stays local.
+ICON = Path(__file__).parent / "assets" / "favicon.png"
+st.set_page_config(page_title="Synth Studio", page_icon=str(ICON), layout="wide")
 
 PAGES = [
     st.Page("pages/1_data.py", title="Data", icon=":material/table_view:", default=True),
