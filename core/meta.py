@@ -2,8 +2,9 @@
 
 :class:`StudioMetadata` holds SDV's metadata (types, key, ranges), the one-line reason for each
 detected type, each column's personal-data role (direct identifier, quasi-identifier or not
-personal, with why) and the locale of fake values. It is immutable: every change returns a new
-value (``with_columns``, ``with_role``, ``with_locale``). The workspace stores it as JSON
+personal, with why), the locale of fake values and the rules every extract must keep. It is
+immutable: every change returns a new value (``with_columns``, ``with_role``, ``with_locale``,
+``with_rules``). The workspace stores it as JSON
 (:meth:`StudioMetadata.to_dict`), and :meth:`StudioMetadata.to_sdv` gives SDV's object.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,26 +42,31 @@ class StudioMetadata:
             :mod:`core.data.personal`); a column absent here is not personal unless SDV's
             metadata flags it ``pii``.
         locales: Faker locales of fake values (the first is used).
+        rules: Rules every extract keeps, each a dict written as SDV names its constraints
+            (``{"type": "Inequality", "low_column_name": ..., "high_column_name": ...}``);
+            checked against the data in :mod:`core.data.rules`.
     """
 
     sdv: Mapping[str, Any]
     reasons: Mapping[str, str] = field(default_factory=dict)
     roles: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     locales: tuple[str, ...] = ()
+    rules: tuple[Mapping[str, Any], ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> StudioMetadata:
-        """The value stored in the workspace (``{"sdv", "reasons", "roles", "locales"}``)."""
+        """The value the workspace stores (``{"sdv", "reasons", "roles", "locales", "rules"}``)."""
         return cls(
             sdv=data["sdv"],
             reasons=dict(data.get("reasons") or {}),
             roles={k: dict(v) for k, v in (data.get("roles") or {}).items()},
             locales=tuple(data.get("locales") or ()),
+            rules=tuple(copy.deepcopy(dict(r)) for r in data.get("rules") or ()),
         )
 
     @classmethod
     def from_sdv(cls, metadata: Metadata, **fields: Any) -> StudioMetadata:
-        """From SDV's object, with studio fields (``reasons``, ``roles``, ``locales``)."""
+        """From SDV's object, with studio fields (``reasons``, ``roles``, ``locales``...)."""
         return cls(sdv=metadata.to_dict(), **fields)
 
     def to_dict(self) -> dict[str, Any]:
@@ -72,6 +78,8 @@ class StudioMetadata:
         }
         if self.locales:
             data["locales"] = list(self.locales)
+        if self.rules:
+            data["rules"] = [copy.deepcopy(dict(r)) for r in self.rules]
         return data
 
     def to_sdv(self) -> Metadata:
@@ -162,6 +170,10 @@ class StudioMetadata:
     def with_locale(self, locale: str) -> StudioMetadata:
         """A copy whose fake values come from ``locale`` (checked in ``core.data.roles``)."""
         return self.replace(locales=(locale,))
+
+    def with_rules(self, rules: Iterable[Mapping[str, Any]]) -> StudioMetadata:
+        """A copy whose extracts keep ``rules`` (checked against the data: ``core.data.rules``)."""
+        return self.replace(rules=tuple(copy.deepcopy(dict(r)) for r in rules))
 
 
 def count_ids(metadata: Metadata) -> None:

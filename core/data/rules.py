@@ -1,0 +1,326 @@
+"""Rules every row of an extract must keep, written the way SDV names its constraints.
+
+A rule is a plain dict, the form the studio stores in :class:`core.meta.StudioMetadata` and a
+user writes in a ``RULES.json`` file::
+
+    {"type": "Inequality", "low_column_name": "checkin", "high_column_name": "checkout"}
+    {"type": "Range", "low_column_name": "a", "middle_column_name": "b", "high_column_name": "c"}
+    {"type": "FixedCombinations", "column_names": ["state", "country"]}
+    {"type": "FixedIncrements", "column_name": "price", "increment_value": 5}
+    {"type": "OneHotEncoding", "column_names": ["is_a", "is_b", "is_c"]}
+
+SDV's own form (``{"class_name": ..., "parameters": {...}}``) reads too. Synthesizers enforce
+rules through ``sdv.cag`` (:func:`to_sdv_constraints`); the studio checks them with its own
+code (:func:`compile_rule`), so a rule's hold rate is measured independently of SDV. A row with
+a missing value in a rule's columns keeps it, as SDV counts it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.errors import InvalidParameterError
+from core.meta import StudioMetadata
+
+# Parameters of each rule type: (required, optional with SDV's default).
+_PARAMS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
+    "Inequality": (("low_column_name", "high_column_name"), {"strict_boundaries": False}),
+    "Range": (
+        ("low_column_name", "middle_column_name", "high_column_name"),
+        {"strict_boundaries": True},
+    ),
+    "FixedCombinations": (("column_names",), {}),
+    "FixedIncrements": (("column_name", "increment_value"), {}),
+    "OneHotEncoding": (("column_names",), {"learning_strategy": "one_hot"}),
+}
+RULE_TYPES = tuple(_PARAMS)
+# Keys a suggestion adds beside the rule (see core.data.rule_suggestions): a file of printed
+# suggestions reads back as rules.
+SUGGESTION_KEYS = frozenset({"label", "support_rows", "breaking_rows", "checked_rows", "holds"})
+_ORDERED_SDTYPES = ("numerical", "datetime")
+_CATEGORY_SDTYPES = ("categorical", "boolean", "ordinal")
+_ONE_HOT_SDTYPES = ("numerical", "categorical", "boolean", "ordinal")
+
+
+def parse_rules(items: Any) -> list[dict[str, Any]]:
+    """Rules in the studio's form from a JSON value (a list of objects), checked for shape.
+
+    Raises:
+        InvalidParameterError: not a list of objects, an unknown type, a missing or unknown
+            parameter, or a parameter of the wrong kind (one line naming the rule).
+    """
+    if isinstance(items, Mapping):
+        items = [items]
+    if not isinstance(items, list):
+        raise InvalidParameterError("Rules must be a JSON list of objects, one per rule.")
+    return [_parse_rule(item, index) for index, item in enumerate(items, start=1)]
+
+
+def _parse_rule(item: Any, index: int) -> dict[str, Any]:
+    if not isinstance(item, Mapping):
+        raise InvalidParameterError(f"Rule {index} is not an object: {item!r:.80}.")
+    if "class_name" in item:  # SDV's get_constraint_dict() form
+        item = {"type": item["class_name"], **dict(item.get("parameters") or {})}
+        item.pop("table_name", None)
+    kind = item.get("type")
+    if kind not in _PARAMS:
+        raise InvalidParameterError(
+            f"Rule {index} has type {kind!r}; use one of {', '.join(RULE_TYPES)}."
+        )
+    required, optional = _PARAMS[kind]
+    missing = [name for name in required if name not in item]
+    if missing:
+        raise InvalidParameterError(f"Rule {index} ({kind}) lacks {', '.join(missing)}.")
+    unknown = sorted(set(item) - {"type", *required, *optional, *SUGGESTION_KEYS})
+    if unknown:
+        raise InvalidParameterError(
+            f"Rule {index} ({kind}) has unknown key(s) {', '.join(unknown)}; it takes "
+            f"{', '.join([*required, *optional])}."
+        )
+    rule: dict[str, Any] = {"type": kind}
+    for name in (*required, *optional):
+        if name not in item:
+            continue
+        value = item[name]
+        if name == "column_names":
+            if not (isinstance(value, list) and len(value) >= 2):
+                raise InvalidParameterError(
+                    f"Rule {index} ({kind}): column_names must list at least two columns."
+                )
+            if len(set(map(str, value))) != len(value):
+                raise InvalidParameterError(f"Rule {index} ({kind}) names a column twice.")
+            value = [str(v) for v in value]
+        elif name.endswith("column_name"):
+            value = str(value)
+        elif name == "strict_boundaries" and not isinstance(value, bool):
+            raise InvalidParameterError(f"Rule {index} ({kind}): strict_boundaries is true/false.")
+        elif name == "increment_value":
+            whole = isinstance(value, int | float) and not isinstance(value, bool)
+            if not whole or value <= 0 or value % 1:
+                raise InvalidParameterError(
+                    f"Rule {index} (FixedIncrements): increment_value must be a whole number "
+                    f"above 0; got {value!r}."
+                )
+            value = int(value)
+        elif name == "learning_strategy" and value not in ("one_hot", "categorical"):
+            raise InvalidParameterError(
+                f"Rule {index} (OneHotEncoding): learning_strategy is one_hot or categorical."
+            )
+        rule[name] = value
+    columns = rule_columns(rule)
+    if len(set(columns)) != len(columns):
+        raise InvalidParameterError(f"Rule {index} ({kind}) names a column twice.")
+    return rule
+
+
+def rule_columns(rule: Mapping[str, Any]) -> list[str]:
+    """The columns a rule reads, in its order."""
+    if "column_names" in rule:
+        return list(rule["column_names"])
+    names = ("low_column_name", "middle_column_name", "high_column_name", "column_name")
+    return [rule[name] for name in names if name in rule]
+
+
+def describe_rule(rule: Mapping[str, Any]) -> str:
+    """The rule in a few words, e.g. ``temp_min ≤ temp_max``."""
+    kind = rule["type"]
+    if kind in ("Inequality", "Range"):
+        strict = rule.get("strict_boundaries", _PARAMS[kind][1]["strict_boundaries"])
+        return f" {'<' if strict else '≤'} ".join(rule_columns(rule))
+    if kind == "FixedCombinations":
+        return f"{', '.join(rule['column_names'])}: only combinations seen in the data"
+    if kind == "FixedIncrements":
+        return f"{rule['column_name']}: multiples of {rule['increment_value']:g}"
+    return f"{', '.join(rule['column_names'])}: exactly one is 1 in every row"
+
+
+def rule_key(rule: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What makes two rules the same rule (type and parameters), hashable."""
+    return (rule["type"], *(str(rule.get(k)) for k in sorted(set(rule) - {"type"})))
+
+
+def check_rules(
+    rules: Sequence[Mapping[str, Any]], data: pd.DataFrame, metadata: StudioMetadata
+) -> list[dict[str, Any]]:
+    """Rules checked against a table: its columns, their types, and every row of it.
+
+    Args:
+        rules: Parsed rules (:func:`parse_rules`).
+        data: The real rows (all of them, or the rows a model is fitted on).
+        metadata: The table's metadata: a rule may not read a faked column or a key.
+
+    Returns:
+        The rules, unchanged, when every real row keeps them.
+
+    Raises:
+        InvalidParameterError: one line naming the rule and what is wrong: an unknown
+            column, a faked column or a key, a column type the rule cannot read, or real rows
+            that break it (a rule the data itself breaks cannot hold in every extract row).
+    """
+    sdtypes = metadata.sdtypes
+    direct = set(metadata.direct_columns)
+    for rule in rules:
+        label = f"Rule '{describe_rule(rule)}'"
+        for column in rule_columns(rule):
+            if column not in sdtypes or column not in data.columns:
+                raise InvalidParameterError(f"{label}: column '{column}' is not in the table.")
+            if column in direct or sdtypes[column] == "id" or column == metadata.primary_key:
+                raise InvalidParameterError(
+                    f"{label}: '{column}' is a key or a direct identifier, generated rather "
+                    "than learned, so no rule can hold it."
+                )
+        _check_types(rule, label, data, sdtypes)
+        breaking = ~compile_rule(rule, data).holds(data)
+        if breaking.any():
+            first = int(np.flatnonzero(breaking)[0])
+            raise InvalidParameterError(
+                f"{label} is broken by {int(breaking.sum()):,} of {len(data):,} real rows "
+                f"(the first is row {first + 1:,}); the data does not follow it, so it cannot "
+                "hold in every extract row."
+            )
+    return [dict(rule) for rule in rules]
+
+
+def _check_types(
+    rule: Mapping[str, Any], label: str, data: pd.DataFrame, sdtypes: Mapping[str, str]
+) -> None:
+    kind, columns = rule["type"], rule_columns(rule)
+    types = [sdtypes[c] for c in columns]
+    if kind in ("Inequality", "Range"):
+        if any(t not in _ORDERED_SDTYPES for t in types) or len(set(types)) > 1:
+            raise InvalidParameterError(
+                f"{label}: its columns must all be numbers or all be dates; they are "
+                f"{', '.join(types)}."
+            )
+    elif kind == "FixedIncrements" and types[0] != "numerical":
+        raise InvalidParameterError(f"{label}: '{columns[0]}' must be numerical, not {types[0]}.")
+    elif kind == "FixedCombinations" and any(t not in _CATEGORY_SDTYPES for t in types):
+        raise InvalidParameterError(
+            f"{label}: its columns must be categories (categorical, boolean or ordinal); they "
+            f"are {', '.join(types)}."
+        )
+    elif kind == "OneHotEncoding":
+        if any(t not in _ONE_HOT_SDTYPES for t in types):
+            raise InvalidParameterError(f"{label}: its columns must hold 0 and 1 only.")
+        values = pd.unique(data[columns].to_numpy().ravel())
+        if not set(pd.Series(values).dropna().tolist()) <= {0, 1}:
+            raise InvalidParameterError(f"{label}: its columns must hold 0 and 1 only.")
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledRule:
+    """A rule ready to check rows: ``holds(frame)`` is True for each row that keeps it."""
+
+    rule: dict[str, Any]
+    label: str
+    holds: Callable[[pd.DataFrame], np.ndarray]
+
+
+def compile_rule(rule: Mapping[str, Any], reference: pd.DataFrame) -> CompiledRule:
+    """A checker for ``rule``; a fixed combination is one of those in ``reference``.
+
+    ``reference`` is the table the rule was learned from (the rows a model is fitted on):
+    SDV keeps exactly the combinations it saw there.
+    """
+    kind, columns = rule["type"], rule_columns(rule)
+    if kind in ("Inequality", "Range"):
+        strict = bool(rule.get("strict_boundaries", _PARAMS[kind][1]["strict_boundaries"]))
+        holds = _ordered(columns, strict=strict)
+    elif kind == "FixedIncrements":
+        holds = _multiples(columns[0], float(rule["increment_value"]))
+    elif kind == "FixedCombinations":
+        holds = _combinations(columns, reference)
+    else:
+        holds = _one_hot(columns)
+    return CompiledRule(rule=dict(rule), label=describe_rule(rule), holds=holds)
+
+
+def as_numbers(series: pd.Series) -> np.ndarray:
+    """Numbers as floats and dates as nanoseconds, missing values as NaN."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            series = series.dt.tz_convert(None)
+        raw = series.to_numpy(dtype="datetime64[ns]").view("int64").astype(float)
+        raw[series.isna().to_numpy()] = np.nan
+        return raw
+    if pd.api.types.is_bool_dtype(series):
+        series = series.astype(float)
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _ordered(columns: list[str], *, strict: bool) -> Callable[[pd.DataFrame], np.ndarray]:
+    def holds(frame: pd.DataFrame) -> np.ndarray:
+        values = [as_numbers(frame[c]) for c in columns]
+        keep = np.ones(len(frame), dtype=bool)
+        for i, low in enumerate(values):
+            for high in values[i + 1 :]:
+                ordered = high > low if strict else high >= low
+                keep &= np.isnan(low) | np.isnan(high) | ordered
+        return keep
+
+    return holds
+
+
+def _multiples(column: str, step: float) -> Callable[[pd.DataFrame], np.ndarray]:
+    def holds(frame: pd.DataFrame) -> np.ndarray:
+        values = as_numbers(frame[column])
+        with np.errstate(invalid="ignore"):
+            return np.isnan(values) | (np.mod(values, step) == 0)
+
+    return holds
+
+
+def _combination_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    # One text key per row; a missing value is a value of its own, as SDV combines them.
+    parts = [frame[c].astype(object).where(frame[c].notna(), "\x00na").astype(str) for c in columns]
+    key = parts[0]
+    for part in parts[1:]:
+        key = key + "\x1f" + part
+    return key
+
+
+def _combinations(
+    columns: list[str], reference: pd.DataFrame
+) -> Callable[[pd.DataFrame], np.ndarray]:
+    allowed = set(_combination_keys(reference, columns))
+
+    def holds(frame: pd.DataFrame) -> np.ndarray:
+        return _combination_keys(frame, columns).isin(allowed).to_numpy()
+
+    return holds
+
+
+def _one_hot(columns: list[str]) -> Callable[[pd.DataFrame], np.ndarray]:
+    def holds(frame: pd.DataFrame) -> np.ndarray:
+        values = np.column_stack([as_numbers(frame[c]) for c in columns])
+        with np.errstate(invalid="ignore"):
+            return (
+                ~np.isnan(values).any(axis=1)
+                & (values.sum(axis=1) == 1)
+                & (values.max(axis=1) == 1)
+                & (values.min(axis=1) == 0)
+            )
+
+    return holds
+
+
+def to_sdv_constraints(rules: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """SDV's constraint objects (``sdv.cag``) for the rules, for ``add_constraints``."""
+    import sdv.cag
+
+    built = []
+    for rule in rules:
+        params = {k: v for k, v in rule.items() if k != "type" and k not in SUGGESTION_KEYS}
+        built.append(getattr(sdv.cag, rule["type"])(**params))
+    return built
+
+
+def share(kept: int, rows: int) -> float:
+    """``kept / rows``, NaN without rows."""
+    return kept / rows if rows else math.nan
