@@ -10,6 +10,7 @@ import inspect
 import threading
 import time
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from sdv.single_table import (
 )
 from sdv.single_table.base import BaseSingleTableSynthesizer
 
+from core.data.rules import to_sdv_constraints
 from core.errors import InvalidParameterError, StudioError, UnknownSynthesizerError, one_line
 from core.frames import sdv_ready
 from core.meta import TABLE
@@ -89,10 +91,22 @@ class SynthesizerSpec:
     params: tuple[ParamSpec, ...]
     speed: str  # "fast" (seconds) or "slow" (minutes on big tables)
     needs_torch: bool
-    conditional_sampling: bool = True
+    # Conditions and rebalancing (core.synth.scenarios): "native" conditions the model itself
+    # (a Gaussian copula carries a condition only through its linear correlations), "rejection"
+    # keeps the drawn rows that meet it, "none" cannot condition at all.
+    conditioning: str = "rejection"
+    # Rules (core.data.rules) enforced through SDV's constraints while fitting and sampling.
+    rules: bool = True
+    # Offered when this synthesizer's scenario rows do not follow the real scenario.
+    scenario_alternative: str | None = "ctgan"
     fixed_kwargs: dict[str, Any] = field(default_factory=dict)
     # The fit is differentially private: its noise is unseeded by design (see core.synth.dp).
     differentially_private: bool = False
+
+    @property
+    def conditional_sampling(self) -> bool:
+        """Whether it generates rows of a scenario (conditions, rebalancing)."""
+        return self.conditioning != "none"
 
     @property
     def has_epochs(self) -> bool:
@@ -150,6 +164,7 @@ REGISTRY: dict[str, SynthesizerSpec] = {
             (_DEFAULT_DISTRIBUTION,),
             "fast",
             needs_torch=False,
+            conditioning="native",
         ),
         SynthesizerSpec(
             "ctgan",
@@ -159,6 +174,7 @@ REGISTRY: dict[str, SynthesizerSpec] = {
             _GAN_PARAMS,
             "slow",
             needs_torch=True,
+            scenario_alternative="tvae",
             fixed_kwargs={"enable_gpu": False},
         ),
         SynthesizerSpec(
@@ -232,7 +248,9 @@ REGISTRY: dict[str, SynthesizerSpec] = {
             ),
             "slow",
             needs_torch=False,
-            conditional_sampling=False,
+            conditioning="none",
+            rules=False,
+            scenario_alternative=None,
             differentially_private=True,
         ),
     ]
@@ -272,6 +290,7 @@ def fit_synthesizer(
     seed: int,
     params: dict[str, Any] | None = None,
     locales: list[str] | None = None,
+    rules: Sequence[Mapping[str, Any]] = (),
     progress: Progress = no_progress,
     poll_seconds: float = 0.25,
 ) -> BaseSingleTableSynthesizer:
@@ -283,21 +302,32 @@ def fit_synthesizer(
     seed, data and parameters give the same model, even while other sessions of the process
     fit or sample; it waits for a fit of another session to end, still reporting progress.
     MST is the exception: its private noise is unseedable by design (see :mod:`core.synth.dp`).
+    ``rules`` (checked against ``data`` by :func:`core.data.rules.check_rules`) become SDV
+    constraints, which the model then keeps in every row it samples.
 
     Raises:
-        StudioError: the synthesizer rejected the data or parameters, or the seed is not one
-            (one line).
+        StudioError: the synthesizer rejected the data, the parameters or the rules, or the
+            seed is not one (one line).
     """
     spec = get_spec(key)
     values = resolve_params(key, params)
     seed = check_seed(seed)
     data = sdv_ready(data)
+    if rules and not spec.rules:
+        raise InvalidParameterError(
+            f"{spec.label} cannot keep rules; choose another synthesizer or drop the rules."
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         extra = dict(spec.fixed_kwargs)
         if locales and "locales" in inspect.signature(spec.cls.__init__).parameters:
             extra["locales"] = locales  # the Faker locale of fake personal data
         synth = spec.cls(metadata, **values, **extra)
+        if rules:
+            try:
+                synth.add_constraints(to_sdv_constraints(rules))
+            except Exception as err:  # SDV raises several types; all mean "not these rules"
+                raise InvalidParameterError(f"The rules do not fit: {one_line(err)}") from err
     total = values.get("epochs")
     outcome: dict[str, BaseException] = {}
 

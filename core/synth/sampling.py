@@ -28,6 +28,7 @@ from core.progress import Progress, no_progress
 from core.synth.fake_values import FakeSpec
 from core.synth.fakes import build_specs, fake_columns, normal_text
 from core.synth.registry import set_seed
+from core.synth.scenarios import Shaping, draw_shaped
 from core.synth.seeding import holding_global_random
 from core.workspace.store import ActiveRun, Workspace
 
@@ -173,6 +174,8 @@ def iter_batches(
     batch_rows: int,
     postprocess: Postprocess | None = None,
     wait: Callable[[], None] | None = None,
+    shaping: Shaping | None = None,
+    report: Callable[[int], None] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Yield ``rows`` synthetic rows as batches of ``batch_rows`` (the last may be smaller).
 
@@ -180,6 +183,10 @@ def iter_batches(
     batch is drawn holding the process's random generators (see :mod:`core.synth.seeding`), so
     a fit or a sample in another thread changes none of them. ``wait`` is called while another
     thread holds them, e.g. to report progress (where a page's Stop lands).
+
+    With ``shaping`` (conditions, a rebalance or rules, see :mod:`core.synth.scenarios`) each
+    batch is drawn scenario by scenario until it is full, and ``report`` is called with the
+    rows of the current batch reached after each draw.
     """
     if rows <= 0:
         raise InvalidParameterError(f"Number of rows must be at least 1; got {rows}.")
@@ -189,9 +196,14 @@ def iter_batches(
     done = index = 0
     while done < rows:
         size = min(batch_rows, rows - done)
-        with warnings.catch_warnings(), holding_global_random(wait):
-            warnings.simplefilter("ignore")
-            batch = synth.sample(num_rows=size)[TABLE]
+        if shaping is not None and shaping.active:
+            batch = draw_shaped(
+                synth, shaping, rows=size, seed=seed, index=index, wait=wait, report=report
+            )
+        else:
+            with warnings.catch_warnings(), holding_global_random(wait):
+                warnings.simplefilter("ignore")
+                batch = synth.sample(num_rows=size)[TABLE]
         yield batch if postprocess is None else postprocess(batch, batch_seed(seed, index))
         del batch  # the caller holds the only copy while the next batch is drawn
         done += size
@@ -379,6 +391,7 @@ def sample_into_run(
     cancel: Cancel = None,
     postprocess: Postprocess | None = None,
     observe: Callable[[pd.DataFrame], None] | None = None,
+    shaping: Shaping | None = None,
 ) -> StoredRows:
     """Sample a run's rows into its table, a batch at a time (see :meth:`Workspace.running`).
 
@@ -398,10 +411,12 @@ def sample_into_run(
         cancel: Checked before each batch stored.
         postprocess: Applied to each batch, with its own seed, before it is stored.
         observe: Sees each batch as stored (e.g. a :class:`core.evaluate.tally.SyntheticTally`).
+        shaping: Conditions, a rebalance or rules the rows are drawn with (see
+            :mod:`core.synth.scenarios`); progress then follows each draw of a batch.
 
     Raises:
         CancelledError: ``cancel`` was set.
-        StudioError: sampling or storing failed.
+        StudioError: sampling or storing failed, or a scenario the model rarely makes.
     """
     started = time.perf_counter()
     stored: pa.Schema | None = None
@@ -417,6 +432,8 @@ def sample_into_run(
             batch_rows=batch_rows,
             postprocess=postprocess,
             wait=lambda: progress("sample", done, rows),
+            shaping=shaping,
+            report=lambda reached: progress("sample", done + reached, rows),
         )
         for batch in batches:
             if is_cancelled(cancel):

@@ -1,0 +1,402 @@
+"""Shape what is sampled: rows of a scenario (conditions), a column's shares, rules kept.
+
+- **Conditions** fix the values of one or more category columns (``plan = premium``); every
+  row of the run has them, and the model draws the other columns given them. A Gaussian copula
+  conditions its own distribution; the neural synthesizers (CTGAN, TVAE, CopulaGAN) draw rows
+  and keep those that match (rejection sampling), so their other columns follow the scenario
+  as the model learned it. :mod:`core.evaluate.scenario` checks how closely they do.
+- **Rebalance** sets the shares of one category column (equal, or typed per category): each
+  batch holds each category's share of its rows (largest remainder), drawn as the scenario of
+  that category, then shuffled with the run's seed.
+- **Rules** (:mod:`core.data.rules`) are fitted into the model as SDV constraints; the rows
+  SDV drops for breaking one are drawn again here.
+
+Rows matching a scenario are drawn until there are enough, with progress after each draw. A
+scenario the model rarely makes ends in one line saying what was reached, when fewer than
+:attr:`DrawLimits.min_match_share` of the drawn rows match or after
+:attr:`DrawLimits.seconds`; it never hangs. Draws are seeded through the model's own seeded
+state, so the same seed gives the same rows.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sdv.single_table.base import BaseSingleTableSynthesizer
+
+from core.errors import InvalidParameterError, StudioError
+from core.meta import StudioMetadata
+from core.synth.seeding import holding_global_random
+
+# Columns a condition or a rebalance may fix: categories, and numbers with few distinct values
+# (a count such as a party size); a continuous number or a date has no scenario of one value.
+CONDITION_SDTYPES = ("categorical", "boolean", "ordinal", "numerical")
+MAX_DISTINCT = 50
+# The shuffle of a rebalanced batch draws from its own stream of the run's seed.
+_SHUFFLE_STREAM = 1
+_TRUE = {"true", "yes", "1", "t", "y"}
+_FALSE = {"false", "no", "0", "f", "n"}
+
+
+@dataclass(frozen=True)
+class DrawLimits:
+    """When drawing rows of a scenario gives up (one line, never a hang).
+
+    Attributes:
+        seconds: Longest time one batch of a scenario may take.
+        min_match_share: After ``probe_rows`` drawn, a lower share of matching rows stops.
+        probe_rows: Rows drawn before the match share is judged.
+        draw_rows: The most rows one draw asks the model for (bounds memory).
+    """
+
+    seconds: float = 120.0
+    min_match_share: float = 0.001
+    probe_rows: int = 50_000
+    draw_rows: int = 100_000
+
+
+def value_label(value: Any) -> str:
+    """A value as text: ``2.0`` reads ``2``, missing reads ``(missing)``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "(missing)"
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, np.generic):
+        value = value.item()
+    return str(value)
+
+
+def json_value(value: Any) -> Any:
+    """A value as JSON holds it (numpy scalars as Python's)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def check_column(column: str, real: pd.DataFrame, metadata: StudioMetadata, *, what: str) -> None:
+    """Refuse in one line a column no scenario can fix (unknown, faked, a date, continuous)."""
+    sdtypes = metadata.sdtypes
+    if column not in sdtypes or column not in real.columns:
+        shown = ", ".join(list(sdtypes)[:12]) + (", ..." if len(sdtypes) > 12 else "")
+        raise InvalidParameterError(f"{what} '{column}': no such column; the table has {shown}.")
+    if column in metadata.direct_columns or sdtypes[column] == "id":
+        raise InvalidParameterError(
+            f"{what} '{column}': a key or a direct identifier is generated, not learned; "
+            "choose a learned column."
+        )
+    sdtype = sdtypes[column]
+    distinct = real[column].nunique(dropna=True)
+    if sdtype not in CONDITION_SDTYPES or (sdtype == "numerical" and distinct > MAX_DISTINCT):
+        kind = "dates" if sdtype == "datetime" else f"{distinct:,} distinct values ({sdtype})"
+        raise InvalidParameterError(
+            f"{what} '{column}' holds {kind}; choose a category or a number with at most "
+            f"{MAX_DISTINCT} distinct values."
+        )
+
+
+def match_value(column: str, text: Any, real: pd.Series) -> Any:
+    """The real value of ``column`` that ``text`` names (``"2"`` names 2, ``"yes"`` True).
+
+    Raises:
+        InvalidParameterError: no real value of the column reads as ``text``.
+    """
+    values = pd.Series(real.dropna().unique())
+    labels = {value_label(v): v for v in values}
+    given = value_label(text).strip()
+    if given in labels:
+        return labels[given]
+    folded = {label.casefold(): v for label, v in labels.items()}
+    if given.casefold() in folded:
+        return folded[given.casefold()]
+    if pd.api.types.is_bool_dtype(real) and given.casefold() in _TRUE | _FALSE:
+        return given.casefold() in _TRUE
+    shown = ", ".join(sorted(labels)[:10]) + (", ..." if len(labels) > 10 else "")
+    raise InvalidParameterError(f"'{column}' has no value '{given}'; its values are {shown}.")
+
+
+def resolve_conditions(
+    conditions: Mapping[str, Any], real: pd.DataFrame, metadata: StudioMetadata
+) -> dict[str, Any]:
+    """Conditions with each value as the real column holds it, checked against ``real``.
+
+    Raises:
+        InvalidParameterError: an unknown or unusable column, or a value the column lacks.
+    """
+    resolved = {}
+    for column, text in conditions.items():
+        check_column(column, real, metadata, what="Condition on")
+        resolved[column] = match_value(column, text, real[column])
+    return resolved
+
+
+def parse_conditions(items: Sequence[str]) -> dict[str, str]:
+    """``["plan=premium", "churned=true"]`` as ``{"plan": "premium", "churned": "true"}``."""
+    parsed: dict[str, str] = {}
+    for item in items:
+        column, sep, value = item.partition("=")
+        if not sep or not column.strip() or not value.strip():
+            raise InvalidParameterError(f"A condition is COLUMN=VALUE; got {item!r}.")
+        if column.strip() in parsed:
+            raise InvalidParameterError(f"Column '{column.strip()}' is conditioned twice.")
+        parsed[column.strip()] = value.strip()
+    return parsed
+
+
+def parse_shares(text: str) -> dict[str, float]:
+    """``"a=0.5,b=0.5"`` as ``{"a": 0.5, "b": 0.5}`` (checked later against the column)."""
+    shares: dict[str, float] = {}
+    for item in (part for part in text.split(",") if part.strip()):
+        value, sep, number = item.rpartition("=")
+        try:
+            shares[value.strip()] = float(number)
+        except ValueError:
+            sep = ""
+        if not sep or not value.strip():
+            raise InvalidParameterError(f"Shares are VALUE=SHARE,...; got {item.strip()!r}.")
+    if not shares:
+        raise InvalidParameterError("Give at least one share, as VALUE=SHARE.")
+    return shares
+
+
+@dataclass(frozen=True)
+class Rebalance:
+    """Target shares of one category column: ``shares`` pairs real values with shares."""
+
+    column: str
+    shares: tuple[tuple[Any, float], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "column": self.column,
+            "shares": [{"value": json_value(v), "share": s} for v, s in self.shares],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Rebalance:
+        return cls(data["column"], tuple((s["value"], float(s["share"])) for s in data["shares"]))
+
+    def labelled(self) -> dict[str, float]:
+        """Category label to target share."""
+        return {value_label(v): s for v, s in self.shares}
+
+
+def resolve_rebalance(
+    column: str,
+    shares: Mapping[str, float] | None,
+    real: pd.DataFrame,
+    metadata: StudioMetadata,
+    *,
+    tolerance: float = 1e-6,
+) -> Rebalance:
+    """Target shares for ``column``: equal over its real categories, or as given.
+
+    Categories a given mapping does not name get no rows.
+
+    Raises:
+        InvalidParameterError: an unusable column, an unknown category, a share outside
+            [0, 1], or shares that do not add up to 1.
+    """
+    check_column(column, real, metadata, what="Rebalance")
+    categories = sorted(real[column].dropna().unique().tolist(), key=value_label)
+    if len(categories) < 2:
+        raise InvalidParameterError(f"Rebalance '{column}': it has a single category.")
+    if shares is None:
+        return Rebalance(column, tuple((c, 1 / len(categories)) for c in categories))
+    named: dict[Any, float] = {}
+    for text, share in shares.items():
+        value = match_value(column, text, real[column])
+        if not 0.0 <= share <= 1.0 or math.isnan(share):
+            raise InvalidParameterError(f"The share of '{text}' must be in 0..1; got {share:g}.")
+        named[value] = share
+    total = sum(named.values())
+    if abs(total - 1.0) > tolerance:
+        raise InvalidParameterError(f"Shares add up to {total:g}; they must add up to 1.")
+    return Rebalance(column, tuple((c, named[c]) for c in categories if named.get(c)))
+
+
+@dataclass(frozen=True)
+class Shaping:
+    """How a run's rows are shaped: conditions, a rebalance, rules (any may be empty)."""
+
+    conditions: Mapping[str, Any] = field(default_factory=dict)
+    rebalance: Rebalance | None = None
+    rules: tuple[Mapping[str, Any], ...] = ()
+    limits: DrawLimits = field(default_factory=DrawLimits)
+
+    @property
+    def active(self) -> bool:
+        """Whether sampling goes through :func:`draw_shaped` rather than plain batches."""
+        return bool(self.conditions or self.rebalance or self.rules)
+
+    @property
+    def shaped(self) -> bool:
+        """Whether the rows are of chosen scenarios (conditions or a rebalance)."""
+        return bool(self.conditions or self.rebalance)
+
+    def scenarios(self) -> list[dict[str, Any]]:
+        """The scenarios the rows are drawn from: one per rebalanced category, or one."""
+        if self.rebalance is None:
+            return [dict(self.conditions)] if self.conditions else []
+        return [{**self.conditions, self.rebalance.column: v} for v, _ in self.rebalance.shares]
+
+    def plan(self, rows: int) -> list[tuple[dict[str, Any], int]]:
+        """Each scenario of a batch of ``rows`` and its rows (largest remainder)."""
+        if self.rebalance is None:
+            return [(dict(self.conditions), rows)]
+        counts = apportion(rows, [s for _, s in self.rebalance.shares])
+        return [(scenario, count) for scenario, count in zip(self.scenarios(), counts, strict=True)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """What the run stores (and its bundle replays)."""
+        return {
+            "conditions": {c: json_value(v) for c, v in self.conditions.items()},
+            "rebalance": self.rebalance.to_dict() if self.rebalance else None,
+            "rules": [dict(r) for r in self.rules],
+            # The size of each draw decides which rows are drawn: a replay needs it.
+            "draw_rows": self.limits.draw_rows,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Shaping:
+        data = data or {}
+        rebalance = data.get("rebalance")
+        limits = DrawLimits(draw_rows=int(data.get("draw_rows") or DrawLimits.draw_rows))
+        return cls(
+            conditions=dict(data.get("conditions") or {}),
+            rebalance=Rebalance.from_dict(rebalance) if rebalance else None,
+            rules=tuple(dict(r) for r in data.get("rules") or ()),
+            limits=limits,
+        )
+
+
+def scenario_label(conditions: Mapping[str, Any]) -> str:
+    """``plan=premium, churned=True``."""
+    return ", ".join(f"{c}={value_label(v)}" for c, v in conditions.items()) or "all rows"
+
+
+def apportion(rows: int, shares: Sequence[float]) -> list[int]:
+    """``rows`` split by ``shares`` (largest remainder; ties to the first), summing to rows."""
+    exact = [rows * s for s in shares]
+    counts = [math.floor(x) for x in exact]
+    order = sorted(range(len(shares)), key=lambda i: (-(exact[i] - counts[i]), i))
+    for i in order[: rows - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def shuffle_order(rows: int, *, seed: int, index: int) -> np.ndarray:
+    """The order a rebalanced batch is shuffled into: its own stream of the run's seed."""
+    sequence = np.random.SeedSequence(int(seed), spawn_key=(int(index), _SHUFFLE_STREAM))
+    return np.random.default_rng(sequence).permutation(rows)
+
+
+def draw_shaped(
+    synth: BaseSingleTableSynthesizer,
+    shaping: Shaping,
+    *,
+    rows: int,
+    seed: int,
+    index: int,
+    wait: Callable[[], None] | None = None,
+    report: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """One batch of ``rows`` shaped rows: each scenario's rows, shuffled together.
+
+    Args:
+        synth: A fitted model, seeded (:func:`core.synth.registry.set_seed`).
+        shaping: The run's conditions, rebalance and rules.
+        rows: Rows in the batch.
+        seed: The run's seed; the shuffle of batch ``index`` draws from it.
+        index: The batch's position in the run.
+        wait: Called while another thread holds the random generators.
+        report: Called with the rows of this batch reached so far, after each draw.
+
+    Raises:
+        StudioError: a scenario the model rarely makes (one line with what was reached).
+    """
+    parts, done = [], 0
+    for conditions, count in shaping.plan(rows):
+        if count:
+            parts.append(
+                draw_matching(
+                    synth,
+                    conditions,
+                    rows=count,
+                    limits=shaping.limits,
+                    wait=wait,
+                    report=lambda got, before=done: report and report(before + got),
+                )
+            )
+        done += count
+    batch = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    if len(parts) > 1:
+        batch = batch.iloc[shuffle_order(len(batch), seed=seed, index=index)]
+    return batch.reset_index(drop=True)
+
+
+def draw_matching(
+    synth: BaseSingleTableSynthesizer,
+    conditions: Mapping[str, Any],
+    *,
+    rows: int,
+    limits: DrawLimits,
+    wait: Callable[[], None] | None = None,
+    report: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """``rows`` rows meeting ``conditions`` (and the model's rules), drawn until there are.
+
+    Each draw asks for the rows still missing divided by the share that matched so far
+    (SDV's own estimate), at most ``limits.draw_rows``.
+
+    Raises:
+        StudioError: too few drawn rows match, or the time limit passed (one line).
+    """
+    started = time.monotonic()
+    parts: list[pd.DataFrame] = []
+    have = drawn = matched = 0
+    while have < rows:
+        missing = rows - have
+        rate = max(matched, 1) / drawn if drawn else 1.0
+        ask = min(max(limits.draw_rows, missing), max(missing, math.ceil(missing / rate)))
+        with warnings.catch_warnings(), holding_global_random(wait):
+            warnings.simplefilter("ignore")
+            part = sample_once(synth, conditions, ask)
+        drawn, matched = drawn + ask, matched + len(part)
+        parts.append(part.iloc[:missing])
+        have += len(parts[-1])
+        if report is not None:
+            report(have)
+        if have >= rows:
+            break
+        seconds = time.monotonic() - started
+        rare = drawn >= limits.probe_rows and matched / drawn < limits.min_match_share
+        if rare or seconds > limits.seconds:
+            raise StudioError(
+                f"Scenario {scenario_label(conditions)}: reached {have:,} of {rows:,} rows "
+                f"after drawing {drawn:,} ({matched / drawn:.2%} matched) in {seconds:.0f} s; "
+                "the model rarely makes it. Condition on fewer columns, fit longer, or use a "
+                "synthesizer that conditions directly (Gaussian copula)."
+            )
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def sample_once(
+    synth: BaseSingleTableSynthesizer, conditions: Mapping[str, Any], rows: int
+) -> pd.DataFrame:
+    """One draw of ``rows`` rows, keeping those that meet ``conditions`` and the rules.
+
+    SDV's public ``sample_from_conditions`` retries up to 100 times per batch with no time
+    limit and prints its own progress bar; its private steps draw once, so the loop, its
+    progress and its limits stay here. Wrapped here alone, with a test that fails loudly if an
+    SDV upgrade changes them.
+    """
+    if not conditions:
+        return synth._sample_batch(batch_size=rows, max_tries=1).reset_index(drop=True)
+    frame = pd.DataFrame({column: [value] * rows for column, value in conditions.items()})
+    sampled = synth._sample_with_conditions(frame, 1, rows)
+    return sampled.reset_index(drop=True)
