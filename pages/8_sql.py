@@ -7,7 +7,7 @@ from components.guard import need_run
 from components.routing import inside_router
 from components.state import get_state
 from components.workspace import example_sql, get_workspace, real_table, synthetic_table
-from core.data.sql import MAX_ROWS, REL_DIFF_SUFFIX, TIMEOUT_SECONDS, run_parity
+from core.data.sql import MAX_ROWS, REL_DIFF_SUFFIX, SCALED_SUFFIX, TIMEOUT_SECONDS, run_parity
 from core.errors import StudioError
 
 inside_router()
@@ -59,13 +59,13 @@ st.subheader("Difference")
 if result.difference is None:
     st.info("Nothing to subtract: give both results the same columns, one row per group.")
 else:
-    st.dataframe(
-        result.difference,
-        hide_index=True,
-        column_config={
-            column: st.column_config.NumberColumn(format="percent")
-            for column in result.difference.columns
-            if column.endswith(REL_DIFF_SUFFIX)
-        },
-        key="sql.difference",
-    )
+    # A count or sum is compared per row of each table: its synthetic value is scaled first.
+    scaled = f"Synthetic value × {result.scale:.4g} (real rows / synthetic rows)."
+    config = {
+        c: st.column_config.NumberColumn(format="percent")
+        if c.endswith(REL_DIFF_SUFFIX)
+        else st.column_config.NumberColumn(help=scaled)
+        for c in result.difference.columns
+        if c.endswith((REL_DIFF_SUFFIX, SCALED_SUFFIX))
+    }
+    st.dataframe(result.difference, hide_index=True, column_config=config, key="sql.difference")

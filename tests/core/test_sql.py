@@ -18,6 +18,7 @@ from core.data.sql import (
     REAL_SUFFIX,
     REL_DIFF_SUFFIX,
     ROW,
+    SCALED_SUFFIX,
     SYNTHETIC_ONLY,
     SYNTHETIC_SUFFIX,
     example_query,
@@ -73,7 +74,9 @@ def test_group_by_gives_both_results_and_one_difference_row_per_group(
     assert (diff["n" + DIFF_SUFFIX] == 0).all()
     assert result.summary == (
         "Real: 4 rows, synthetic: 4 rows; paired on day: 4 in both, 0 only in real, "
-        "0 only in synthetic; largest relative difference 10.0% in tip."
+        "0 only in synthetic; largest relative difference 10.0% in tip. Counts and sums (n) "
+        "are compared per row of each table: synthetic values scaled by 244/244 real/synthetic "
+        "rows."
     )
 
 
@@ -93,7 +96,73 @@ def test_a_copy_shows_no_difference(tips: pd.DataFrame) -> None:
     value_columns = [c for c in diff.columns if c.endswith((DIFF_SUFFIX, REL_DIFF_SUFFIX))]
     assert len(value_columns) == 4
     assert (diff[value_columns] == 0).all().all()
-    assert result.summary.endswith("no numeric difference.")
+    assert "; no numeric difference." in result.summary
+
+
+def test_counts_and_sums_are_compared_per_row_of_each_table(tips: pd.DataFrame) -> None:
+    # Setup: every row three times, so counts and sums triple and nothing else changes
+    tripled = pd.concat([tips] * 3, ignore_index=True)
+    query = (
+        "SELECT day, count(*) AS n, sum(tip) AS tips, avg(tip) AS tip, count(tip)::INT AS m "
+        "FROM data WHERE size > 1 GROUP BY day ORDER BY day"
+    )
+    real_n = tips[tips["size"] > 1].groupby("day").size()
+
+    # Run
+    result = run_parity(query=query, real=tips, synthetic=tripled)
+
+    # Assert: raw values as queried, compared after scaling by 244/732
+    diff = result.difference
+    assert diff is not None
+    assert result.scaled == ("n", "tips", "m") and result.scale == pytest.approx(1 / 3)
+    assert list(diff["n" + SYNTHETIC_SUFFIX]) == list(3 * real_n.sort_index())
+    assert np.allclose(diff["n" + SCALED_SUFFIX], real_n.sort_index())
+    for column in ("n", "tips", "tip", "m"):
+        assert np.allclose(diff[column + DIFF_SUFFIX], 0)
+        assert np.allclose(diff[column + REL_DIFF_SUFFIX], 0)
+    assert "tip" + SCALED_SUFFIX not in diff.columns  # a mean does not grow with the table
+    assert result.summary.endswith(
+        "no numeric difference. Counts and sums (n, tips, m) are compared per row of each "
+        "table: synthetic values scaled by 244/732 real/synthetic rows."
+    )
+
+
+def test_the_whole_table_count_is_not_a_difference(tips: pd.DataFrame) -> None:
+    # Setup: a synthetic table of another size, drawn from the same rows
+    synthetic = tips.sample(n=7_800, replace=True, random_state=1)
+
+    # Run
+    result = run_parity(query="SELECT count(*) FROM data", real=tips, synthetic=synthetic)
+
+    # Assert: 244 against 7,800 rows is a size, not a 3,097% difference
+    diff = result.difference
+    assert diff is not None
+    assert diff["count_star()" + SYNTHETIC_SUFFIX].iloc[0] == 7_800
+    assert diff["count_star()" + REL_DIFF_SUFFIX].iloc[0] == pytest.approx(0)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT count(DISTINCT day) AS n FROM data",  # distinct values do not grow in step
+        "SELECT day, count(*) / sum(count(*)) OVER () AS n FROM data GROUP BY day",  # a share
+        "WITH t AS (SELECT day FROM data GROUP BY day) SELECT count(*) AS n FROM t",  # groups
+        "SELECT count(*) AS n FROM data a JOIN data b USING (day)",  # grows with the square
+        "SELECT * FROM (SELECT count(*) AS n FROM data)",
+    ],
+)
+def test_other_aggregates_are_compared_as_they_are(tips: pd.DataFrame, query: str) -> None:
+    # Setup
+    synthetic = pd.concat([tips] * 2, ignore_index=True)
+
+    # Run
+    result = run_parity(query=query, real=tips, synthetic=synthetic)
+
+    # Assert
+    assert result.scaled == ()
+    assert result.difference is not None
+    assert "n" + SCALED_SUFFIX not in result.difference.columns
+    assert "per row of each table" not in result.summary
 
 
 def test_a_category_missing_on_one_side_is_flagged(tips: pd.DataFrame) -> None:

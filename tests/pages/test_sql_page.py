@@ -55,6 +55,26 @@ def test_a_query_shows_both_results_and_their_difference(
     assert any(c.value.startswith("Real: 4 rows, synthetic: ") for c in at.caption)
 
 
+def test_a_count_is_compared_per_row_of_each_table(
+    shown: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+) -> None:
+    # Setup: 244 real rows against 200 synthetic ones
+    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
+    at.text_area(key="sql.query").input("SELECT count(*) AS n FROM data")
+
+    # Run
+    at.button(key="sql.run").click().run()
+
+    # Assert: the synthetic count scaled to the real table's size before subtracting
+    assert not at.exception and not at.error
+    difference = at.dataframe[2].value
+    assert difference["n synthetic"].iloc[0] == 200
+    assert difference["n synthetic scaled"].iloc[0] == 244
+    assert difference["n rel diff"].iloc[0] == 0
+    [summary] = [c.value for c in at.caption if c.value.startswith("Real: 1 row")]
+    assert summary.endswith("synthetic values scaled by 244/200 real/synthetic rows.")
+
+
 def test_a_refused_query_is_one_error_line(
     shown: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
 ) -> None:
