@@ -7,7 +7,9 @@ synthetic rows repeat each other, repeat a real row exactly, or sit closer to a 
 real rows usually sit to each other.
 
 Only modelled columns are compared (numerical, datetime, categorical, boolean, ordinal): ids
-and personal data are replaced by fake values when sampling, so they never match.
+and personal data are replaced by fake values when sampling, so they never match. The rare
+categories and rare pairs of categories are listed with whether the extract has them
+(:mod:`core.evaluate.rare`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sdmetrics.single_column import CategoryCoverage, RangeCoverage
 from sklearn.neighbors import NearestNeighbors
 
 from core.errors import StudioError
+from core.evaluate.rare import RARE_SHARE, RareCounter, RareCoverage
 from core.evaluate.sdmetrics import Score, json_float
 from core.evaluate.tally import ColumnFacts, SyntheticTally, as_float, count_in, row_hashes
 from core.evaluate.utility import (
@@ -85,6 +88,7 @@ class CoverageResult:
     per_column: pd.DataFrame  # one row per compared column, columns as in _PER_COLUMN
     clipped_columns: tuple[str, ...] = ()  # ranges the studio narrowed before fitting
     range_coverage_within_clipping: float = math.nan  # range coverage of what was shown
+    rare: RareCoverage | None = None  # the rare categories and pairs, and which the extract has
 
     def scores(self) -> list[Score]:
         """Every aggregate score, coverage first."""
@@ -119,6 +123,8 @@ class CoverageResult:
                 ],
             }
         )
+        if self.rare is not None:
+            summary["rare"] = self.rare.summary()
         return summary
 
 
@@ -127,11 +133,14 @@ def compute_coverage(
     real: pd.DataFrame,
     synthetic: pd.DataFrame,
     sdtypes: dict[str, str],
-    rare_threshold: float = 0.05,
+    rare_threshold: float = RARE_SHARE,
     max_rows: int = 2000,
     seed: int = 0,
     tally: SyntheticTally | None = None,
     clipped: dict[str, Any] | None = None,
+    rare: RareCounter | None = None,
+    rare_min_count: int = 5,
+    skip: frozenset[str] = frozenset(),
 ) -> CoverageResult:
     """Measure coverage of the real table and copying of real rows.
 
@@ -148,6 +157,10 @@ def compute_coverage(
         clipped: ``(low, high)`` bounds of the columns the studio clipped before fitting;
             their range coverage is also measured against the clipped range, the one the
             synthesizer was shown, so a narrowed range is not read as a poor synthesizer.
+        rare: The rare categories and pairs of ``real`` counted over every synthetic row
+            (see :mod:`core.evaluate.rare`); made from ``synthetic`` when not given.
+        rare_min_count: Rare items in fewer real rows are counted, never named.
+        skip: Columns never listed (direct identifiers).
 
     Returns:
         Aggregate scores, counts and one detail row per compared column.
@@ -188,6 +201,11 @@ def compute_coverage(
     near_share, threshold, sample_rows = _near_duplicates(
         real, synthetic, kinds, max_rows=max_rows, seed=seed
     )
+    if rare is None:
+        rare = RareCounter(
+            real, sdtypes, threshold=rare_threshold, min_count=rare_min_count, skip=skip
+        )
+        rare.add(synthetic)
     return CoverageResult(
         category_coverage=Score(
             name="Category coverage",
@@ -248,6 +266,7 @@ def compute_coverage(
         range_coverage_within_clipping=_mean(
             pd.to_numeric(numeric["coverage_within_clipping"]).fillna(numeric["coverage"])
         ),
+        rare=rare.result(),
     )
 
 

@@ -1,6 +1,6 @@
 """One evaluation of a synthetic table: fidelity, the holdout ceiling, coverage and copying,
-utility, and the stakeholder report. The pipeline, the Compare page and ``cli evaluate`` share
-it."""
+utility, the rules kept, augmentation, and the stakeholder report. The pipeline, the Compare
+page and ``cli evaluate`` share it."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ import pandas as pd
 
 from core.config import Settings, get_settings
 from core.errors import InvalidParameterError
+from core.evaluate.augmentation import AugmentationResult, compute_augmentation
 from core.evaluate.coverage import CoverageResult, compute_coverage
 from core.evaluate.diagnostic import DiagnosticResult, run_diagnostic
 from core.evaluate.quality import QualityResult, evaluate_quality
+from core.evaluate.rare import RareCounter
+from core.evaluate.rule_checks import RuleChecks, RuleTally, compute_rule_checks, rule_tally
+from core.evaluate.scenario import RebalanceResult, ScenarioFidelity
 from core.evaluate.tally import SyntheticTally
 from core.evaluate.utility import UtilityResult, capped_utility
 from core.meta import StudioMetadata
@@ -38,6 +42,10 @@ class Evaluation:
     privacy_note: str = ""  # why privacy could not be measured
     protections: dict[str, Any] | None = None  # what was grouped or clipped before fitting
     pii_columns: tuple[str, ...] = ()  # columns of personal data, faked and checked for leaks
+    rules: RuleChecks | None = None  # the share of rows keeping each rule, real and synthetic
+    augmentation: AugmentationResult | None = None  # real-only vs real + synthetic, on holdout
+    scenarios: tuple[ScenarioFidelity, ...] = ()  # each scenario's rows against its real rows
+    rebalance: RebalanceResult | None = None  # a rebalanced column's shares before and after
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe scores, the shape stored with a run and written to REPORT.json."""
@@ -80,6 +88,14 @@ class Evaluation:
                 "gate": {"passed": False, "failing": ["privacy_measured"], "checks": []},
             }
         scores["protections"] = self.protections or {}
+        if self.rules is not None:
+            scores["rules"] = self.rules.to_dict()
+        if self.augmentation is not None:
+            scores["augmentation"] = self.augmentation.to_dict()
+        if self.scenarios:
+            scores["scenarios"] = [s.to_dict() for s in self.scenarios]
+        if self.rebalance is not None:
+            scores["rebalance"] = self.rebalance.to_dict()
         return scores
 
 
@@ -97,6 +113,9 @@ def evaluate(
     clipped: dict[str, Any] | None = None,
     split: dict[str, Any] | None = None,
     protections: dict[str, Any] | None = None,
+    rules: RuleTally | None = None,
+    rare: RareCounter | None = None,
+    augment: bool = False,
 ) -> Evaluation:
     """Score ``synthetic`` against the real rows it was made from.
 
@@ -117,6 +136,13 @@ def evaluate(
         split: How the holdout and the training rows were drawn, recorded with the scores
             for reproduction.
         protections: What the protections changed before fitting, recorded likewise.
+        rules: Rows keeping each rule over every synthetic row (see
+            :mod:`core.evaluate.rule_checks`); made from ``synthetic`` when not given: the
+            metadata's rules and those every real row keeps.
+        rare: The rare categories and pairs counted over every synthetic row (see
+            :mod:`core.evaluate.rare`); made from ``synthetic`` when not given.
+        augment: Also train on real plus synthetic rows and compare on the holdout (needs
+            ``target``, a category, and ``holdout``).
 
     Raises:
         StudioError: a check cannot run on these tables (one line).
@@ -164,7 +190,14 @@ def evaluate(
         seed=seed,
         tally=tally,
         clipped=clipped,
+        rare=rare,
+        rare_min_count=settings.rare_min_count,
+        skip=frozenset(metadata.direct_columns),
     )
+    if rules is None:
+        rules = rule_tally(metadata=metadata, real=real_train, reference=real_train)
+        rules.add(synthetic)
+    rule_checks = compute_rule_checks(rules, every_row)
     progress("evaluate", 4, steps)
     privacy, gate, privacy_note = None, None, ""
     if holdout is None:
@@ -184,7 +217,9 @@ def evaluate(
             gate = release_gate(privacy, max_dcr_share=settings.gate_max_dcr_share)
         except InvalidParameterError as err:
             privacy_note = str(err)
-    utility = None
+    utility = augmentation = None
+    if augment and not target:
+        raise InvalidParameterError("Augmentation needs a target column to predict.")
     if target:
         if holdout is None:
             raise InvalidParameterError(
@@ -198,6 +233,15 @@ def evaluate(
             max_rows=settings.eval_max_rows,
             seed=seed,
         )
+        if augment:
+            augmentation = compute_augmentation(
+                real_train=real_train,
+                synthetic=synthetic,
+                holdout=holdout,
+                target=target,
+                max_rows=settings.eval_max_rows,
+                seed=seed,
+            )
     progress("evaluate", steps, steps)
     return Evaluation(
         quality=quality,
@@ -213,4 +257,6 @@ def evaluate(
         pii_columns=tuple(metadata.direct_columns),
         split=split,
         protections=protections,
+        rules=rule_checks,
+        augmentation=augmentation,
     )
