@@ -46,6 +46,7 @@ class Evaluation:
     augmentation: AugmentationResult | None = None  # real-only vs real + synthetic, on holdout
     scenarios: tuple[ScenarioFidelity, ...] = ()  # each scenario's rows against its real rows
     rebalance: RebalanceResult | None = None  # a rebalanced column's shares before and after
+    utility_note: str = ""  # why the utility check did not apply, when it did not
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe scores, the shape stored with a run and written to REPORT.json."""
@@ -76,6 +77,8 @@ class Evaluation:
         )
         if self.utility is not None:
             scores["utility"] = self.utility.to_dict()
+        elif self.utility_note:
+            scores["utility"] = {"note": self.utility_note}
         if self.privacy is not None:
             scores["privacy"] = self.privacy.to_dict(gate=self.gate)
         else:
@@ -116,6 +119,7 @@ def evaluate(
     rules: RuleTally | None = None,
     rare: RareCounter | None = None,
     augment: bool = False,
+    skip_utility: str = "",
 ) -> Evaluation:
     """Score ``synthetic`` against the real rows it was made from.
 
@@ -143,6 +147,8 @@ def evaluate(
             :mod:`core.evaluate.rare`); made from ``synthetic`` when not given.
         augment: Also train on real plus synthetic rows and compare on the holdout (needs
             ``target``, a category, and ``holdout``).
+        skip_utility: Why the utility check does not apply to these rows (e.g. every row is
+            one class of the target, as a condition on it makes them); stored as its note.
 
     Raises:
         StudioError: a check cannot run on these tables (one line).
@@ -225,14 +231,15 @@ def evaluate(
             raise InvalidParameterError(
                 "The utility check needs holdout rows; this table is too small to keep any."
             )
-        utility = capped_utility(
-            real_train=real_train,
-            synthetic=synthetic,
-            holdout=holdout,
-            target=target,
-            max_rows=settings.eval_max_rows,
-            seed=seed,
-        )
+        if not skip_utility:
+            utility = capped_utility(
+                real_train=real_train,
+                synthetic=synthetic,
+                holdout=holdout,
+                target=target,
+                max_rows=settings.eval_max_rows,
+                seed=seed,
+            )
         if augment:
             augmentation = compute_augmentation(
                 real_train=real_train,
@@ -259,4 +266,5 @@ def evaluate(
         protections=protections,
         rules=rule_checks,
         augmentation=augmentation,
+        utility_note=skip_utility if target else "",
     )

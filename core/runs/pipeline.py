@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import platform
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -21,6 +23,9 @@ from core.data.pii import detect_pii
 from core.data.roles import fake_pii_metadata
 from core.errors import InvalidParameterError
 from core.evaluate.quality import QualityResult
+from core.evaluate.rare import RARE_SHARE, RareCounter
+from core.evaluate.rule_checks import RuleTally, rule_tally
+from core.evaluate.scenario import MAX_SCENARIOS, ShareTally, rebalance_result, scenario_fidelity
 from core.evaluate.tally import SyntheticTally
 from core.meta import StudioMetadata
 from core.privacy.protections import (
@@ -31,8 +36,10 @@ from core.privacy.protections import (
 )
 from core.progress import Progress, no_progress
 from core.runs.assess import Evaluation, evaluate
+from core.runs.shaping import learned_shaping, plan_shaping
 from core.synth.registry import fit_synthesizer, get_spec, resolve_params
 from core.synth.sampling import RedrawRealPii, redraw_real_pii, sample_into_run
+from core.synth.scenarios import DrawLimits, Shaping, value_label
 from core.synth.seeding import check_seed
 from core.synth.training_sample import TrainingSample, category_columns, training_sample
 from core.workspace.records import DatasetInfo, RunInfo
@@ -127,6 +134,11 @@ def synthesize(
     pii: bool = True,
     protect: bool = True,
     protections: ProtectionSettings | None = None,
+    conditions: Mapping[str, Any] | None = None,
+    rebalance: str | None = None,
+    shares: Mapping[str, float] | None = None,
+    augment: bool = False,
+    limits: DrawLimits | None = None,
     progress: Progress = no_progress,
     settings: Settings | None = None,
 ) -> RunResult:
@@ -146,8 +158,19 @@ def synthesize(
     The run records the settings, what each changed and what it cost
     (``scores["protections"]``).
 
+    The rows can be shaped (:mod:`core.synth.scenarios`): ``conditions`` (column to value,
+    values as text or as the column holds them) makes every row that scenario; ``rebalance``
+    names a category column whose shares become ``shares`` (category to share, adding up to
+    1; equal when None); the dataset's rules (``StudioMetadata.rules``) hold in every row.
+    The run stores them (``RunInfo.shaping``) and scores each scenario against its real rows
+    (``scores["scenarios"]``), the shares reached (``scores["rebalance"]``) and the rows
+    keeping each rule (``scores["rules"]``). ``augment`` (with a category ``target``) trains
+    on real rows alone and on real plus synthetic rows and tests both on the holdout
+    (``scores["augmentation"]``). ``limits`` bounds the drawing of a scenario's rows.
+
     Raises:
-        StudioError: bad parameters or a fit the data does not allow, as one line.
+        StudioError: bad parameters, conditions, shares or rules, a fit the data does not
+            allow, or a scenario the model rarely makes, as one line.
     """
     settings = settings or get_settings()
     if not protect:
@@ -165,6 +188,16 @@ def synthesize(
     metadata = ensure_metadata(workspace, dataset, pii=pii, real=real)
     if target is not None and target not in metadata.sdtypes:
         raise InvalidParameterError(f"Target column '{target}' is not in {dataset.name}.")
+    # Checked before the run starts: a bad condition, share or rule records nothing.
+    shaping = plan_shaping(
+        real,
+        metadata,
+        spec=spec,
+        conditions=conditions,
+        rebalance=rebalance,
+        shares=shares,
+        limits=limits,
+    )
     with workspace.running(
         dataset_id=dataset_id,
         synthesizer=spec.key,
@@ -172,8 +205,16 @@ def synthesize(
         seed=seed,
         n_rows=rows,
         versions=library_versions(),
+        shaping=shaping.to_dict() if shaping.active else None,
     ) as run:
-        prepared = prepare(real, metadata, seed=seed, protections=protections, settings=settings)
+        prepared = prepare(
+            real,
+            metadata,
+            seed=seed,
+            protections=protections,
+            settings=settings,
+            shaping=shaping,
+        )
         fitted = fit(prepared, key=key, params=values, seed=seed, run=run, progress=progress)
         sampled = sample(
             run,
@@ -186,7 +227,14 @@ def synthesize(
             progress=progress,
         )
         evaluation = assess(
-            prepared, sampled, target=target, seed=seed, settings=settings, progress=progress
+            prepared,
+            sampled,
+            target=target,
+            seed=seed,
+            settings=settings,
+            progress=progress,
+            augment=augment,
+            synthesizer=spec.key,
         )
         run.finish(
             fit_seconds=fitted.seconds,
@@ -209,6 +257,7 @@ class Prepared:
     cost: dict[str, Any]  # what the protections cost (see protection_cost)
     fit_rows: TrainingSample
     redraw: RedrawRealPii | None
+    shaping: Shaping = dataclasses.field(default_factory=Shaping)
 
 
 def prepare(
@@ -218,8 +267,12 @@ def prepare(
     seed: int,
     protections: ProtectionSettings,
     settings: Settings,
+    shaping: Shaping | None = None,
 ) -> Prepared:
-    """Split the real rows with the run's seed, protect the training rows, draw the fit rows."""
+    """Split the real rows with the run's seed, protect the training rows, draw the fit rows.
+
+    ``shaping`` is checked against the fit rows (:func:`learned_shaping`).
+    """
     split = split_real(real, seed=seed, settings=settings)
     protected = protect_training(split.train, metadata, protections)
     # Big tables fit on a stratified sample; scores still compare against every train row.
@@ -230,6 +283,7 @@ def prepare(
         seed=seed,
     )
     real_rows = split.train if split.holdout is None else real_all(split)
+    shaping = shaping or Shaping()
     return Prepared(
         metadata=metadata,
         split=split,
@@ -237,6 +291,7 @@ def prepare(
         cost=protection_cost(split.train, protected, metadata, settings, seed=seed),
         fit_rows=fit_rows,
         redraw=redraw_real_pii(metadata, real_rows),
+        shaping=learned_shaping(shaping, fit_rows.data, protected.metadata),
     )
 
 
@@ -267,6 +322,7 @@ def fit(
         seed=seed,
         params=params,
         locales=list(prepared.metadata.locales),
+        rules=prepared.shaping.rules,
         progress=progress,
     )
     seconds = time.perf_counter() - started
@@ -281,6 +337,9 @@ class Sampled:
     seconds: float
     tally: SyntheticTally
     pii_values_redrawn: int  # fakes drawn again because they equalled a real value
+    rules: RuleTally | None = None  # rows keeping each rule, over every row
+    rare: RareCounter | None = None  # rows holding each rare real category or pair
+    shares: ShareTally | None = None  # a rebalanced column's categories, over every row
 
 
 def sample(
@@ -295,14 +354,33 @@ def sample(
     progress: Progress,
 ) -> Sampled:
     """Sample the run's rows into its table, tallying each batch for the checks."""
-    redraw = prepared.redraw
+    redraw, shaping, train = prepared.redraw, prepared.shaping, prepared.split.train
     tally = SyntheticTally(
         sdtypes=prepared.metadata.sdtypes,
-        columns=prepared.split.train.columns,
+        columns=train.columns,
         pii_columns=redraw.columns if redraw else (),
         real_pii=redraw.real if redraw else None,
         sample_rows=settings.eval_max_rows,
     )
+    rules = rule_tally(
+        metadata=prepared.metadata.with_rules(shaping.rules),
+        real=train,
+        reference=prepared.fit_rows.data,
+    )
+    rare = RareCounter(
+        train,
+        prepared.metadata.sdtypes,
+        threshold=RARE_SHARE,
+        min_count=settings.rare_min_count,
+        skip=frozenset(prepared.metadata.direct_columns),
+    )
+    shares = ShareTally(shaping.rebalance.column) if shaping.rebalance else None
+    observers = [tally.add, rules.add, rare.add, *([shares.add] if shares else [])]
+
+    def observe(batch: pd.DataFrame) -> None:
+        for add in observers:
+            add(batch)
+
     stored = sample_into_run(
         run,
         synth=fitted.synth,
@@ -312,13 +390,17 @@ def sample(
         schema=schema,
         progress=progress,
         postprocess=redraw,
-        observe=tally.add,
+        observe=observe,
+        shaping=shaping,
     )
     return Sampled(
         rows=stored.rows,
         seconds=stored.seconds,
         tally=tally,
         pii_values_redrawn=redraw.redrawn if redraw else 0,
+        rules=rules,
+        rare=rare,
+        shares=shares,
     )
 
 
@@ -330,13 +412,19 @@ def assess(
     seed: int,
     settings: Settings,
     progress: Progress,
+    augment: bool = False,
+    synthesizer: str = "",
 ) -> Evaluation:
-    """Score the run's rows against the training rows and the holdout, with its records."""
+    """Score the run's rows against the training rows and the holdout, with its records.
+
+    A shaped run also scores each scenario's rows against its real rows, and the shares a
+    rebalance reached.
+    """
     split = prepared.split
     protections = {**prepared.protected.report, "cost": prepared.cost}
     if prepared.redraw is not None:
         protections["pii_values_redrawn"] = sampled.pii_values_redrawn
-    return evaluate(
+    evaluation = evaluate(
         real_train=split.train,
         synthetic=sampled.tally.sample,
         metadata=prepared.metadata,
@@ -357,4 +445,39 @@ def assess(
             "evaluation_sample_rows": len(sampled.tally.sample),
         },
         protections=protections,
+        rules=sampled.rules,
+        rare=sampled.rare,
+        augment=augment,
+        skip_utility=_single_class(prepared.shaping, target),
+    )
+    shaping = prepared.shaping
+    if not shaping.shaped:
+        return evaluation
+    every = split.train if split.holdout is None else real_all(split)
+    scenarios = tuple(
+        scenario_fidelity(
+            real=every,
+            synthetic=sampled.tally.sample,
+            metadata=prepared.metadata,
+            conditions=scenario,
+            synthesizer=synthesizer,
+        )
+        for scenario in shaping.scenarios()[:MAX_SCENARIOS]
+    )
+    rebalanced = (
+        rebalance_result(shaping.rebalance, every, sampled.shares)
+        if shaping.rebalance and sampled.shares
+        else None
+    )
+    return dataclasses.replace(evaluation, scenarios=scenarios, rebalance=rebalanced)
+
+
+def _single_class(shaping: Shaping, target: str | None) -> str:
+    """Why a model cannot learn ``target`` from the run's rows alone, or "" when it can."""
+    if target is None or target not in shaping.conditions:
+        return ""
+    return (
+        f"Every row is {target}={value_label(shaping.conditions[target])}: a model cannot learn "
+        f"'{target}' from these rows alone, so train-on-synthetic was not measured; see "
+        "augmentation for real plus synthetic rows."
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 from core.meta import StudioMetadata
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Each migration takes the schema from version N-1 to N. Append only; never edit a shipped one.
 MIGRATIONS: dict[int, list[str]] = {
@@ -43,6 +43,10 @@ MIGRATIONS: dict[int, list[str]] = {
     4: [
         # How each column was written in the uploaded file, so extracts are written alike.
         "ALTER TABLE datasets ADD COLUMN formats_json VARCHAR",
+    ],
+    5: [
+        # How a run's rows were shaped: conditions, a rebalance's shares and the rules kept.
+        "ALTER TABLE runs ADD COLUMN shaping_json VARCHAR",
     ],
 }
 
@@ -88,6 +92,8 @@ class RunInfo:
     versions: dict[str, str] | None = None
     model_path: str | None = None
     override: dict[str, Any] | None = None  # a recorded release despite a failed gate
+    # Conditions, rebalance and rules of the run (core.synth.scenarios.Shaping.to_dict()).
+    shaping: dict[str, Any] | None = None
 
     @property
     def table(self) -> str:
@@ -107,7 +113,8 @@ DATASET_COLUMNS = (
 )
 RUN_COLUMNS = (
     "id, dataset_id, synthesizer, params_json, seed, n_rows, status, fit_seconds,"
-    " sample_seconds, scores_json, error, created, versions_json, model_path, override_json"
+    " sample_seconds, scores_json, error, created, versions_json, model_path, override_json,"
+    " shaping_json"
 )
 
 
@@ -123,7 +130,7 @@ def dataset_from_row(row: tuple) -> DatasetInfo:
 
 def run_from_row(row: tuple) -> RunInfo:
     rid, did, synth, params, seed, n, status, fit, sample, scores, error, created, *rest = row
-    versions, model_path, override = rest
+    versions, model_path, override, shaping = rest
     return RunInfo(
         id=rid,
         dataset_id=did,
@@ -140,6 +147,7 @@ def run_from_row(row: tuple) -> RunInfo:
         versions=json.loads(versions) if versions else None,
         model_path=model_path,
         override=json.loads(override) if override else None,
+        shaping=json.loads(shaping) if shaping else None,
     )
 
 

@@ -258,6 +258,7 @@ class Workspace:
         seed: int,
         n_rows: int,
         versions: dict[str, str] | None = None,
+        shaping: dict[str, Any] | None = None,
     ) -> int:
         """Record a run as ``running`` and commit it; :meth:`running` starts runs that end well.
 
@@ -269,7 +270,7 @@ class Workspace:
             ((run_id,),) = cur.execute("SELECT nextval('run_ids')").fetchall()
             cur.execute(
                 f"INSERT INTO runs ({RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, 'running',"
-                " NULL, NULL, NULL, NULL, ?, ?, NULL, NULL)",
+                " NULL, NULL, NULL, NULL, ?, ?, NULL, NULL, ?)",
                 [
                     run_id,
                     dataset_id,
@@ -279,6 +280,7 @@ class Workspace:
                     n_rows,
                     datetime.now(),
                     json.dumps(versions) if versions else None,
+                    json.dumps(shaping) if shaping else None,
                 ],
             )
         return run_id
@@ -315,6 +317,7 @@ class Workspace:
         seed: int,
         n_rows: int,
         versions: dict[str, str] | None = None,
+        shaping: dict[str, Any] | None = None,
     ) -> Iterator[ActiveRun]:
         """A run's whole life: started here, then done or failed, never left in between.
 
@@ -325,7 +328,8 @@ class Workspace:
         raises, or ends without finishing the run, nothing of it is kept (no table, no model
         file) and the run is marked failed once, with one line: a :class:`StudioError` keeps
         its message, any other error becomes a StudioError naming it, and an interruption (a
-        page rerun or Stop, Ctrl-C) is recorded as such and propagates unchanged.
+        page rerun or Stop, Ctrl-C) is recorded as such and propagates unchanged. ``shaping``
+        records how the rows are shaped (conditions, a rebalance, rules).
         """
         run = ActiveRun(
             self,
@@ -336,6 +340,7 @@ class Workspace:
                 seed=seed,
                 n_rows=n_rows,
                 versions=versions,
+                shaping=shaping,
             ),
         )
         try:
