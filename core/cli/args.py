@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     reading_arguments(syn)
     _pii_argument(syn)
     _protection_arguments(syn)
+    _shaping_arguments(syn)
     syn.add_argument(
         "--strict",
         action="store_true",
@@ -96,6 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
     bake.add_argument("--report", type=Path, required=True, help="write the leaderboard here")
     bake.add_argument("--workspace", type=Path, help="keep the runs in this workspace")
     reading_arguments(bake)
+
+    rules = commands.add_parser(
+        "constraints", help="suggest rules found in a table, with the rows that keep each"
+    )
+    rules.add_argument("input", type=Path, help=table_help)
+    rules.add_argument(
+        "--json",
+        action="store_true",
+        help="print the rules as a JSON list in SDV's names (readable by --constraints), with "
+        "support_rows, breaking_rows and holds as extra keys",
+    )
+    reading_arguments(rules)
+    _pii_argument(rules)
 
     runs = commands.add_parser("runs", help="list the runs of a workspace")
     runs.add_argument("--workspace", type=Path, required=True, help="the workspace file")
@@ -167,4 +181,41 @@ def _protection_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"pull each number column's values beyond the {settings.clip_min_count}th smallest "
         "and largest in to them before fitting (default: off, as it costs fidelity; the "
         "report states its cost)",
+    )
+
+
+def _shaping_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--condition",
+        action="append",
+        default=[],
+        metavar="COLUMN=VALUE",
+        help="generate only rows with this value (repeatable: every condition holds in every "
+        "row), e.g. --condition plan=premium; the other columns follow the scenario as the "
+        "model learned it, and the report scores them against the real rows of the scenario",
+    )
+    parser.add_argument(
+        "--rebalance",
+        metavar="COLUMN",
+        help="set the shares of this category column in the extract (equal by default)",
+    )
+    parser.add_argument(
+        "--shares",
+        metavar="VALUE=SHARE,...",
+        help="target shares of --rebalance, adding up to 1, e.g. yes=0.5,no=0.5 (categories "
+        "not named get no rows)",
+    )
+    parser.add_argument(
+        "--constraints",
+        type=Path,
+        metavar="RULES.json",
+        help="rules every row keeps: a JSON list written as SDV names them, e.g. "
+        '[{"type": "Inequality", "low_column_name": "checkin", "high_column_name": '
+        '"checkout"}] (see the constraints command); kept with the dataset',
+    )
+    parser.add_argument(
+        "--augment",
+        action="store_true",
+        help="with --target (a category): train on real rows alone and on real plus synthetic "
+        "rows, test both on the holdout, and add an augmentation block to the report",
     )

@@ -4,10 +4,13 @@
         --output out.csv [--seed 42] [--epochs 10] [--target COL] [--report report.json] \\
         [--html report.html] [--workspace W] [--pii {detect,off}] [--strict] \\
         [--engine {local,dask}] [--workers N] [--scheduler ADDRESS] [--shard-rows N] \\
-        [--[no-]rare-grouping] [--rare-min-count N] [--[no-]clip-extremes]
+        [--[no-]rare-grouping] [--rare-min-count N] [--[no-]clip-extremes] \\
+        [--condition COL=VALUE ...] [--rebalance COL [--shares a=0.5,b=0.5]] \\
+        [--constraints RULES.json] [--augment]
     python -m core.cli evaluate REAL SYNTHETIC [--holdout H] [--target COL] \\
         --report report.json [--html report.html] [--pii {detect,off}]
     python -m core.cli bakeoff INPUT --synthesizers a,b --budget-seconds S --report R.json
+    python -m core.cli constraints INPUT [--json]
     python -m core.cli runs --workspace W [--json]
 
 Errors print one line on stderr and exit non-zero; no traceback. ``--strict`` makes a failed
@@ -41,6 +44,8 @@ from core.data.ingest import ingest_file
 from core.data.metadata import detect_metadata
 from core.data.pii import detect_pii
 from core.data.roles import fake_pii_metadata
+from core.data.rule_suggestions import suggest_rules, suggestion_rows
+from core.data.rules import check_rules, describe_rule, parse_rules
 from core.errors import InvalidParameterError, NotFoundError, ReleaseBlockedError, StudioError
 from core.export.report_figures import build_report, report_figures
 from core.export.writers import format_for_path, write_batches
@@ -52,6 +57,7 @@ from core.runs.history import runs_table
 from core.runs.pipeline import ensure_metadata, synthesize
 from core.synth.registry import get_spec
 from core.synth.sampling import load_run_model
+from core.synth.scenarios import parse_conditions, parse_shares
 from core.synth.shards import sample_sharded
 from core.workspace.store import Workspace
 
@@ -150,6 +156,41 @@ def _write_shards(
     )
 
 
+def read_rules(path: Path) -> list[dict[str, Any]]:
+    """The rules of a ``RULES.json`` file, checked for shape; one line when it is not one."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise NotFoundError(f"Cannot read rules file {path}: {err.strerror or err}.") from err
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InvalidParameterError(
+            f"{path.name} is not JSON ({err.msg} at line {err.lineno}); write a list of rules."
+        ) from err
+    return parse_rules(items)
+
+
+def _shaping_args(args: argparse.Namespace, sharded: bool) -> dict[str, Any]:
+    """The conditions, rebalance and rules asked for, checked for shape before the slow part."""
+    conditions = parse_conditions(args.condition)
+    if args.shares is not None and args.rebalance is None:
+        raise InvalidParameterError("--shares needs --rebalance COLUMN.")
+    if args.augment and not args.target:
+        raise InvalidParameterError("--augment needs --target COLUMN, the category to predict.")
+    if sharded and (conditions or args.rebalance):
+        raise InvalidParameterError(
+            "--condition and --rebalance are not sampled in shards; drop --engine dask and "
+            "--shard-rows."
+        )
+    return {
+        "conditions": conditions,
+        "rebalance": args.rebalance,
+        "shares": parse_shares(args.shares) if args.shares is not None else None,
+        "rules": read_rules(args.constraints) if args.constraints else None,
+    }
+
+
 def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
     spec = get_spec(args.synthesizer)
     settings = get_settings()
@@ -157,6 +198,7 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
         raise InvalidParameterError(f"--rows must be at least 1; got {args.rows}.")
     format_for_path(args.output)  # fail before the slow part
     shard_rows = _shard_rows(args)
+    shaping = _shaping_args(args, sharded=shard_rows is not None)
     protections = ProtectionSettings.from_settings(
         settings,
         rare_grouping=args.rare_grouping,
@@ -172,6 +214,13 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
         workspace = Workspace(args.workspace or Path(tmp) / "workspace.duckdb")
         try:
             dataset = ingest_file(workspace, args.input, options=read_options(args))
+            if shaping["rules"] is not None:
+                # Attached to the dataset once they fit its rows (a broken rule stores nothing).
+                real = workspace.read_real(dataset.id)
+                metadata = ensure_metadata(workspace, dataset, pii=args.pii == "detect", real=real)
+                rules = check_rules(shaping["rules"], real, metadata)
+                workspace.set_metadata(dataset.id, metadata.with_rules(rules))
+                dataset = workspace.get_dataset(dataset.id)
             result = synthesize(
                 workspace,
                 dataset_id=dataset.id,
@@ -183,6 +232,10 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
                 target=args.target,
                 pii=args.pii == "detect",
                 protections=protections,
+                conditions=shaping["conditions"],
+                rebalance=shaping["rebalance"],
+                shares=shaping["shares"],
+                augment=args.augment,
                 progress=_progress,
             )
             metadata = ensure_metadata(workspace, dataset)
@@ -194,6 +247,7 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
                 "synthesizer": spec.key,
                 "parameters": result.run.params,
                 "seed": args.seed,
+                "shaping": result.run.shaping,
                 **{k: v for k, v in scores.items() if k != "per_column"},
                 "fit_seconds": round(result.run.fit_seconds or 0.0, 3),
                 "sample_seconds": round(result.run.sample_seconds or 0.0, 3),
@@ -341,6 +395,28 @@ def run_bakeoff_command(args: argparse.Namespace) -> dict[str, Any]:
     return report
 
 
+def run_constraints(args: argparse.Namespace) -> None:
+    """Print the rules found in a table: JSON in SDV's names, or one line per rule."""
+    with tempfile.TemporaryDirectory(prefix="synth-studio-") as tmp:
+        workspace = Workspace(Path(tmp) / "workspace.duckdb")
+        try:
+            dataset = ingest_file(workspace, args.input, options=read_options(args))
+            real = workspace.read_real(dataset.id)
+            metadata = ensure_metadata(workspace, dataset, pii=args.pii == "detect", real=real)
+        finally:
+            workspace.close()
+    found = suggest_rules(real, metadata)
+    if args.json:
+        print(json.dumps(suggestion_rows(found), indent=2, allow_nan=False))
+        return
+    if not found:
+        print("no rules found")
+    for item in found:
+        state = "holds" if item.holds else f"broken by {item.breaking_rows:,}"
+        why = f" ({item.why})" if item.why else ""
+        print(f"{describe_rule(item.rule)}{why}: {item.support_rows:,} rows keep it, {state}")
+
+
 def run_runs(args: argparse.Namespace) -> None:
     if not args.workspace.is_file():
         raise NotFoundError(f"No workspace at {args.workspace}.")
@@ -364,8 +440,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        if args.command == "runs":
-            run_runs(args)
+        if args.command in ("runs", "constraints"):
+            {"runs": run_runs, "constraints": run_constraints}[args.command](args)
             return 0
         commands = {
             "synthesize": run_synthesize,
@@ -387,8 +463,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         shown += f" over {report.get('columns_used', 0)} of {report['columns_total']} columns"
     if args.command == "synthesize":
         print(f"wrote {report['rows']:,} rows to {report['output']} (quality {shown})")
+        for line in _shaping_lines(report):
+            print(line, file=sys.stderr)
     elif args.command == "bakeoff":
         print(f"wrote {args.report}: {report.get('recommendation', '')}")
     else:
         print(f"wrote {args.report} (quality {shown})")
     return 0
+
+
+def _shaping_lines(report: dict[str, Any]) -> list[str]:
+    """Warnings about shaped rows worth a person's eye: poor scenarios, broken rules."""
+    lines = [
+        f"warning: {scenario['warning']}"
+        for scenario in report.get("scenarios") or []
+        if scenario.get("poor")
+    ]
+    rules = report.get("rules") or {}
+    if rules.get("found_broken"):
+        lines.append(
+            "note: the extract breaks rule(s) every real row keeps: "
+            + "; ".join(rules["found_broken"][:5])
+            + " (add them with --constraints)"
+        )
+    if (augmentation := report.get("augmentation")) is not None:
+        lines.append(f"augmentation: {augmentation['verdict']}")
+    return lines
