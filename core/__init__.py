@@ -14,6 +14,7 @@ The wings, in the order they may import each other (a wing looks only down this 
 
 Every wing may also use the foundation beside this file: ``config`` (settings), ``errors``
 (one-line domain errors), ``progress`` (the progress callback), ``frames`` (frames as SDV
-must receive them) and ``meta`` (a table's metadata as one typed value).
+must receive them), ``meta`` (a table's metadata as one typed value) and ``formatting`` (how
+scores, shares, durations and internal names read wherever the studio shows them).
 ``tests/test_layering.py`` fails on an import up the list.
 """
