@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import inspect
+import math
 import threading
 import time
 import warnings
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from ctgan.synthesizers.ctgan import Generator as CTGANGenerator
+from ctgan.synthesizers.tvae import Encoder as TVAEEncoder
 from sdv.metadata import Metadata
 from sdv.single_table import (
     CopulaGANSynthesizer,
@@ -23,6 +26,8 @@ from sdv.single_table import (
     TVAESynthesizer,
 )
 from sdv.single_table.base import BaseSingleTableSynthesizer
+from torch.nn.modules.module import register_module_forward_pre_hook
+from torch.utils.hooks import RemovableHandle
 
 from core.data.rules import to_sdv_constraints
 from core.errors import InvalidParameterError, StudioError, UnknownSynthesizerError, one_line
@@ -297,7 +302,11 @@ def fit_synthesizer(
     """Fit a registered synthesizer on ``data``, seeded, reporting epochs as they finish.
 
     The fit runs in a worker thread while this thread polls its progress, so callers (a page, the
-    CLI) get regular callbacks from their own thread. It holds the process's random generators
+    CLI) get regular callbacks from their own thread: ``("fit", 0, epochs)`` first, then every
+    ``poll_seconds`` the step :class:`FitWatch` reads (``"prepare"``, ``"columns"``,
+    ``"encode"``, then ``"fit"`` with epochs done, fractions of an epoch included), and
+    ``("fit", epochs, epochs)`` at the end; ``"wait"`` while another session's fit holds the
+    generators. It holds the process's random generators
     (:data:`core.synth.seeding.GLOBAL_RANDOM`) and seeds them with ``seed`` first, so the same
     seed, data and parameters give the same model, even while other sessions of the process
     fit or sample; it waits for a fit of another session to end, still reporting progress.
@@ -341,23 +350,31 @@ def fit_synthesizer(
             outcome["error"] = err
 
     worker = threading.Thread(target=work, name=f"fit-{key}", daemon=True)
+    watch = FitWatch(synth, rows=len(data), batch_size=values.get("batch_size"), epochs=total)
+    asked = time.perf_counter()
     progress("fit", 0, total)
     # Taken in this thread, where a Stop raised by the progress callback is an ordinary
     # exception; once the worker starts, only its end releases it (see release_when_ended).
-    acquire_global_random(wait=lambda: progress("fit", 0, total), poll_seconds=poll_seconds)
+    acquire_global_random(
+        wait=lambda: progress("wait", time.perf_counter() - asked, None),
+        poll_seconds=poll_seconds,
+    )
     started = time.perf_counter()
+    steps = watch.count_steps(worker)
     try:
         worker.start()
         while worker.is_alive():
             worker.join(poll_seconds)
-            done = epochs_done(synth) if total else time.perf_counter() - started
-            progress("fit", done, total)
+            progress(*watch.step(time.perf_counter() - started))
     except BaseException:
         # The caller stopped (Stop or another click reran the page, Ctrl-C, a cancel raised by
         # the progress callback): end the fit too, instead of leaving it to burn the CPU.
         stop_thread(worker)
         release_when_ended(worker)
         raise
+    finally:
+        if steps is not None:
+            steps.remove()
     GLOBAL_RANDOM.release()
     if "error" in outcome:
         err = outcome["error"]
@@ -384,6 +401,75 @@ def stop_thread(worker: threading.Thread) -> None:
         ctypes.pythonapi.PyThreadState_SetAsyncExc(
             ctypes.c_ulong(worker.ident), ctypes.py_object(FitStopped)
         )
+
+
+# The network a neural fit runs once per training step (CTGAN and CopulaGAN: the generator, once
+# per discriminator step and once for its own; TVAE: the encoder, once), counted to report
+# progress within an epoch.
+_STEP_MODULES: tuple[type, ...] = (CTGANGenerator, TVAEEncoder)
+
+
+class FitWatch:
+    """Reads how far a fit running in another thread has got, from the synthesizer itself.
+
+    A neural fit spends its first seconds, minutes on big tables, before its first epoch:
+    SDV prepares the table, then CTGAN's and TVAE's data transformer learns a mixture model
+    for each number column and encodes every row. Each of these is a step, then the epochs
+    and the training steps within each epoch (counted by a forward hook on the network that
+    runs once per step, in the fit's thread only).
+    """
+
+    def __init__(
+        self,
+        synth: BaseSingleTableSynthesizer,
+        *,
+        rows: int,
+        batch_size: int | None,
+        epochs: int | None,
+    ) -> None:
+        self._synth = synth
+        self._rows = rows
+        self._batch = int(batch_size or 500)
+        self._epochs = epochs
+        self.calls = 0
+
+    def count_steps(self, worker: threading.Thread) -> RemovableHandle | None:
+        """Count the training steps ``worker`` runs until the returned hook is removed."""
+
+        def count(module: Any, args: Any) -> None:
+            if isinstance(module, _STEP_MODULES) and threading.get_ident() == worker.ident:
+                self.calls += 1
+
+        return register_module_forward_pre_hook(count) if self._epochs else None
+
+    def step(self, elapsed: float) -> tuple[str, float, float | None]:
+        """The fit's current step as ``(stage, done, total)``, for a progress callback."""
+        model = getattr(self._synth, "_model", None)
+        if model is None:
+            return "prepare", elapsed, None
+        if not self._epochs:
+            return "fit", elapsed, None
+        per_step = int(getattr(model, "_discriminator_steps", 0)) + 1
+        steps = self.calls // per_step
+        if steps == 0:
+            transformer = getattr(model, "_transformer", None) or getattr(
+                model, "transformer", None
+            )
+            if transformer is None:
+                return "prepare", elapsed, None
+            total = len(getattr(transformer, "_column_raw_dtypes", ()))
+            learned = len(getattr(transformer, "_column_transform_info_list", ()))
+            if total and learned < total:
+                return "columns", learned, total
+            return "encode", elapsed, None
+        whole = epochs_done(self._synth)
+        # CTGAN drops the last partial batch, TVAE keeps it.
+        ctgan = per_step > 1
+        per_epoch = (
+            max(self._rows // self._batch, 1) if ctgan else math.ceil(self._rows / self._batch)
+        )
+        done = min(max(steps / per_epoch, whole), whole + 0.999, self._epochs)
+        return "fit", done, self._epochs
 
 
 def epochs_done(synth: BaseSingleTableSynthesizer) -> int:
