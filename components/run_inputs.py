@@ -1,10 +1,14 @@
-"""The rows and seed inputs of a run, the same on the Synthesize and Bake-off forms."""
+"""The rows and seed inputs of a run, the same on the Synthesize and Bake-off forms, and the
+preview of a run's first rows."""
 
 from __future__ import annotations
 
+import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from core.config import Settings
+from core.formatting import count, name
+from core.workspace.store import Workspace
 
 SEED_MAX = 2**31 - 1
 
@@ -35,3 +39,21 @@ def seed_input(slot: DeltaGenerator, settings: Settings, *, key: str) -> int:
             key=key,
         )
     )
+
+
+def run_preview(workspace: Workspace, run_id: int, *, dataset_id: int, rows: int) -> None:
+    """The first synthetic rows of a finished run of this dataset, as they are stored.
+
+    Drawn right after a run (and on later visits while it is selected), so the rows can be
+    looked at before going on to Compare; faked personal-data columns show their fakes only.
+    """
+    run = workspace.get_run(run_id)
+    if run.dataset_id != dataset_id or run.status != "done":
+        return
+    first = workspace.read_synthetic(run.id, limit=rows)
+    st.subheader(f"Run #{run.id} ({name(run.synthesizer)}): the first synthetic rows")
+    st.caption(
+        f"{count(len(first))} of its {count(run.n_rows)} rows, stored with the real table's "
+        "types; the Export page downloads them all once the release checks pass."
+    )
+    st.dataframe(first, hide_index=True, key="synthesize.preview")

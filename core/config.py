@@ -98,14 +98,17 @@ class Settings:
         "Synthesizers fit on a stratified sample of this many training rows of "
         "larger tables (every category keeps its share; rare ones stay present).",
     )
-    # Fit cost model of core.synth.training_sample.estimate_fit, measured once on a 2-core machine:
-    # (overhead seconds, seconds per 1,000 cells [per epoch], base MB, MB per 1,000 cells).
+    # Fit cost model of core.synth.estimate.estimate_fit, measured on a 2-core machine.
+    # (overhead seconds, seconds per 1,000 cells, base MB, MB per 1,000 cells)
     fit_cost_copula: tuple[float, float, float, float] = setting(
-        (0.5, 0.036, 3.0, 0.084),
+        (0.5, 0.02, 3.0, 0.084),
         "Fit cost model of synthesizers without epochs (see estimate_fit).",
     )
-    fit_cost_neural: tuple[float, float, float, float] = setting(
-        (45.0, 0.42, 100.0, 0.43), "Fit cost model of synthesizers trained in epochs (per epoch)."
+    # (overhead seconds, seconds per 1,000 rows × number columns (mixture models), seconds per
+    # 1,000 cells (encoding), base MB, MB per 1,000 encoded cells); epochs: registry step_seconds
+    fit_cost_neural: tuple[float, float, float, float, float] = setting(
+        (1.0, 0.08, 0.012, 100.0, 0.035),
+        "Setup cost model of synthesizers trained in epochs (see estimate_fit).",
     )
     shard_rows: int = setting(
         100_000, "Rows per shard (one Parquet part) when sampling in parallel shards."

@@ -2,20 +2,22 @@
 
 import streamlit as st
 
+from components.fit_estimate import dataset_shape, epochs_input, without_epochs
 from components.guard import need_dataset
 from components.param_form import param_inputs
 from components.progress import StreamlitProgress
 from components.protection_form import protection_inputs
 from components.routing import inside_router
-from components.run_inputs import rows_input, seed_input
+from components.run_inputs import rows_input, run_preview, seed_input
 from components.state import get_state
 from components.workspace import get_workspace
 from core.config import get_settings
 from core.errors import StudioError
 from core.evaluate.readings import headline_columns, protection_notes
+from core.formatting import count, duration, percent
 from core.runs.pipeline import synthesize
+from core.synth.estimate import plan_fit
 from core.synth.registry import REGISTRY
-from core.synth.training_sample import plan_fit
 
 inside_router()
 state = get_state()
@@ -32,17 +34,20 @@ key = st.selectbox(
 )
 spec = REGISTRY[key]
 st.caption(f"{spec.description} Speed: {spec.speed}.")
+# Outside the form: the estimate follows the epochs as they are typed (see fit_estimate).
+epochs = epochs_input(spec, key="synthesize.param")
+sdtypes = dataset.metadata.sdtypes if dataset.metadata else None
+plan = plan_fit(spec, shape=dataset_shape(str(workspace.path), dataset.id, sdtypes), epochs=epochs)
+st.caption(plan.text, help=plan.estimate.note)
 
 with st.form("synthesize.form"):
-    params = param_inputs(spec, key="synthesize.param")
+    params = param_inputs(without_epochs(spec), key="synthesize.param")
+    if epochs is not None:
+        params["epochs"] = epochs
     rows_col, seed_col = st.columns(2)
     rows = rows_input(rows_col, settings, label="Rows to generate", key="synthesize.rows")
     seed = seed_input(seed_col, settings, key="synthesize.seed")
     protections = protection_inputs(settings)
-    plan = plan_fit(
-        spec, dataset_rows=dataset.n_rows, columns=dataset.n_columns, epochs=params.get("epochs")
-    )
-    st.caption(plan.text, help=plan.estimate.note)
     go = st.form_submit_button(f"Generate from {dataset.name}", type="primary")
 
 if go:
@@ -72,12 +77,12 @@ if go:
         state.generating = None
         stop.empty()
         state.run_id = result.run.id
-        progress.done(f"Done: {result.rows:,} rows.")
+        progress.done(f"Done: {count(result.rows)} rows.")
         run = result.run
         st.success(
-            f"Run #{run.id}: {result.rows:,} rows in "
-            f"{run.fit_seconds + run.sample_seconds:.1f} s; "
-            f"quality {result.quality.overall.value:.1%}."
+            f"Run #{run.id}: {count(result.rows)} rows in "
+            f"{duration(run.fit_seconds + run.sample_seconds)}; "
+            f"quality {percent(result.quality.overall.value)}."
         )
         st.caption(headline_columns(result.evaluation.to_dict()))
         for line in protection_notes(result.evaluation.protections or {}):
@@ -88,6 +93,7 @@ elif state.generating:
     state.generating = None
 
 if state.run_id is not None:
+    run_preview(workspace, state.run_id, dataset_id=dataset.id, rows=settings.preview_rows)
     st.page_link(
         "pages/4_compare.py",
         label="Next: compare real and synthetic",

@@ -1,5 +1,4 @@
-"""Fit big tables on a stratified sample of their training rows, and say beforehand what a fit
-will cost.
+"""Fit big tables on a stratified sample of their training rows.
 
 A synthesizer's fit time grows with rows × columns (× epochs), while its quality stops improving
 long before a million rows; a sample that keeps every category's share (and every rare category
@@ -20,7 +19,6 @@ from core.config import Settings, get_settings
 from core.data.holdout import MIN_HOLDOUT_ROWS, MIN_TRAIN_ROWS
 from core.errors import InvalidParameterError
 from core.meta import StudioMetadata
-from core.synth.registry import SynthesizerSpec
 
 # Columns with more distinct values than this are identifiers or free text, not strata.
 _MAX_STRATUM_VALUES = 1000
@@ -192,101 +190,3 @@ def planned_training_rows(n_rows: int, settings: Settings | None = None) -> int:
     if holdout < MIN_HOLDOUT_ROWS or n_rows - holdout < MIN_TRAIN_ROWS:
         return n_rows  # too small for a holdout: every row trains
     return n_rows - holdout
-
-
-@dataclass(frozen=True)
-class FitEstimate:
-    """A rough forecast of one fit: wall time and the memory it adds to the process."""
-
-    seconds: float
-    memory_mb: float
-    note: str
-
-
-def estimate_fit(
-    spec: SynthesizerSpec,
-    *,
-    rows: int,
-    columns: int,
-    epochs: int | None,
-    settings: Settings | None = None,
-) -> FitEstimate:
-    """Forecast a fit's time and memory from rows × columns (× epochs).
-
-    The model is linear in the number of cells: ``seconds = overhead + per_cell × cells`` (times
-    ``epochs`` for synthesizers trained in epochs) and ``MB = base + per_cell × cells``, with
-    constants from ``Settings.fit_cost_copula`` / ``fit_cost_neural``, measured once. It ignores
-    category counts and the machine's load, so read it as an order of magnitude.
-
-    Args:
-        spec: The synthesizer.
-        rows: Rows it will fit on (after any training sample).
-        columns: Columns of the table.
-        epochs: Training epochs; ignored by synthesizers without them.
-        settings: The cost constants; default :func:`core.config.get_settings`.
-    """
-    settings = settings or get_settings()
-    if rows < 1 or columns < 1:
-        raise InvalidParameterError(f"Cannot estimate a fit of {rows} rows × {columns} columns.")
-    neural = spec.has_epochs
-    overhead, per_kcell, base_mb, mb_per_kcell = (
-        settings.fit_cost_neural if neural else settings.fit_cost_copula
-    )
-    kcells = rows * columns / 1000
-    passes = max(int(epochs or 1), 1) if neural else 1
-    seconds = overhead + per_kcell * kcells * passes
-    memory = base_mb + mb_per_kcell * kcells
-    shape = f"{rows:,} rows × {columns} columns" + (f" × {passes} epochs" if neural else "")
-    return FitEstimate(
-        seconds=round(seconds, 1),
-        memory_mb=round(memory, 1),
-        note=f"Estimated fit ~{_duration(seconds)}, ~{memory:,.0f} MB ({shape}; rough).",
-    )
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
-
-
-@dataclass(frozen=True)
-class FitPlan:
-    """What a fit will use and cost, told to the user before it starts."""
-
-    train_rows: int
-    fit_rows: int
-    estimate: FitEstimate
-
-    @property
-    def text(self) -> str:
-        rows = (
-            f"Fits on a stratified sample of {self.fit_rows:,} of {self.train_rows:,} training rows"
-            if self.fit_rows < self.train_rows
-            else f"Fits on all {self.train_rows:,} training rows"
-        )
-        return (
-            f"{rows}; estimated fit ~{_duration(self.estimate.seconds)}, "
-            f"~{self.estimate.memory_mb:,.0f} MB."
-        )
-
-
-def plan_fit(
-    spec: SynthesizerSpec,
-    *,
-    dataset_rows: int,
-    columns: int,
-    epochs: int | None,
-    settings: Settings | None = None,
-) -> FitPlan:
-    """The training rows a run of ``spec`` on a dataset fits on, and the fit's estimate.
-
-    Needs only the dataset's row and column counts, so a page can show it on every rerun.
-    """
-    settings = settings or get_settings()
-    train = planned_training_rows(dataset_rows, settings)
-    fit_rows = min(train, settings.train_max_rows)
-    estimate = estimate_fit(spec, rows=fit_rows, columns=columns, epochs=epochs, settings=settings)
-    return FitPlan(train_rows=train, fit_rows=fit_rows, estimate=estimate)

@@ -1,4 +1,4 @@
-"""The stratified training sample, the fit estimate, and the pipeline fitting on the sample."""
+"""The stratified training sample and the pipeline fitting on it (the estimate: test_estimate)."""
 
 from __future__ import annotations
 
@@ -15,12 +15,9 @@ from core.data.holdout import split_real
 from core.errors import InvalidParameterError
 from core.export.report_figures import build_report
 from core.runs.pipeline import synthesize
-from core.synth.registry import REGISTRY
 from core.synth.training_sample import (
     default_strata,
-    estimate_fit,
     fitted_sample_note,
-    plan_fit,
     planned_training_rows,
     training_sample,
 )
@@ -114,57 +111,6 @@ def test_planned_training_rows_match_the_real_split(rows: int) -> None:
 
     # Run / Assert
     assert planned_training_rows(rows) == len(split_real(table, seed=7).train)
-
-
-def test_estimate_follows_the_documented_model() -> None:
-    # Setup: round constants make the formula visible
-    settings = dataclasses.replace(
-        get_settings(), fit_cost_copula=(1.0, 2.0, 3.0, 4.0), fit_cost_neural=(10.0, 1.0, 5.0, 2.0)
-    )
-    copula, ctgan = REGISTRY["gaussian_copula"], REGISTRY["ctgan"]
-
-    # Run
-    fast = estimate_fit(copula, rows=1000, columns=2, epochs=None, settings=settings)
-    slow = estimate_fit(ctgan, rows=1000, columns=2, epochs=3, settings=settings)
-
-    # Assert: 2,000 cells
-    assert (fast.seconds, fast.memory_mb) == (1 + 2 * 2, 3 + 4 * 2)
-    assert (slow.seconds, slow.memory_mb) == (10 + 1 * 2 * 3, 5 + 2 * 2)
-    assert "3 epochs" in slow.note and "epochs" not in fast.note
-
-
-def test_estimate_grows_with_rows_and_epochs() -> None:
-    # Setup
-    ctgan = REGISTRY["ctgan"]
-
-    # Run
-    small = estimate_fit(ctgan, rows=1000, columns=8, epochs=10)
-    more_rows = estimate_fit(ctgan, rows=10_000, columns=8, epochs=10)
-    more_epochs = estimate_fit(ctgan, rows=1000, columns=8, epochs=100)
-
-    # Assert
-    assert small.seconds < more_rows.seconds and small.seconds < more_epochs.seconds
-    assert small.memory_mb < more_rows.memory_mb and small.memory_mb == more_epochs.memory_mb
-    with pytest.raises(InvalidParameterError):
-        estimate_fit(ctgan, rows=0, columns=8, epochs=1)
-
-
-def test_plan_states_the_sample_and_the_estimate() -> None:
-    # Setup
-    settings = dataclasses.replace(get_settings(), train_max_rows=50_000)
-    spec = REGISTRY["gaussian_copula"]
-
-    # Run
-    plan = plan_fit(spec, dataset_rows=1_000_000, columns=10, epochs=None, settings=settings)
-    whole = plan_fit(spec, dataset_rows=1000, columns=10, epochs=None, settings=settings)
-
-    # Assert
-    assert (plan.train_rows, plan.fit_rows) == (800_000, 50_000)
-    assert plan.text.startswith(
-        "Fits on a stratified sample of 50,000 of 800,000 training rows; estimated fit ~"
-    )
-    assert f"~{plan.estimate.memory_mb:,.0f} MB." in plan.text
-    assert whole.text.startswith("Fits on all 800 training rows; estimated fit ~")
 
 
 def test_pipeline_fits_on_the_sample_and_records_it(workspace: Workspace) -> None:

@@ -8,8 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.config import get_settings
+from core.synth.estimate import TableShape, plan_fit
 from core.synth.registry import REGISTRY
-from core.synth.training_sample import plan_fit
 from core.workspace.records import DatasetInfo
 from core.workspace.store import Workspace
 
@@ -161,7 +161,10 @@ def test_training_sample_and_fit_estimate_are_shown_before_the_run(
 
     # Assert
     assert not at.exception
-    shape = {"dataset_rows": tips.n_rows, "columns": tips.n_columns}
+    # tips before its metadata is detected: 3 number columns learned, 4 text ones as categories
+    distinct = workspace.distinct_counts(tips.id)
+    categories = tuple(distinct[c] for c in ("sex", "smoker", "day", "time"))
+    shape = {"shape": TableShape(rows=tips.n_rows, continuous=3, categories=categories)}
     expected = plan_fit(REGISTRY["gaussian_copula"], epochs=None, **shape)
     assert expected.text in copula
     assert expected.text.startswith(
