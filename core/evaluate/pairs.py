@@ -1,7 +1,7 @@
 """Two columns of the real and the synthetic table against each other, and which two to show first.
 
-A pair figure is bounded by construction, whatever the table: numbers and dates are cut into at
-most ``bins`` ranges per axis, categories into the ``max_categories`` most frequent of the real
+A pair figure is bounded by construction, whatever the table: numbers and dates are cut into
+``bins`` equal ranges per axis, categories into the ``max_categories`` most frequent of the real
 rows plus ``(other)`` and ``(missing)``, and labels to ``LABEL_WIDTH`` characters. It carries
 counts, shares and percentiles, never a row, so its size does not grow with the table: drawing
 every combination, airports' names against its cities took 96 MB.
@@ -60,9 +60,9 @@ def plot_pair(
 ) -> go.Figure:
     """Two columns against each other, real on the left and synthetic on the right.
 
-    Two numbers (or dates) give heatmaps of the share of rows in each cell of a grid of at
-    most ``bins`` by ``bins`` ranges (quantiles of both tables, one cell per value when a
-    column has few); a number and a category give box plots of the number per category; two
+    Two numbers (or dates) give heatmaps of the share of rows in each cell of a grid of
+    ``bins`` by ``bins`` equal ranges (over both tables); a number and a category give box
+    plots of the number per category (quartiles, whiskers at the 5th and 95th percentile); two
     categories give heatmaps of the share of rows in each combination. Categories are the
     ``max_categories`` most frequent in the real rows, the rest grouped as ``(other)``. Both
     panels share their axes.
@@ -98,7 +98,7 @@ def plot_pair(
         )
     else:
         _share_panels(fig, sides, x=x, y=y, top=max_categories)
-    fig.update_layout(title=f"{y} against {x}", showlegend=False)
+    fig.update_layout(title_text=f"{y} against {x}", showlegend=False)
     fig.update_xaxes(title_text=str(x))
     fig.update_yaxes(title_text=str(y), col=1)
     return fig
@@ -225,6 +225,9 @@ def _grid_panels(
             row=1,
             col=col,
         )
+    for column, axes in ((x, fig.update_xaxes), (y, fig.update_yaxes)):
+        if sdtypes[column] == "datetime":
+            axes(type="date")
     missing = [
         ~(np.isfinite(vx) & np.isfinite(vy)) for vx, vy in zip(values[x], values[y], strict=True)
     ]
@@ -275,6 +278,8 @@ def _box_panels(
     fig.update_xaxes(
         type="category", categoryorder="array", categoryarray=[shown[g] for g in order]
     )
+    if sdtypes[number] == "datetime":  # percentiles go as date text: say what the axis holds
+        fig.update_yaxes(type="date")
     _note(fig, BOX_NOTE)
 
 
@@ -326,17 +331,18 @@ def _as_number(series: pd.Series, sdtype: str) -> pd.Series:
 
 
 def _edges(values: np.ndarray, bins: int) -> np.ndarray:
-    """At most ``bins`` ranges: one per value when there are few values, else quantiles."""
-    finite = np.unique(values[np.isfinite(values)])
+    """``bins`` equal ranges from the smallest to the largest value, as a histogram's axis.
+
+    Equal widths keep the colour of a cell its share of rows: ranges of unequal width (by
+    quantile) drew one airport in the Pacific as a block wider than the United States.
+    """
+    finite = values[np.isfinite(values)]
     if finite.size == 0:
         return np.array([0.0, 1.0])
-    if finite.size == 1:
-        return np.array([finite[0] - 0.5, finite[0] + 0.5])
-    if finite.size <= bins:
-        middles = (finite[1:] + finite[:-1]) / 2
-        first, last = finite[0] - (middles[0] - finite[0]), finite[-1] + (finite[-1] - middles[-1])
-        return np.concatenate([[first], middles, [last]])
-    return np.unique(np.quantile(values[np.isfinite(values)], np.linspace(0, 1, bins + 1)))
+    low, high = float(finite.min()), float(finite.max())
+    if low == high:
+        return np.array([low - 0.5, high + 0.5])
+    return np.linspace(low, high, bins + 1)
 
 
 def _axis_values(values: np.ndarray, sdtype: str) -> np.ndarray | list[str]:
@@ -346,14 +352,5 @@ def _axis_values(values: np.ndarray, sdtype: str) -> np.ndarray | list[str]:
 
 
 def _note(fig: go.Figure, text: str) -> None:
-    fig.add_annotation(
-        text=text,
-        showarrow=False,
-        x=0,
-        y=-0.2,
-        xref="paper",
-        yref="paper",
-        xanchor="left",
-        yanchor="top",
-        font={"size": 11},
-    )
+    """A line under the figure's title (notes below the axes collide with long tick labels)."""
+    fig.update_layout(title_subtitle_text=text)

@@ -160,16 +160,10 @@ def correlation_columns(
 
 
 def note_dropped(fig: go.Figure, columns: list[str], dropped: int) -> None:
-    """Say under a heatmap that it shows only the first ``len(columns)`` numeric columns."""
+    """Say under a heatmap's title that it shows only the first ``len(columns)`` columns."""
     if dropped:
-        fig.add_annotation(
-            text=f"First {len(columns)} numeric columns; {dropped} more not drawn.",
-            showarrow=False,
-            x=0,
-            y=-0.12,
-            xref="paper",
-            yref="paper",
-            xanchor="left",
+        fig.update_layout(
+            title_subtitle_text=f"First {len(columns)} numeric columns; {dropped} more not drawn."
         )
 
 
