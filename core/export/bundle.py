@@ -19,6 +19,7 @@ import pandas as pd
 
 from core.config import Settings, get_settings
 from core.data.holdout import recorded_split
+from core.data.rules import describe_rule
 from core.errors import StudioError
 from core.evaluate.stored import StoredScores
 from core.meta import TABLE
@@ -42,6 +43,7 @@ OUT (.csv or .parquet) receives the synthetic rows. run.json and metadata.json s
 
 import argparse
 import json
+import math
 import random
 import sys
 import warnings
@@ -50,6 +52,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import sdv.cag
 import sdv.single_table
 from sdv.metadata import Metadata
 from sklearn.model_selection import train_test_split
@@ -180,6 +183,62 @@ def seed_global_generators(seed, torch_threads=None):
     torch.manual_seed(seed)
 
 
+def apportion(rows, shares):
+    # A rebalanced batch's rows per category, as the studio splits them: largest remainder,
+    # ties to the first category.
+    exact = [rows * s for s in shares]
+    counts = [math.floor(x) for x in exact]
+    order = sorted(range(len(shares)), key=lambda i: (-(exact[i] - counts[i]), i))
+    for i in order[: rows - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def sample_once(synth, conditions, rows):
+    # One draw, keeping the rows that meet the conditions and the rules: SDV's private steps,
+    # as the studio calls them (its sample_from_conditions retries without a time limit).
+    if not conditions:
+        return synth._sample_batch(batch_size=rows, max_tries=1).reset_index(drop=True)
+    frame = pd.DataFrame({column: [value] * rows for column, value in conditions.items()})
+    return synth._sample_with_conditions(frame, 1, rows).reset_index(drop=True)
+
+
+def draw_matching(synth, conditions, rows, draw_rows):
+    # Rows meeting the conditions, drawn until there are enough, with the studio's draw sizes.
+    parts, have, drawn, matched = [], 0, 0, 0
+    while have < rows:
+        missing = rows - have
+        rate = max(matched, 1) / drawn if drawn else 1.0
+        ask = min(max(draw_rows, missing), max(missing, math.ceil(missing / rate)))
+        part = sample_once(synth, conditions, ask)
+        drawn, matched = drawn + ask, matched + len(part)
+        parts.append(part.iloc[:missing])
+        have += len(parts[-1])
+        if have < rows and drawn >= 50_000 and matched / drawn < 0.001:
+            sys.exit(f"The scenario {conditions} is too rare for this model: {have} of {rows}.")
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def shaped_batch(synth, shaping, rows, seed, index):
+    # One batch of a shaped run: each scenario's rows, then shuffled with the run's seed.
+    conditions = shaping.get("conditions") or {}
+    rebalance = shaping.get("rebalance")
+    if rebalance:
+        shares = [item["share"] for item in rebalance["shares"]]
+        plan = [
+            ({**conditions, rebalance["column"]: item["value"]}, count)
+            for item, count in zip(rebalance["shares"], apportion(rows, shares))
+        ]
+    else:
+        plan = [(conditions, rows)]
+    parts = [draw_matching(synth, c, n, shaping["draw_rows"]) for c, n in plan if n]
+    batch = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    if len(parts) > 1:
+        sequence = np.random.SeedSequence(int(seed), spawn_key=(int(index), 1))
+        batch = batch.iloc[np.random.default_rng(sequence).permutation(len(batch))]
+    return batch.reset_index(drop=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("real", type=Path, help="the real table, .csv or .parquet")
@@ -217,6 +276,12 @@ def main(argv=None):
         warnings.simplefilter("ignore")
         metadata = Metadata.load_from_dict(metadata_dict)
         synth = synthesizer_class(metadata, **run["parameters"])
+        shaping = run.get("shaping") or {}
+        if shaping.get("rules"):  # rules every row keeps: SDV's constraints, named as SDV does
+            params = [{k: v for k, v in rule.items() if k != "type"} for rule in shaping["rules"]]
+            synth.add_constraints(
+                [getattr(sdv.cag, r["type"])(**p) for r, p in zip(shaping["rules"], params)]
+            )
         seed_global_generators(seed, run["versions"].get("torch_threads"))
         synth.fit({table: train})
         # Seed exactly as the studio does. SDV has no public seed argument: _set_random_state
@@ -228,7 +293,10 @@ def main(argv=None):
         parts, done = [], 0
         while done < rows:  # the same batch sizes as the studio: batching changes the rows
             size = min(batch, rows - done)
-            parts.append(synth.sample(num_rows=size)[table])
+            if shaping:
+                parts.append(shaped_batch(synth, shaping, size, seed, len(parts)))
+            else:
+                parts.append(synth.sample(num_rows=size)[table])
             done += size
     write_table(like_real(pd.concat(parts, ignore_index=True), real), args.out)
     print(f"wrote {rows:,} rows to {args.out}")
@@ -244,7 +312,8 @@ Synth Studio run #{run_id}: {label} on "{dataset}", {rows:,} rows, seed {seed}.
 Files
   metadata.json  SDV metadata of the table (Metadata.load_from_dict reads it).
   run.json       synthesizer class and parameters, seed, rows, sample batch size,
-                 holdout split, library versions, timings and status.
+                 holdout split, how the rows were shaped (conditions, rebalanced
+                 shares, rules), library versions, timings and status.
   report.json    the run's scores as the studio computed them.
   reproduce.py   refits and samples with plain SDV, pandas and scikit-learn.
 
@@ -258,7 +327,7 @@ The script redoes the studio's holdout split ({train_rows:,} training rows, seed
 applies the studio's protections as the run applied them, recorded in run.json
 ("protections": {protection_summary}; the rare values are found again in the training rows,
 as the bundle does not name them), seeds the fit and sampling with the run's seed as the
-studio does, and samples in batches of {batch:,} rows.{neural_note}{pii_note}
+studio does, and samples in batches of {batch:,} rows.{shaping_note}{neural_note}{pii_note}
 
 The metadata is the dataset's as stored when this bundle was made: if it was edited after
 the run, the rows differ.
@@ -277,6 +346,12 @@ UNSEEDED_NOTE = """
 {label} is a neural synthesizer, and this run's fit was not seeded (it predates the studio
 seeding fits), so refitting gives other model weights and rows than the run's. reproduce.py
 seeds its own fit with the run's seed, so its output is the same every time it runs."""
+
+SHAPING_NOTE = """
+
+The run's rows were shaped ("shaping" in run.json: {summary}); reproduce.py fits the rules as
+SDV constraints and draws each batch's scenarios as the studio does, with the same draw sizes
+and the same shuffle."""
 
 PII_NOTE = """
 
@@ -359,6 +434,7 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
             "moved_to_training": split.get("moved_to_training", 0),
         },
         "protections": protections,
+        "shaping": run.shaping,
         "versions": versions,
         "timings": {"fit_seconds": run.fit_seconds, "sample_seconds": run.sample_seconds},
         "status": run.status,
@@ -375,6 +451,9 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
         split_seed=split.get("seed"),
         batch=batch_rows,
         protection_summary=_summary(protections),
+        shaping_note=SHAPING_NOTE.format(summary=shaping_summary(run.shaping))
+        if run.shaping
+        else "",
         neural_note=_neural_note(spec.label, versions) if spec.needs_torch else "",
         pii_note=PII_NOTE.format(count=redrawn) if redrawn else "",
     )
@@ -468,6 +547,23 @@ def _protections(
         "settings": chosen,
     }
     return protections, {column: found.grouped.get(column, []) for column in counts}
+
+
+def shaping_summary(shaping: dict[str, Any] | None) -> str:
+    """A run's shaping in a few words: its conditions, rebalance and rules."""
+    if not shaping:
+        return "none"
+    parts = []
+    if shaping.get("conditions"):
+        parts.append(
+            "conditions " + ", ".join(f"{c}={v}" for c, v in shaping["conditions"].items())
+        )
+    if rebalance := shaping.get("rebalance"):
+        shares = ", ".join(f"{s['value']}={s['share']:.3g}" for s in rebalance["shares"])
+        parts.append(f"{rebalance['column']} rebalanced to {shares}")
+    if rules := shaping.get("rules"):
+        parts.append(f"{len(rules)} rule(s): " + "; ".join(describe_rule(r) for r in rules))
+    return "; ".join(parts) or "none"
 
 
 def _summary(protections: dict[str, Any]) -> str:
