@@ -19,12 +19,12 @@ import pandas as pd
 
 from core.config import Settings, get_settings
 from core.data.holdout import recorded_split
-from core.data.rules import describe_rule
 from core.errors import StudioError
 from core.evaluate.stored import StoredScores
 from core.meta import TABLE
 from core.privacy.protect import RARE_REPLACEMENT, RareGrouping, protect_rare_categories
 from core.synth.registry import get_spec
+from core.synth.scenarios import describe_shaping
 from core.workspace.records import DatasetInfo
 from core.workspace.store import Workspace
 
@@ -451,7 +451,7 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
         split_seed=split.get("seed"),
         batch=batch_rows,
         protection_summary=_summary(protections),
-        shaping_note=SHAPING_NOTE.format(summary=shaping_summary(run.shaping))
+        shaping_note=SHAPING_NOTE.format(summary=describe_shaping(run.shaping))
         if run.shaping
         else "",
         neural_note=_neural_note(spec.label, versions) if spec.needs_torch else "",
@@ -547,23 +547,6 @@ def _protections(
         "settings": chosen,
     }
     return protections, {column: found.grouped.get(column, []) for column in counts}
-
-
-def shaping_summary(shaping: dict[str, Any] | None) -> str:
-    """A run's shaping in a few words: its conditions, rebalance and rules."""
-    if not shaping:
-        return "none"
-    parts = []
-    if shaping.get("conditions"):
-        parts.append(
-            "conditions " + ", ".join(f"{c}={v}" for c, v in shaping["conditions"].items())
-        )
-    if rebalance := shaping.get("rebalance"):
-        shares = ", ".join(f"{s['value']}={s['share']:.3g}" for s in rebalance["shares"])
-        parts.append(f"{rebalance['column']} rebalanced to {shares}")
-    if rules := shaping.get("rules"):
-        parts.append(f"{len(rules)} rule(s): " + "; ".join(describe_rule(r) for r in rules))
-    return "; ".join(parts) or "none"
 
 
 def _summary(protections: dict[str, Any]) -> str:

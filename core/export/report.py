@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import plotly.graph_objects as go
@@ -32,6 +33,7 @@ SECTIONS: dict[str, str] = {
     "scores": "Scores",
     "holdout": "Holdout ceiling",
     "protections": "Protections before fitting",
+    "shaping": "Rules, scenarios and shares",
     "privacy": "Privacy checks (release gate)",
     "readings": "Readings",
     "plots": "Plots",
@@ -64,6 +66,7 @@ def render_report(
     release: ReleaseStatus | None = None,
     headline: str = "",
     protections: list[str] | None = None,
+    shaping: Mapping[str, Any] | None = None,
 ) -> str:
     """Render an evaluation as one self-contained HTML page.
 
@@ -82,6 +85,9 @@ def render_report(
             section with every check, what the checks do not prove, and the override.
         headline: Which columns the quality score covers, shown under the scores.
         protections: What each protection changed in the training rows and its cost.
+        shaping: A shaped run's blocks (:func:`shaping_blocks`): how each scenario's rows
+            follow its real rows, the shares before and after, the rows keeping each rule,
+            augmentation on the holdout and the rare items the extract has.
 
     Returns:
         The HTML text: no external scripts, stylesheets or fonts.
@@ -110,6 +116,8 @@ def render_report(
     if protections:
         items = "".join(f"<li>{_e(line)}</li>" for line in protections)
         parts.append(_section("protections", f"<ul>{items}</ul>"))
+    if shaping and (body := _shaping_html(shaping)):
+        parts.append(_section("shaping", body))
     if release is not None:
         parts.append(_section("privacy", _privacy_html(privacy or {}, release)))
     if readings:
@@ -127,6 +135,80 @@ def render_report(
     )
     parts.append("</main></body></html>")
     return "\n".join(parts)
+
+
+SHAPING_KEYS = ("scenarios", "rebalance", "rules", "augmentation")
+
+
+def shaping_blocks(scores: Mapping[str, Any]) -> dict[str, Any]:
+    """The blocks of stored scores the shaping section reads (rare items from coverage)."""
+    blocks = {key: scores[key] for key in SHAPING_KEYS if scores.get(key)}
+    rare = (scores.get("coverage") or {}).get("rare")
+    if rare:
+        blocks["rare"] = rare
+    return blocks
+
+
+def _shaping_html(blocks: Mapping[str, Any]) -> str:
+    parts = []
+    if scenarios := blocks.get("scenarios"):
+        rows = "".join(
+            f"<tr><td>{_e(s['label'])}</td><td class=num>{s['real_rows']:,}</td>"
+            f"<td class=num>{s['synthetic_rows']:,}</td><td class=num>{_fmt(s['fidelity'])}</td>"
+            f"<td class=num>{_fmt(s['baseline'])}</td>"
+            f"<td>{_e(s['warning'] or 'follows the real scenario')}</td></tr>"
+            for s in scenarios
+        )
+        parts.append(
+            "<p>Each scenario's synthetic rows scored against the real rows of the same "
+            "scenario (column shapes of the other columns, 0 to 1), beside the score of every "
+            "real row (the baseline: a copy of the table with the fixed values written over). "
+            "The headline quality compares the extract with the whole table, which a shaped "
+            "extract differs from by design.</p><table><tr><th>Scenario</th><th>Real rows</th>"
+            f"<th>Synthetic rows</th><th>Fidelity</th><th>Baseline</th><th>Reading</th></tr>"
+            f"{rows}</table>"
+        )
+    if rebalance := blocks.get("rebalance"):
+        labels = sorted(set(rebalance["before"]) | set(rebalance["target"]))
+        rows = "".join(
+            f"<tr><td>{_e(k)}</td><td class=num>{_share(rebalance['before'].get(k))}</td>"
+            f"<td class=num>{_share(rebalance['target'].get(k, 0.0))}</td>"
+            f"<td class=num>{_share(rebalance['after'].get(k, 0.0))}</td></tr>"
+            for k in labels
+        )
+        parts.append(
+            f"<p>Shares of {_e(rebalance['column'])}, counted over all "
+            f"{rebalance['rows']:,} rows: at most {rebalance['max_gap_points']:.2f} points from "
+            "the target.</p><table><tr><th>Category</th><th>Real</th><th>Target</th>"
+            f"<th>Extract</th></tr>{rows}</table>"
+        )
+    if (rules := blocks.get("rules")) and rules.get("rules"):
+        rows = "".join(
+            f"<tr><td>{_e(r['label'])}</td><td>{'added' if r['added'] else 'found'}</td>"
+            f"<td class=num>{_share(r['real_keep_share'])}</td>"
+            f"<td class=num>{_share(r['synthetic_keep_share'])}</td></tr>"
+            for r in rules["rules"]
+        )
+        parts.append(
+            "<p>Share of rows keeping each rule: added rules are enforced in every row; found "
+            "rules are kept by every real row and checked, not enforced.</p><table><tr>"
+            "<th>Rule</th><th>Kind</th><th>Real rows</th><th>Extract rows</th></tr>"
+            f"{rows}</table>"
+        )
+    if augmentation := blocks.get("augmentation"):
+        parts.append(f"<p><strong>Augmentation.</strong> {_e(augmentation['verdict'])}</p>")
+    if rare := blocks.get("rare"):
+        parts.append(
+            f"<p>Rare categories and pairs of categories (under {rare['threshold']:.0%} of the "
+            f"real rows): {rare['in_extract']} of {rare['listed']} listed are in the extract; "
+            f"{rare['withheld']} seen in fewer than {rare['min_count']} real rows are counted, "
+            "not named.</p>"
+        )
+    return "".join(parts)
+
+
+def _share(value: Any) -> str:
+    return "n/a" if value is None else f"{float(value):.1%}"
 
 
 _PRIVACY_MEASURES = (

@@ -19,7 +19,7 @@ from core.evaluate.projection import (
 )
 from core.evaluate.readings import headline_columns, protection_notes
 from core.evaluate.stored import StoredScores
-from core.export.report import render_report
+from core.export.report import render_report, shaping_blocks
 from core.privacy.gate import release_status
 from core.synth.training_sample import fitted_sample_note
 
@@ -158,6 +158,7 @@ def build_report(
         release=release_status(stored, override) if stored else None,
         headline=headline_columns(stored),
         protections=protection_notes(dict(stored.protections)),
+        shaping=shaping_blocks(stored.raw),
     )
 
 

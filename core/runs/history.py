@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from core.evaluate.stored import StoredScores
+from core.synth.scenarios import describe_shaping
 from core.workspace.records import RunInfo
 from core.workspace.store import Workspace
 
@@ -23,6 +24,7 @@ def run_row(run: RunInfo, dataset_name: str) -> dict[str, Any]:
         "status": run.status,
         "rows": run.n_rows,
         "seed": run.seed,
+        "shaping": describe_shaping(run.shaping),  # conditions, rebalance, rules; "" for none
         **{key: scores.value(key) for key in SCORE_KEYS},
         "fit_seconds": run.fit_seconds,
         "sample_seconds": run.sample_seconds,
@@ -42,6 +44,7 @@ def runs_table(workspace: Workspace, dataset_id: int | None = None) -> pd.DataFr
         "status",
         "rows",
         "seed",
+        "shaping",
         *SCORE_KEYS,
         "fit_seconds",
         "sample_seconds",

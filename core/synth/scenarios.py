@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from sdv.single_table.base import BaseSingleTableSynthesizer
 
+from core.data.rules import describe_rule
 from core.errors import InvalidParameterError, StudioError
 from core.meta import StudioMetadata
 from core.synth.seeding import holding_global_random
@@ -272,6 +273,23 @@ class Shaping:
             rules=tuple(dict(r) for r in data.get("rules") or ()),
             limits=limits,
         )
+
+
+def describe_shaping(shaping: Mapping[str, Any] | None) -> str:
+    """A stored shaping (:meth:`Shaping.to_dict`) in a few words, or "" for none."""
+    if not shaping:
+        return ""
+    parts = []
+    if conditions := shaping.get("conditions"):
+        parts.append(scenario_label(conditions))
+    if rebalance := shaping.get("rebalance"):
+        shares = ", ".join(
+            f"{value_label(s['value'])} {s['share']:.0%}" for s in rebalance["shares"]
+        )
+        parts.append(f"{rebalance['column']} rebalanced to {shares}")
+    if rules := shaping.get("rules"):
+        parts.append(f"{len(rules)} rule(s): " + "; ".join(describe_rule(r) for r in rules))
+    return "; ".join(parts)
 
 
 def scenario_label(conditions: Mapping[str, Any]) -> str:

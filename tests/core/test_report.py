@@ -84,6 +84,38 @@ PROTECTIONS = {
 }
 
 
+SHAPING = {
+    "scenarios": [
+        {
+            "label": f"day={EVIL}",
+            "real_rows": 20,
+            "synthetic_rows": 75,
+            "fidelity": 0.8,
+            "baseline": 0.7,
+            "warning": "",
+        }
+    ],
+    "rebalance": {
+        "column": "day",
+        "before": {"Sun": 0.31, "Sat": 0.36},
+        "target": {"Sun": 0.5, "Sat": 0.5},
+        "after": {"Sun": 0.5, "Sat": 0.5},
+        "rows": 150,
+        "max_gap_points": 0.0,
+    },
+    "rules": {
+        "rules": [
+            {
+                "label": "tip ≤ total_bill",
+                "added": False,
+                "real_keep_share": 1.0,
+                "synthetic_keep_share": 0.975,
+            }
+        ]
+    },
+}
+
+
 @pytest.fixture(scope="module")
 def page() -> str:
     tips = pd.read_csv(DEMOS["tips"].path).rename(columns={"tip": EVIL})
@@ -128,7 +160,18 @@ def page() -> str:
             }
         ),
         protections=protection_notes(PROTECTIONS),
+        shaping=SHAPING,
     )
+
+
+def test_shaping_section_escapes_what_the_data_names(page: str) -> None:
+    # Setup
+    section = page.split(f"<h2>{SECTIONS['shaping']}</h2>")[1].split("</section>")[0]
+
+    # Assert
+    assert "day=&lt;script" in section and "<script" not in section
+    assert "Shares of day, counted over all 150 rows" in section
+    assert "<td class=num>97.5%</td>" in section  # the found rule's share in the extract
 
 
 def test_privacy_section_lists_checks_statement_and_override(page: str) -> None:

@@ -15,6 +15,7 @@ from vega_datasets import data as vega
 
 from core.config import get_settings
 from core.errors import InvalidParameterError, StudioError
+from core.runs.history import compare_runs, runs_table
 from core.runs.pipeline import ensure_metadata, synthesize
 from core.workspace.records import MIGRATIONS, SCHEMA_VERSION
 from core.workspace.store import Workspace
@@ -304,3 +305,23 @@ def test_a_workspace_of_schema_4_opens_and_its_runs_have_no_shaping(tmp_path):
     assert workspace.schema_version() == SCHEMA_VERSION == 5
     assert workspace.get_run(1).shaping is None
     workspace.close()
+
+
+def test_the_runs_history_shows_how_each_run_was_shaped(workspace):
+    # Setup
+    seattle = vega.seattle_weather()
+    dataset = _add(workspace, seattle, "seattle", rules=[TEMPS])
+    kwargs = {"dataset_id": dataset, "key": "gaussian_copula", "rows": 300, "seed": 1}
+    shaped = synthesize(workspace, **kwargs, conditions={"weather": "fog"}).run
+    rebalanced = synthesize(workspace, **kwargs, rebalance="weather").run
+
+    # Run
+    table = runs_table(workspace).set_index("run")
+    side_by_side = compare_runs(workspace, shaped.id, rebalanced.id)
+
+    # Assert
+    assert table.loc[shaped.id, "shaping"] == "weather=fog; 1 rule(s): temp_min ≤ temp_max"
+    assert table.loc[rebalanced.id, "shaping"].startswith(
+        "weather rebalanced to drizzle 20%, fog 20%, rain 20%, snow 20%, sun 20%"
+    )
+    assert side_by_side.loc["shaping", f"run #{shaped.id}"].startswith("weather=fog")
