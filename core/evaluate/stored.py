@@ -85,6 +85,31 @@ class StoredScores(Mapping[str, Any]):
         return self.block("utility")
 
     @property
+    def rules(self) -> Mapping[str, Any]:
+        """Rows keeping each added or found rule (``rules`` list, ``added_hold``...)."""
+        return self.block("rules")
+
+    @property
+    def scenarios(self) -> list[Mapping[str, Any]]:
+        """Each scenario's fidelity against its real rows (conditioned or rebalanced runs)."""
+        return list(self.raw.get("scenarios") or [])
+
+    @property
+    def rebalance(self) -> Mapping[str, Any]:
+        """A rebalanced column's shares: ``before``, ``target``, ``after``."""
+        return self.block("rebalance")
+
+    @property
+    def augmentation(self) -> Mapping[str, Any]:
+        """Real-only against real plus synthetic rows on the holdout, with ``verdict``."""
+        return self.block("augmentation")
+
+    @property
+    def rare(self) -> Mapping[str, Any]:
+        """The rare categories and pairs of the real rows and whether the extract has them."""
+        return self.coverage.get("rare") or _EMPTY
+
+    @property
     def per_column(self) -> list[Mapping[str, Any]]:
         return list(self.raw.get("per_column") or [])
 

@@ -37,4 +37,26 @@ def test_a_run_stored_without_scores_or_blocks_reads_as_empty():
     assert old.privacy == {} and old.protections == {} and old.per_column == []
     assert old.scored_columns is None and old.unscored_columns == []
     assert old.holdout_rows == 0 and old.value("column_shapes") is None
+    assert old.rules == {} and old.scenarios == [] and old.rebalance == {}
+    assert old.augmentation == {} and old.rare == {}
     assert StoredScores.of(old) is old
+
+
+def test_the_blocks_of_a_shaped_run_read_by_name():
+    # Setup
+    raw = {
+        "scenarios": [{"label": "plan=premium", "fidelity": 0.9}],
+        "rebalance": {"column": "plan", "after": {"premium": 0.5}},
+        "rules": {"added_hold": True},
+        "augmentation": {"verdict": "The synthetic rows help."},
+        "coverage": {"rare": {"listed": 2, "in_extract": 1}},
+    }
+
+    # Run
+    scores = StoredScores.of(raw)
+
+    # Assert
+    assert scores.scenarios[0]["label"] == "plan=premium"
+    assert scores.rebalance["after"] == {"premium": 0.5}
+    assert scores.rules["added_hold"] and scores.augmentation["verdict"].endswith("help.")
+    assert scores.rare["in_extract"] == 1
