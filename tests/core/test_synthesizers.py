@@ -212,10 +212,10 @@ def test_a_fit_waiting_for_another_one_can_be_stopped_and_frees_the_generators(s
     from core.synth.seeding import GLOBAL_RANDOM
 
     df, metadata = small
-    calls: list[float] = []
+    calls: list[tuple[str, float]] = []
 
     def progress(stage: str, done: float, total: float | None) -> None:
-        calls.append(done)
+        calls.append((stage, done))
         if len(calls) >= 3:
             raise _Stop
 
@@ -237,8 +237,10 @@ def test_a_fit_waiting_for_another_one_can_be_stopped_and_frees_the_generators(s
     finally:
         GLOBAL_RANDOM.release()
 
-    # Assert: it reported progress while waiting, stopped at once, and holds nothing
-    assert calls == [0, 0, 0] and waited < 5
+    # Assert: it reported the wait with the seconds waited, stopped at once, and holds nothing
+    assert [stage for stage, _ in calls] == ["fit", "wait", "wait"]
+    assert calls[0][1] == 0 and 0 < calls[1][1] < calls[2][1] < 5
+    assert waited < 5
     assert not _fit_threads("tvae")
     assert GLOBAL_RANDOM.acquire(timeout=1)
     GLOBAL_RANDOM.release()
