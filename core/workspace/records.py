@@ -8,13 +8,15 @@ connection and no state.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.errors import InvalidParameterError
 from core.meta import StudioMetadata
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Each migration takes the schema from version N-1 to N. Append only; never edit a shipped one.
 MIGRATIONS: dict[int, list[str]] = {
@@ -48,7 +50,18 @@ MIGRATIONS: dict[int, list[str]] = {
         # How a run's rows were shaped: conditions, a rebalance's shares and the rules kept.
         "ALTER TABLE runs ADD COLUMN shaping_json VARCHAR",
     ],
+    6: [
+        # A name and notes a person gives a run, shown in the history, the report and bundle.
+        "ALTER TABLE runs ADD COLUMN name VARCHAR",
+        "ALTER TABLE runs ADD COLUMN notes VARCHAR",
+    ],
 }
+
+# A run's name is one short line; its notes a few paragraphs at most.
+NAME_MAX_CHARS = 80
+NOTES_MAX_CHARS = 2000
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 # A run left 'running' when its process died (kill, crash, power loss) is marked with this.
 INTERRUPTED = "interrupted: the studio stopped before this run finished"
@@ -94,10 +107,17 @@ class RunInfo:
     override: dict[str, Any] | None = None  # a recorded release despite a failed gate
     # Conditions, rebalance and rules of the run (core.synth.scenarios.Shaping.to_dict()).
     shaping: dict[str, Any] | None = None
+    name: str = ""  # given by a person; "" shows as "Run #12" (see label)
+    notes: str = ""
 
     @property
     def table(self) -> str:
         return synth_table(self.id)
+
+    @property
+    def label(self) -> str:
+        """The run's name, or "Run #12" for a run without one."""
+        return self.name or f"Run #{self.id}"
 
 
 def real_table(dataset_id: int) -> str:
@@ -114,7 +134,7 @@ DATASET_COLUMNS = (
 RUN_COLUMNS = (
     "id, dataset_id, synthesizer, params_json, seed, n_rows, status, fit_seconds,"
     " sample_seconds, scores_json, error, created, versions_json, model_path, override_json,"
-    " shaping_json"
+    " shaping_json, name, notes"
 )
 
 
@@ -130,7 +150,7 @@ def dataset_from_row(row: tuple) -> DatasetInfo:
 
 def run_from_row(row: tuple) -> RunInfo:
     rid, did, synth, params, seed, n, status, fit, sample, scores, error, created, *rest = row
-    versions, model_path, override, shaping = rest
+    versions, model_path, override, shaping, name, notes = rest
     return RunInfo(
         id=rid,
         dataset_id=did,
@@ -148,7 +168,54 @@ def run_from_row(row: tuple) -> RunInfo:
         model_path=model_path,
         override=json.loads(override) if override else None,
         shaping=json.loads(shaping) if shaping else None,
+        name=name or "",
+        notes=notes or "",
     )
+
+
+def clean_run_name(name: str) -> str:
+    """A run's name as stored: one line, trimmed, at most :data:`NAME_MAX_CHARS` characters.
+
+    An empty name clears it (the run shows as "Run #12").
+
+    Raises:
+        InvalidParameterError: the name has a line break or another control character, or is
+            too long (one line saying which).
+    """
+    cleaned = str(name).strip()
+    if any(ch in cleaned for ch in "\n\r\v\f\x85\u2028\u2029"):
+        raise InvalidParameterError("A run's name is one line: remove the line break from it.")
+    if _CONTROL.search(cleaned):
+        raise InvalidParameterError(
+            "A run's name cannot hold control characters (tabs and the like); type it again."
+        )
+    if len(cleaned) > NAME_MAX_CHARS:
+        raise InvalidParameterError(
+            f"A run's name is at most {NAME_MAX_CHARS} characters; this one has {len(cleaned)}: "
+            "put the rest in its notes."
+        )
+    return cleaned
+
+
+def clean_run_notes(notes: str) -> str:
+    """A run's notes as stored: trimmed, line breaks as ``\\n``, at most
+    :data:`NOTES_MAX_CHARS` characters.
+
+    Raises:
+        InvalidParameterError: the notes hold a control character other than a line break or
+            a tab, or are too long (one line).
+    """
+    cleaned = str(notes).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if _CONTROL.search(cleaned.replace("\n", "").replace("\t", "")):
+        raise InvalidParameterError(
+            "A run's notes cannot hold control characters other than line breaks and tabs."
+        )
+    if len(cleaned) > NOTES_MAX_CHARS:
+        raise InvalidParameterError(
+            f"A run's notes are at most {NOTES_MAX_CHARS:,} characters; these have "
+            f"{len(cleaned):,}."
+        )
+    return cleaned
 
 
 def quote_identifier(name: str) -> str:

@@ -30,6 +30,8 @@ from core.workspace.records import (
     SCHEMA_VERSION,
     DatasetInfo,
     RunInfo,
+    clean_run_name,
+    clean_run_notes,
     dataset_from_row,
     quote_identifier,
     real_table,
@@ -283,7 +285,7 @@ class Workspace:
             ((run_id,),) = cur.execute("SELECT nextval('run_ids')").fetchall()
             cur.execute(
                 f"INSERT INTO runs ({RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, 'running',"
-                " NULL, NULL, NULL, NULL, ?, ?, NULL, NULL, ?)",
+                " NULL, NULL, NULL, NULL, ?, ?, NULL, NULL, ?, NULL, NULL)",
                 [
                     run_id,
                     dataset_id,
@@ -317,6 +319,25 @@ class Workspace:
         with self.cursor() as cur:
             cur.execute(
                 "UPDATE runs SET override_json = ? WHERE id = ?", [json.dumps(record), run_id]
+            )
+        return self.get_run(run_id)
+
+    def label_run(self, run_id: int, *, name: str, notes: str) -> RunInfo:
+        """Give a run a name and notes (either may be empty), checked before anything is written.
+
+        The name is one line of at most ``NAME_MAX_CHARS`` characters, trimmed; an empty one
+        shows as "Run #12". Nothing else of the run changes.
+
+        Raises:
+            NotFoundError: no such run.
+            InvalidParameterError: the name or notes do not fit (one line; nothing is written).
+        """
+        self.get_run(run_id)
+        cleaned_name, cleaned_notes = clean_run_name(name), clean_run_notes(notes)
+        with self.cursor() as cur:
+            cur.execute(
+                "UPDATE runs SET name = ?, notes = ? WHERE id = ?",
+                [cleaned_name or None, cleaned_notes or None, run_id],
             )
         return self.get_run(run_id)
 

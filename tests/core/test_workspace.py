@@ -340,3 +340,106 @@ def test_a_run_that_ends_unfinished_or_empty_is_failed(workspace, tips):
     assert [r.status for r in workspace.list_runs()] == ["failed", "failed"]
     assert workspace.get_run(unfinished.id).error.startswith(f"Run {unfinished.id} ended")
     assert not {f"synth_{unfinished.id}", f"synth_{empty.id}"} & _tables(workspace)
+
+
+def test_a_workspace_of_schema_5_opens_and_keeps_its_runs_without_names(tmp_path):
+    import duckdb
+
+    from core.workspace.records import MIGRATIONS
+
+    # Setup: a schema-5 file, as the release before run names wrote it, with two runs.
+    path = tmp_path / "v5.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    for version in range(1, 6):
+        for statement in MIGRATIONS[version]:
+            con.execute(statement)
+        con.execute("INSERT INTO schema_version VALUES (?)", [version])
+    con.execute("INSERT INTO datasets VALUES (1, 'old', 'o.csv', 'f', 3, 1, NULL, now(), NULL)")
+    con.execute("CREATE TABLE real_1 AS SELECT 1 AS a UNION ALL SELECT 2 UNION ALL SELECT 3")
+    for run_id, status in ((1, "done"), (2, "failed")):
+        con.execute(
+            "INSERT INTO runs VALUES (?, 1, 'gaussian_copula', '{\"epochs\": 3}', 4, 3, ?, 1.5,"
+            " 0.5, '{\"quality_score\": 0.9}', NULL, now(), NULL, NULL, NULL, NULL)",
+            [run_id, status],
+        )
+    con.close()
+
+    # Run
+    ws = Workspace(path)
+    reopened_runs = ws.list_runs()
+    renamed = ws.label_run(1, name="Before the fix", notes="")
+    ws.close()
+    again = Workspace(path)
+
+    # Assert
+    assert again.schema_version() == SCHEMA_VERSION == 6
+    assert [(r.id, r.status, r.name, r.notes) for r in reopened_runs] == [
+        (1, "done", "", ""),
+        (2, "failed", "", ""),
+    ]
+    assert reopened_runs[0].params == {"epochs": 3}
+    assert reopened_runs[0].scores == {"quality_score": 0.9}
+    assert (reopened_runs[1].label, renamed.label) == ("Run #2", "Before the fix")
+    assert again.get_run(1).name == "Before the fix"
+    assert again.get_run(2).fit_seconds == 1.5
+    again.close()
+
+
+def test_a_run_gets_a_trimmed_name_and_notes_that_survive_reopening(tmp_path, tips):
+    # Setup
+    path = tmp_path / "ws.duckdb"
+    ws = Workspace(path)
+    dataset = _add(ws, tips)
+    run_id = _finished_run(ws, dataset.id, tips.head(5))
+
+    # Run
+    labelled = ws.label_run(
+        run_id, name="  Copula, rare grouping off  ", notes="Line one.\r\nLine two.\n\n"
+    )
+    ws.close()
+    reopened = Workspace(path)
+    run = reopened.get_run(run_id)
+    cleared = reopened.label_run(run_id, name="   ", notes="")
+
+    # Assert
+    assert labelled.name == run.name == "Copula, rare grouping off"
+    assert run.notes == "Line one.\nLine two."
+    assert (run.status, run.n_rows, run.fit_seconds) == ("done", 5, 1.0)
+    assert (cleared.name, cleared.notes, cleared.label) == ("", "", f"Run #{run_id}")
+    reopened.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "notes", "message"),
+    [
+        ("two\nlines", "", "one line"),
+        ("tab\there", "", "control characters"),
+        ("x" * 81, "", "at most 80 characters; this one has 81"),
+        ("fine", "y" * 2001, "at most 2,000 characters"),
+        ("fine", "bell\x07", "control characters"),
+    ],
+)
+def test_a_bad_name_or_notes_is_refused_in_one_line_and_nothing_changes(
+    workspace, tips, name, notes, message
+):
+    # Setup
+    dataset = _add(workspace, tips)
+    run_id = _finished_run(workspace, dataset.id, tips.head(5))
+    workspace.label_run(run_id, name="Kept", notes="Kept notes")
+
+    # Run
+    with pytest.raises(StudioError) as caught:
+        workspace.label_run(run_id, name=name, notes=notes)
+
+    # Assert
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+    run = workspace.get_run(run_id)
+    assert (run.name, run.notes, run.status) == ("Kept", "Kept notes", "done")
+    pd.testing.assert_frame_equal(workspace.read_synthetic(run_id), tips.head(5))
+
+
+def test_naming_a_missing_run_says_so(workspace):
+    with pytest.raises(NotFoundError, match="Run 99 is not in this workspace"):
+        workspace.label_run(99, name="x", notes="")
