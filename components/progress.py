@@ -21,24 +21,30 @@ _STAGES = {
     "evaluate": (0.95, 1.0, "Scoring"),
 }
 _UNITS = {"fit": "epochs", "columns": "columns", "sample": "rows", "evaluate": "checks"}
+# A shaped run draws rows until enough meet its conditions (core.synth.scenarios): the count
+# is of rows kept, and it may pause on a draw whose rows mostly miss.
+_SHAPED_SAMPLE = "Drawing rows that meet the conditions"
 
 
 class StreamlitProgress:
     """A callable ``Progress`` that draws one bar with a line of text.
 
     The text ends with the time spent in the current stage, so it moves every update even
-    while one column or one epoch takes a while.
+    while one column or one epoch takes a while. ``shaped`` names the sampling of a run with
+    conditions or a rebalance as the drawing of matching rows.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, shaped: bool = False) -> None:
         self._bar = st.progress(0.0, text="Starting…")
         self._stage = ""
         self._since = time.perf_counter()
+        self._labels = {"sample": _SHAPED_SAMPLE} if shaped else {}
 
     def __call__(self, stage: str, done: float, total: float | None) -> None:
         if stage != self._stage:
             self._stage, self._since = stage, time.perf_counter()
         start, end, label = _STAGES.get(stage, (0.0, 1.0, stage.title()))
+        label = self._labels.get(stage, label)
         spent = duration(time.perf_counter() - self._since)
         share = min(max(done / total, 0.0), 1.0) if total else 0.0
         self._bar.progress(

@@ -9,6 +9,8 @@ from components.progress import StreamlitProgress
 from components.protection_form import protection_inputs
 from components.routing import inside_router
 from components.run_inputs import rows_input, run_preview, seed_input
+from components.shaping_form import shaping_inputs
+from components.shaping_result import shaping_result
 from components.state import get_state
 from components.workspace import get_workspace
 from core.config import get_settings
@@ -39,6 +41,8 @@ epochs = epochs_input(spec, key="synthesize.param")
 sdtypes = dataset.metadata.sdtypes if dataset.metadata else None
 plan = plan_fit(spec, shape=dataset_shape(str(workspace.path), dataset.id, sdtypes), epochs=epochs)
 st.caption(plan.text, help=plan.estimate.note)
+# Beside the form: picked columns show their values and typed shares add up as they change.
+shape = shaping_inputs(dataset, spec, workspace_path=str(workspace.path))
 
 with st.form("synthesize.form"):
     params = param_inputs(without_epochs(spec), key="synthesize.param")
@@ -50,13 +54,15 @@ with st.form("synthesize.form"):
     protections = protection_inputs(settings)
     go = st.form_submit_button(f"Generate from {dataset.name}", type="primary")
 
-if go:
+if go and shape.problem:
+    st.error(shape.problem)  # refused before anything is recorded
+elif go:
     # Any click reruns the page, which ends this script at its next progress update; the
     # pipeline then stops the fit, marks the run failed and keeps none of it.
     stop = st.empty()  # offered while the run lasts, gone when it ends
     stop.button("Stop", icon=":material/stop_circle:", key="synthesize.stop")
     state.generating = f"{spec.label} run on {dataset.name}"
-    progress = StreamlitProgress()
+    progress = StreamlitProgress(shaped=shape.shaped)
     try:
         result = synthesize(
             workspace,
@@ -67,6 +73,7 @@ if go:
             params=params,
             protections=protections,
             progress=progress,
+            **shape.arguments(),
         )
     except StudioError as err:
         state.generating = None
@@ -93,6 +100,7 @@ elif state.generating:
     state.generating = None
 
 if state.run_id is not None:
+    shaping_result(workspace, state.run_id, dataset_id=dataset.id)
     run_preview(workspace, state.run_id, dataset_id=dataset.id, rows=settings.preview_rows)
     st.page_link(
         "pages/4_compare.py",

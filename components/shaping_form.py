@@ -1,0 +1,190 @@
+"""The Synthesize page's "Shape the rows" section: conditions, a rebalance and augmentation.
+
+It sits beside the form, not inside it: a column picked here shows its values at once, and
+the shares typed for a rebalance are added up (and drawn) as they are typed, which inputs
+inside an ``st.form`` would only do on submit. The choices come from the real rows through
+:mod:`core.runs.shaping_options`, so only what the pipeline accepts is offered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from components.workspace import open_workspace
+from core.errors import InvalidParameterError
+from core.evaluate.share_plot import plot_shares
+from core.meta import StudioMetadata
+from core.runs.shaping_options import (
+    ShapeableColumn,
+    form_metadata,
+    refusal,
+    shapeable_columns,
+    shares_from_percents,
+    unable_to_condition,
+)
+from core.synth.registry import SynthesizerSpec
+from core.workspace.records import DatasetInfo
+
+KEY = "synthesize.shape"
+# Set by the Compare page's "Generate more of these": {"conditions": {column: value}}.
+PREFILL_KEY = "shaping.prefill"
+EQUAL, TYPED = "Equal shares", "Typed per category"
+
+
+@dataclass(frozen=True)
+class ShapeRequest:
+    """What the section asks of a run; ``problem`` is the one line that refuses it."""
+
+    conditions: dict[str, str] = field(default_factory=dict)
+    rebalance: str | None = None
+    shares: dict[str, float] | None = None
+    augment: bool = False
+    target: str | None = None
+    problem: str = ""
+
+    @property
+    def shaped(self) -> bool:
+        return bool(self.conditions or self.rebalance)
+
+    def arguments(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`core.runs.pipeline.synthesize`."""
+        return {
+            "conditions": self.conditions or None,
+            "rebalance": self.rebalance,
+            "shares": self.shares,
+            "augment": self.augment,
+            "target": self.target,
+        }
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _columns(workspace_path: str, dataset_id: int, metadata: dict | None) -> list[ShapeableColumn]:
+    real = open_workspace(workspace_path).read_real(dataset_id)
+    known = StudioMetadata.from_dict(metadata) if metadata else None
+    return shapeable_columns(real, form_metadata(real, known))
+
+
+def shaping_inputs(
+    dataset: DatasetInfo, spec: SynthesizerSpec, *, workspace_path: str
+) -> ShapeRequest:
+    """The section, in an expander; returns what it asks of the run."""
+    metadata = dataset.metadata.to_dict() if dataset.metadata else None
+    columns = {c.name: c for c in _columns(workspace_path, dataset.id, metadata)}
+    prefilled = _apply_prefill(columns)
+    refused = refusal(spec)
+    with st.expander("Shape the rows", expanded=bool(prefilled or _in_use())):
+        if prefilled:
+            st.info(prefilled)
+        st.caption(
+            "Generate rows of a scenario, rebalance a category, or measure whether the rows "
+            f"help a model. {' and '.join(unable_to_condition())} cannot condition."
+        )
+        if refused:
+            st.warning(refused)
+        conditions = _conditions(columns, disabled=bool(refused))
+        rebalance, shares, problem = _rebalance(columns, conditions, disabled=bool(refused))
+        augment = st.checkbox(
+            "Measure whether the synthetic rows help a model (mix with real)",
+            help="Trains one classifier on the real rows alone and one on real plus synthetic "
+            "rows, and tests both on the holdout neither saw.",
+            key=f"{KEY}.augment",
+        )
+        targets = [c.name for c in columns.values()]
+        target = st.selectbox("Target column", targets, disabled=not augment, key=f"{KEY}.target")
+    shaped = bool(conditions or rebalance)
+    return ShapeRequest(
+        conditions=conditions,
+        rebalance=rebalance,
+        shares=shares,
+        augment=augment and target is not None,
+        target=target if augment else None,
+        problem=refused if shaped and refused else problem,
+    )
+
+
+def _in_use() -> bool:
+    return bool(st.session_state.get(f"{KEY}.columns") or st.session_state.get(f"{KEY}.rebalance"))
+
+
+def _apply_prefill(columns: dict[str, ShapeableColumn]) -> str:
+    """Fill the conditions from Compare's "Generate more of these", once; say what was done."""
+    prefill = st.session_state.pop(PREFILL_KEY, None)
+    if not prefill:
+        return ""
+    kept, left = [], []
+    for column, value in (prefill.get("conditions") or {}).items():
+        label = str(value)
+        if column in columns and label in columns[column].values:
+            st.session_state[f"{KEY}.value.{column}"] = label
+            kept.append(f"{column}={label}")
+        else:
+            left.append(f"{column}={label}")
+    st.session_state[f"{KEY}.columns"] = [c.partition("=")[0] for c in kept]
+    said = f"Conditions filled in from Compare: {', '.join(kept)}." if kept else ""
+    if left:
+        said += f" Left out (not a value this table can be shaped by): {', '.join(left)}."
+    return said.strip()
+
+
+def _conditions(columns: dict[str, ShapeableColumn], *, disabled: bool) -> dict[str, str]:
+    picked = st.multiselect(
+        "Conditions: every row has these values",
+        list(columns),
+        help="Category columns and numbers with few values. The model draws the other columns "
+        "given them.",
+        disabled=disabled,
+        key=f"{KEY}.columns",
+    )
+    slots = st.columns(min(len(picked), 3)) if picked else []
+    return {
+        column: slots[i % len(slots)].selectbox(
+            column, columns[column].values, disabled=disabled, key=f"{KEY}.value.{column}"
+        )
+        for i, column in enumerate(picked)
+    }
+
+
+def _rebalance(
+    columns: dict[str, ShapeableColumn], conditions: dict[str, str], *, disabled: bool
+) -> tuple[str | None, dict[str, float] | None, str]:
+    """The column to rebalance, its shares (None: equal) and the line refusing them."""
+    options = [c for c, col in columns.items() if c not in conditions and len(col.values) > 1]
+    column = st.selectbox(
+        "Rebalance a category column",
+        options,
+        index=None,
+        placeholder="No rebalancing",
+        disabled=disabled,
+        key=f"{KEY}.rebalance",
+    )
+    if column is None:
+        return None, None, ""
+    choice = columns[column]
+    mode = st.radio("Shares", (EQUAL, TYPED), horizontal=True, key=f"{KEY}.mode")
+    shares, problem = None, ""
+    if mode == TYPED:
+        slots = st.columns(4)
+        percents = {
+            value: slots[i % 4].number_input(
+                f"{value} (%)",
+                min_value=0.0,
+                max_value=100.0,
+                value=start,
+                step=1.0,
+                format="%.1f",
+                key=f"{KEY}.share.{column}.{value}",
+            )
+            for i, (value, start) in enumerate(choice.percents().items())
+        }
+        try:
+            shares = shares_from_percents(percents)
+        except InvalidParameterError as err:
+            problem = str(err)
+            st.error(problem)
+    asked = shares if mode == TYPED else {v: 1 / len(choice.values) for v in choice.values}
+    if not problem:
+        st.plotly_chart(plot_shares(column, real=choice.shares, asked=asked), key=f"{KEY}.plot")
+    return column, shares, problem
