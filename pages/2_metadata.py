@@ -1,15 +1,18 @@
-"""Step 2, Metadata: detected column types, key and PII flags, editable and validated."""
+"""Step 2, Metadata: detected column types, key and PII flags, editable and validated; the rules
+every extract keeps, found in the data or written by hand."""
 
 import streamlit as st
 
 from components.guard import need_dataset
 from components.metadata_editor import metadata_editor
 from components.routing import inside_router
+from components.rules_editor import rules_editor
 from components.state import get_state
 from components.workspace import get_workspace, real_table
 from core.data.metadata import apply_edits, columns_of
 from core.data.personal import ROLE_HELP
 from core.data.roles import COMMON_LOCALES, with_locale
+from core.data.rules import check_rules
 from core.errors import StudioError
 from core.meta import DIRECT, QUASI
 from core.runs.pipeline import ensure_metadata
@@ -19,6 +22,8 @@ state = get_state()
 workspace = get_workspace()
 
 st.title("Metadata")
+if message := state.pop_flash():
+    st.success(message)
 dataset = workspace.get_dataset(need_dataset(state))
 with st.spinner("Detecting column types…"):
     metadata = ensure_metadata(workspace, dataset)
@@ -56,9 +61,12 @@ if saved:
         updated = apply_edits(metadata, edits, df)
         if locale != current:
             updated = with_locale(updated, locale)
+        check_rules(updated.rules, df, updated)  # a new type may no longer fit a rule
         workspace.set_metadata(dataset.id, updated)
+        metadata = updated
         st.success("Metadata saved.")
     except StudioError as err:
         st.error(str(err))
 
+rules_editor(workspace, dataset, metadata, state)
 st.page_link("pages/3_synthesize.py", label="Next: synthesize", icon=":material/arrow_forward:")

@@ -40,6 +40,14 @@ _PARAMS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "OneHotEncoding": (("column_names",), {"learning_strategy": "one_hot"}),
 }
 RULE_TYPES = tuple(_PARAMS)
+# Each rule type in a few plain words, for choosing one.
+RULE_KINDS = {
+    "Inequality": "Inequality: a column never exceeds another",
+    "Range": "Range: a column lies between two others",
+    "FixedCombinations": "Fixed combinations: categories appear together as in the data",
+    "FixedIncrements": "Fixed increments: a column is a multiple of a step",
+    "OneHotEncoding": "One-hot: exactly one of several 0/1 columns is 1",
+}
 # Keys a suggestion adds beside the rule (see core.data.rule_suggestions): a file of printed
 # suggestions reads back as rules.
 SUGGESTION_KEYS = frozenset({"label", "support_rows", "breaking_rows", "checked_rows", "holds"})
@@ -140,9 +148,90 @@ def describe_rule(rule: Mapping[str, Any]) -> str:
     return f"{', '.join(rule['column_names'])}: exactly one is 1 in every row"
 
 
+def explain_rule(rule: Mapping[str, Any], sdtypes: Mapping[str, str] | None = None) -> str:
+    """The rule in plain words, e.g. ``checkout is never before checkin``.
+
+    Args:
+        rule: A parsed rule (:func:`parse_rules`).
+        sdtypes: Column types; dates read as before / after, numbers as below / exceeds.
+    """
+    kind, columns = rule["type"], rule_columns(rule)
+    dates = bool(sdtypes) and any(sdtypes.get(c) == "datetime" for c in columns)
+    if kind in ("Inequality", "Range"):
+        strict = rule.get("strict_boundaries", _PARAMS[kind][1]["strict_boundaries"])
+        if kind == "Range":
+            low, middle, high = columns
+            ends = "strictly between" if strict else "between"
+            return f"{middle} is always {ends} {low} and {high}" + (
+                "" if strict else ", ends included"
+            )
+        low, high = columns
+        if dates:
+            return f"{high} is always after {low}" if strict else f"{high} is never before {low}"
+        return f"{low} is always below {high}" if strict else f"{low} never exceeds {high}"
+    if kind == "FixedCombinations":
+        return f"{_and(columns)} always appear together as in the real rows"
+    if kind == "FixedIncrements":
+        return f"{columns[0]} is a multiple of {rule['increment_value']:g}"
+    return f"exactly one of {'/'.join(columns)} is 1"
+
+
+def _and(names: Sequence[str]) -> str:
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def columns_for_rules(metadata: StudioMetadata) -> dict[str, list[str]]:
+    """Rule type to the columns a rule of that type may read, in table order.
+
+    Keys and direct identifiers are generated rather than learned, so no type offers them;
+    ``OneHotEncoding`` offers every column of a type that can hold 0 and 1.
+    """
+    faked = {*metadata.direct_columns, metadata.primary_key}
+    learned = {c: t for c, t in metadata.sdtypes.items() if c not in faked and t != "id"}
+
+    def of(types: tuple[str, ...]) -> list[str]:
+        return [c for c, t in learned.items() if t in types]
+
+    return {
+        "Inequality": of(_ORDERED_SDTYPES),
+        "Range": of(_ORDERED_SDTYPES),
+        "FixedCombinations": of(_CATEGORY_SDTYPES),
+        "FixedIncrements": of(("numerical",)),
+        "OneHotEncoding": of(_ONE_HOT_SDTYPES),
+    }
+
+
+def add_rules(
+    metadata: StudioMetadata, rules: Sequence[Mapping[str, Any]], data: pd.DataFrame
+) -> StudioMetadata:
+    """``metadata`` with ``rules`` added after the ones it keeps, once each fits ``data``.
+
+    A rule it already keeps is not added twice; suggestion keys (counts, labels) are dropped.
+
+    Raises:
+        InvalidParameterError: a malformed rule, an unknown or faked column, a type the rule
+            cannot read, or real rows that break it (one line; nothing is added).
+    """
+    checked = check_rules(parse_rules(list(rules)), data, metadata)
+    kept = list(metadata.rules)
+    seen = {rule_key(r) for r in kept}
+    for rule in checked:
+        if rule_key(rule) not in seen:
+            seen.add(rule_key(rule))
+            kept.append(rule)
+    return metadata.with_rules(kept)
+
+
+def remove_rule(metadata: StudioMetadata, rule: Mapping[str, Any]) -> StudioMetadata:
+    """``metadata`` without ``rule`` (compared by :func:`rule_key`)."""
+    gone = rule_key(rule)
+    return metadata.with_rules([r for r in metadata.rules if rule_key(r) != gone])
+
+
 def rule_key(rule: Mapping[str, Any]) -> tuple[Any, ...]:
-    """What makes two rules the same rule (type and parameters), hashable."""
-    return (rule["type"], *(str(rule.get(k)) for k in sorted(set(rule) - {"type"})))
+    """What makes two rules the same rule (type, parameters with SDV's defaults), hashable."""
+    full = {**_PARAMS.get(rule["type"], ((), {}))[1], **rule}
+    return (rule["type"], *(str(full[k]) for k in sorted(set(full) - {"type", *SUGGESTION_KEYS})))
 
 
 def check_rules(

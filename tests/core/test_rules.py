@@ -15,10 +15,14 @@ from vega_datasets import data as vega
 from core.data.metadata import apply_edits, columns_of, detect_metadata
 from core.data.rule_suggestions import suggest_rules
 from core.data.rules import (
+    add_rules,
     check_rules,
+    columns_for_rules,
     compile_rule,
     describe_rule,
+    explain_rule,
     parse_rules,
+    remove_rule,
     to_sdv_constraints,
 )
 from core.errors import InvalidParameterError
@@ -269,3 +273,144 @@ def test_multiples_of_a_step_are_suggested():
     steps = {s.rule["column_name"]: s for s in found if s.rule["type"] == "FixedIncrements"}
     assert steps["decade"].rule["increment_value"] == 10
     assert steps["decade"].holds and steps["decade"].support_rows == len(movies)
+
+
+@pytest.mark.parametrize(
+    ("rule", "sdtypes", "words"),
+    [
+        (
+            _below("checkin", "checkout"),
+            {"checkin": "datetime"},
+            "checkout is never before checkin",
+        ),
+        (
+            {**_below("checkin", "checkout"), "strict_boundaries": True},
+            {"checkin": "datetime", "checkout": "datetime"},
+            "checkout is always after checkin",
+        ),
+        (_below("tip", "total_bill"), None, "tip never exceeds total_bill"),
+        ({**_below("a", "b"), "strict_boundaries": True}, None, "a is always below b"),
+        (
+            {
+                "type": "Range",
+                "low_column_name": "low",
+                "middle_column_name": "mid",
+                "high_column_name": "high",
+            },
+            None,
+            "mid is always strictly between low and high",
+        ),
+        (
+            {
+                "type": "Range",
+                "low_column_name": "low",
+                "middle_column_name": "mid",
+                "high_column_name": "high",
+                "strict_boundaries": False,
+            },
+            None,
+            "mid is always between low and high, ends included",
+        ),
+        (
+            {"type": "FixedCombinations", "column_names": ["city", "state"]},
+            None,
+            "city and state always appear together as in the real rows",
+        ),
+        (
+            {"type": "FixedCombinations", "column_names": ["city", "state", "country"]},
+            None,
+            "city, state and country always appear together as in the real rows",
+        ),
+        (
+            {"type": "FixedIncrements", "column_name": "price", "increment_value": 5},
+            None,
+            "price is a multiple of 5",
+        ),
+        (
+            {"type": "OneHotEncoding", "column_names": ["a", "b", "c"]},
+            None,
+            "exactly one of a/b/c is 1",
+        ),
+    ],
+)
+def test_each_kind_of_rule_reads_in_plain_words(rule, sdtypes, words):
+    # Run
+    text = explain_rule(parse_rules([rule])[0], sdtypes)
+
+    # Assert
+    assert text == words
+
+
+def test_rules_are_added_once_each_and_removed(seattle):
+    # Setup
+    metadata = detect_metadata(seattle)
+    suggested = {**TEMPS, "support_rows": len(seattle), "holds": True}
+    same = {**TEMPS, "strict_boundaries": False}  # SDV's default written out
+    steps = {"type": "FixedIncrements", "column_name": "temp_max", "increment_value": 1}
+    whole = seattle.assign(temp_max=seattle["temp_max"].round())
+
+    # Run
+    once = add_rules(metadata, [suggested], seattle)
+    again = add_rules(once, [same], seattle)
+    both = add_rules(once, [steps], whole)
+    removed = remove_rule(both, TEMPS)
+
+    # Assert
+    assert once.rules == (TEMPS,)
+    assert again.rules == (TEMPS,)
+    assert both.rules == (TEMPS, steps)
+    assert removed.rules == (steps,)
+    assert metadata.rules == ()  # values, never changed in place
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (_below("temp_max", "temp_min"), "broken by"),
+        (_below("tmin", "temp_max"), "'tmin' is not in the table"),
+        (_below("temp_min", "date"), "all be numbers or all be dates"),
+        ({"type": "Range", "low_column_name": "temp_min"}, "lacks"),
+    ],
+)
+def test_a_rule_that_cannot_be_added_leaves_the_rules_as_they_were(seattle, rule, message):
+    # Setup: a rule that fits, added in the same batch as one that does not
+    frame = seattle.assign(calm=seattle["wind"] / 2)
+    metadata = detect_metadata(frame).with_rules([TEMPS])
+    fits = _below("calm", "wind")
+    check_rules([fits], frame, metadata)
+
+    # Run
+    with pytest.raises(InvalidParameterError) as caught:
+        add_rules(metadata, [fits, rule], frame)
+
+    # Assert
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert metadata.rules == (TEMPS,)
+
+
+def test_each_kind_offers_only_the_columns_it_can_read():
+    # Setup
+    people = pd.DataFrame(
+        {
+            "id": range(60),
+            "email": [f"user{i}@example.com" for i in range(60)],
+            "joined": pd.date_range("2024-01-01", periods=60),
+            "left": pd.date_range("2024-03-01", periods=60),
+            "spend": [i * 5.0 for i in range(60)],
+            "plan": ["basic", "pro", "team"] * 20,
+            "is_a": [1, 0] * 30,
+        }
+    )
+    metadata = detect_metadata(people)
+
+    # Run
+    offered = columns_for_rules(metadata)
+
+    # Assert
+    assert metadata.primary_key == "id" and "email" in metadata.direct_columns
+    assert offered["Inequality"] == offered["Range"] == ["joined", "left", "spend"]
+    assert offered["FixedIncrements"] == ["spend"]
+    assert "plan" in offered["FixedCombinations"] and "spend" not in offered["FixedCombinations"]
+    assert {"spend", "plan", "is_a"} <= set(offered["OneHotEncoding"])
+    assert not {"id", "email"} & {c for cols in offered.values() for c in cols}

@@ -35,7 +35,7 @@ def test_editor_shows_one_row_per_column(
     at = shown(PAGE, dataset_id=tips.id)
 
     # Assert
-    [editor] = at.data_editor
+    editor = at.data_editor(key=f"metadata.editor.{tips.id}")
     assert editor.editing_mode == "fixed"
     rows = editor.value
     assert list(rows["name"]) == TIPS_COLUMNS
