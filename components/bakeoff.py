@@ -1,4 +1,4 @@
-"""Bake-off widgets: two-level progress, the leaderboard table, and the last result."""
+"""Bake-off widgets: the plan, two-level progress, the leaderboard table, and the last result."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import streamlit as st
 
 from components.progress import StreamlitProgress
 from components.state import get_state
+from components.tables import static_table
+from core.formatting import duration
+from core.runs.bakeoff_plan import BakeoffPlan
 from core.runs.leaderboard import BakeoffResult
 from core.synth.registry import REGISTRY
 
@@ -17,6 +20,12 @@ def default_keys() -> list[str]:
     fast = [key for key, spec in REGISTRY.items() if not spec.has_epochs][:1]
     neural = [key for key, spec in REGISTRY.items() if spec.has_epochs]
     return fast + (["tvae"] if "tvae" in neural else neural[:1])
+
+
+def plan_list(plan: BakeoffPlan) -> None:
+    """The plan, one line per synthesizer: the same inputs always give these lines."""
+    lines = "\n".join(f"- {line}" for line in plan.lines())
+    st.markdown(f"**Plan** for a budget of {duration(plan.budget_seconds)}:\n{lines}")
 
 
 class BakeoffProgress:
@@ -52,15 +61,10 @@ def last_result(dataset_id: int) -> BakeoffResult | None:
 
 
 def leaderboard_table(result: BakeoffResult) -> None:
-    """The ranked entries, scores as bars, with the run each one recorded."""
-    score = {"min_value": 0.0, "max_value": 1.0, "format": "%.2f"}
-    st.dataframe(
-        result.leaderboard().drop(columns=["key"]),
-        hide_index=True,
-        column_config={
-            "score": st.column_config.ProgressColumn("score", **score),
-            "quality": st.column_config.ProgressColumn("quality", **score),
-            "run_id": st.column_config.NumberColumn("run", format="#%d"),
-        },
-        key="bakeoff.leaderboard",
+    """The ranked entries as a table that fits the page: why a run was skipped or failed is
+    in its row, in words, and each run's time stands beside its planned time."""
+    static_table(result.display_table())
+    st.caption(
+        "Score: quality, utility and privacy combined (0 to 1). Time: what the run took, with "
+        "the plan's estimate in brackets."
     )

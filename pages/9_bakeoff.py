@@ -9,6 +9,7 @@ from components.bakeoff import (
     default_keys,
     last_result,
     leaderboard_table,
+    plan_list,
     remember,
 )
 from components.guard import need_dataset
@@ -18,7 +19,8 @@ from components.state import get_state
 from components.workspace import get_workspace
 from core.config import get_settings
 from core.errors import StudioError
-from core.runs.bakeoff import run_bakeoff
+from core.formatting import duration
+from core.runs.bakeoff import plan_for, run_bakeoff
 from core.synth.registry import REGISTRY
 
 inside_router()
@@ -30,8 +32,9 @@ st.title("Bake-off")
 dataset = workspace.get_dataset(need_dataset(state))
 st.caption(
     "Each synthesizer is fitted as a normal run within its share of the budget (neural ones get "
-    "the epochs that fit), then all are ranked. Only a run that passes the privacy gate is "
-    "recommended."
+    "the epochs that fit), then all are ranked. The plan is worked out from the table's shape "
+    "before anything runs, so the same settings always give the same plan. Only a run that "
+    "passes the privacy gate is recommended."
 )
 with st.form("bakeoff.form"):
     keys = st.multiselect(
@@ -63,23 +66,17 @@ with st.form("bakeoff.form"):
     go = st.form_submit_button(f"Run the bake-off on {dataset.name}", type="primary")
 
 if go:
-    progress = BakeoffProgress()
+    inputs = {"dataset_id": dataset.id, "keys": keys, "rows": rows, "target": target}
     try:
+        plan_list(plan_for(workspace, budget_seconds=float(budget), **inputs))
+        progress = BakeoffProgress()
         result = run_bakeoff(
-            workspace,
-            dataset_id=dataset.id,
-            keys=keys,
-            rows=rows,
-            seed=seed,
-            budget_seconds=float(budget),
-            target=target,
-            progress=progress,
+            workspace, seed=seed, budget_seconds=float(budget), progress=progress, **inputs
         )
     except StudioError as err:
-        progress.done("Stopped.")
         st.error(str(err))
     else:
-        progress.done(f"Done in {result.elapsed_seconds:.0f} s.")
+        progress.done(f"Done in {duration(result.elapsed_seconds)}.")
         remember(result)
         winner = next((e for e in result.entries if e.key == result.winner), None)
         if winner is not None:  # Compare and Export open the recommended run next

@@ -21,6 +21,9 @@ from typing import Any
 
 import pandas as pd
 
+from core.formatting import MISSING, count, duration, percent, score
+from core.runs.bakeoff_plan import BakeoffPlan
+
 # Quality leads; utility only counts when a target is given; privacy is mostly the gate.
 WEIGHTS: dict[str, float] = {"quality": 0.6, "utility": 0.25, "privacy": 0.15}
 LEADERBOARD_COLUMNS = (
@@ -35,6 +38,7 @@ LEADERBOARD_COLUMNS = (
     "epochs",
     "fit_seconds",
     "sample_seconds",
+    "planned_seconds",
     "run_id",
     "note",
     "key",
@@ -61,7 +65,8 @@ class BakeoffEntry:
     gate_passed: bool = False
     fit_seconds: float | None = None
     sample_seconds: float | None = None
-    wall_seconds: float = 0.0  # everything spent on it here: probe, fit, sample, scoring
+    wall_seconds: float = 0.0  # everything spent on it here: fit, sample, scoring, storing
+    planned_seconds: float | None = None  # what the plan estimated for it
     epochs: int | None = None
     rank: int | None = None
     note: str = ""
@@ -84,12 +89,35 @@ class BakeoffResult:
     recommendation: str
     winner: str | None  # key of the recommended synthesizer; None when none qualifies
     target: str | None = None
+    plan: BakeoffPlan | None = None  # what was planned before anything ran
 
     def leaderboard(self) -> pd.DataFrame:
         """One row per synthesizer in ranking order, finished runs first."""
         rows = [{**asdict(e), "synthesizer": e.label} for e in self.entries]
         table = pd.DataFrame(rows, columns=list(LEADERBOARD_COLUMNS))
         return table.astype({"rank": "Int64", "epochs": "Int64", "run_id": "Int64"})
+
+    def display_table(self) -> pd.DataFrame:
+        """The leaderboard as a person reads it: formatted values, why a run did not finish in
+        the row itself, and the time each run took beside its plan."""
+        return pd.DataFrame(
+            [
+                {
+                    "Rank": "" if e.rank is None else str(e.rank),
+                    "Synthesizer": e.label,
+                    "Outcome": _outcome(e),
+                    "Score": score(e.score),
+                    "Quality": percent(e.quality),
+                    "Utility ratio": score(e.utility_ratio) if self.target else "no target",
+                    "DCR share": score(e.dcr_share),
+                    "Privacy gate": _gate(e),
+                    "Epochs": "" if e.epochs is None else count(e.epochs),
+                    "Time (planned)": _time(e),
+                    "Run": "" if e.run_id is None else f"#{e.run_id}",
+                }
+                for e in self.entries
+            ]
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe summary, the shape ``cli bakeoff --report`` writes."""
@@ -102,7 +130,31 @@ class BakeoffResult:
             "leaderboard": [{k: _json_safe(v) for k, v in asdict(e).items()} for e in self.entries],
             "recommendation": self.recommendation,
             "winner": self.winner,
+            "plan": None if self.plan is None else self.plan.to_dict(),
         }
+
+
+def _outcome(entry: BakeoffEntry) -> str:
+    if entry.status == "done":
+        return f"Done. {entry.note}" if entry.note else "Done."
+    if entry.status == "skipped":
+        return f"Skipped. {entry.note}"
+    return entry.note if entry.note.startswith("Failed") else f"Failed: {entry.note}"
+
+
+def _gate(entry: BakeoffEntry) -> str:
+    if entry.status != "done":
+        return ""
+    return "passed" if entry.gate_passed else "failed"
+
+
+def _time(entry: BakeoffEntry) -> str:
+    if entry.status == "skipped":
+        return ""
+    took = duration(entry.wall_seconds) if entry.wall_seconds else MISSING
+    if entry.planned_seconds is None:
+        return took
+    return f"{took} ({duration(entry.planned_seconds)})"
 
 
 def composite_score(
@@ -146,27 +198,27 @@ def recommend(ranked: list[BakeoffEntry]) -> tuple[str | None, str]:
         best = done[0]
         return None, (
             f"None is recommended: no synthesizer passes the privacy gate. The best score is "
-            f"{best.label}'s {best.score:.2f} (DCR share {_fmt(best.dcr_share)}); review its "
+            f"{best.label}'s {_fmt(best.score)} (DCR share {_fmt(best.dcr_share)}); review its "
             "privacy on the Compare page before any release." + tail
         )
     win = passing[0]
     others = [e for e in done if e is not win]
     rival = max(others, key=lambda e: e.score or 0.0, default=None)
     if rival is None:
-        why = f"the only one that finished, score {win.score:.2f}"
+        why = f"the only one that finished, score {_fmt(win.score)}"
     elif round(win.score or 0.0, 2) > round(rival.score or 0.0, 2):
-        why = f"highest score {win.score:.2f}"
+        why = f"highest score {_fmt(win.score)}"
     elif round(win.score or 0.0, 2) == round(rival.score or 0.0, 2):
-        why = f"tied best score {win.score:.2f}"
+        why = f"tied best score {_fmt(win.score)}"
     else:
-        why = f"best score among those passing the privacy gate, {win.score:.2f}"
+        why = f"best score among those passing the privacy gate, {_fmt(win.score)}"
     parts = [
         f"quality {_fmt(win.quality)}"
         + (f" ({rival.label} {_fmt(rival.quality)})" if rival else "")
     ]
     if win.utility_ratio is not None:
         parts.append(
-            f"utility ratio {win.utility_ratio:.2f}"
+            f"utility ratio {_fmt(win.utility_ratio)}"
             + (f" ({rival.label} {_fmt(rival.utility_ratio)})" if rival else "")
         )
     gate = f"passes the privacy gate (DCR share {_fmt(win.dcr_share)})"
@@ -194,7 +246,7 @@ def _times(ratio: float) -> str:
 
 
 def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}"
+    return score(value)
 
 
 def _clip(value: float) -> float:

@@ -9,7 +9,7 @@ from sdv.single_table import GaussianCopulaSynthesizer, TVAESynthesizer
 
 from core.data.demos import load_demo
 from core.errors import InvalidParameterError, UnknownSynthesizerError
-from core.runs.bakeoff import EXHAUSTED, epochs_within, run_bakeoff
+from core.runs.bakeoff import EXHAUSTED, epochs_within, plan_for, run_bakeoff
 from core.runs.leaderboard import (
     LEADERBOARD_COLUMNS,
     WEIGHTS,
@@ -120,7 +120,7 @@ def test_bakeoff_runs_ranks_and_records_every_synthesizer(workspace, tips):
         keys=["tvae", "gaussian_copula"],
         rows=150,
         seed=3,
-        budget_seconds=300,
+        budget_seconds=4.5,
         params=CHEAP_TVAE,
         progress=lambda stage, done, total: stages.append((stage, done, total)),
     )
@@ -176,7 +176,8 @@ def test_a_tiny_budget_skips_what_cannot_start(workspace, tips):
     [done, skipped] = result.entries
     assert (done.key, done.status, done.rank) == ("gaussian_copula", "done", 1)
     assert (skipped.key, skipped.status, skipped.rank) == ("tvae", "skipped", None)
-    assert skipped.note == EXHAUSTED and skipped.run_id is None
+    assert skipped.note.startswith(EXHAUSTED) and "budget is left for it" in skipped.note
+    assert skipped.run_id is None
     assert [r.synthesizer for r in workspace.list_runs(tips.id)] == ["gaussian_copula"]
     assert "TVAE (skipped)" in result.recommendation
 
@@ -199,7 +200,7 @@ def test_a_failing_synthesizer_is_an_entry_not_a_crash(workspace, tips, monkeypa
         keys=["broken", "gaussian_copula"],
         rows=100,
         seed=1,
-        budget_seconds=300,
+        budget_seconds=4.5,
     )
     # Assert
     [ok, failed] = result.entries
@@ -216,8 +217,8 @@ class _BrokenNeural(TVAESynthesizer):
         raise RuntimeError("boom in probe")
 
 
-def test_a_neural_synthesizer_that_cannot_fit_fails_at_its_probe(workspace, tips, monkeypatch):
-    # Setup: epochs left to the budget, so the probe fits first, and fails
+def test_a_neural_synthesizer_that_cannot_fit_fails_in_its_row(workspace, tips, monkeypatch):
+    # Setup: epochs left to the budget, so the plan gives it its default epochs, and it fails
     spec = SynthesizerSpec(
         "broken_nn",
         "Broken NN",
@@ -231,12 +232,12 @@ def test_a_neural_synthesizer_that_cannot_fit_fails_at_its_probe(workspace, tips
     monkeypatch.setitem(REGISTRY, "broken_nn", spec)
     # Run
     result = run_bakeoff(
-        workspace, dataset_id=tips.id, keys=["broken_nn"], rows=50, seed=1, budget_seconds=300
+        workspace, dataset_id=tips.id, keys=["broken_nn"], rows=50, seed=1, budget_seconds=4.5
     )
     # Assert
     [failed] = result.entries
-    assert (failed.status, failed.rank, failed.epochs) == ("failed", None, None)
-    assert "boom in probe" in failed.note
+    assert (failed.status, failed.rank, failed.epochs) == ("failed", None, 300)
+    assert failed.note.startswith("Failed: ") and "boom in probe" in failed.note
     assert result.winner is None
     assert result.recommendation == "No synthesizer finished. Not finished: Broken NN (failed)."
 
@@ -275,3 +276,30 @@ def test_bad_arguments_are_refused_before_any_run(workspace, tips, changes, erro
     with pytest.raises(error, match=message):
         run_bakeoff(workspace, dataset_id=tips.id, **arguments)
     assert workspace.list_runs() == []
+
+
+def test_the_same_inputs_give_the_same_plan_whatever_the_clock(workspace, tips, monkeypatch):
+    # Setup: the plan for a budget where TVAE fits a few epochs; then a clock that jumps an hour
+    # between calls, as a loaded machine would make a timed probe do
+    inputs = {"dataset_id": tips.id, "keys": ["tvae", "gaussian_copula"], "rows": 100}
+    first = plan_for(workspace, budget_seconds=4.5, **inputs)
+    ticks = iter(range(0, 10**6, 3600))
+    monkeypatch.setattr("core.runs.bakeoff._now", lambda: float(next(ticks)))
+
+    # Run
+    again = [plan_for(workspace, budget_seconds=4.5, **inputs) for _ in range(3)]
+    result = run_bakeoff(workspace, seed=1, budget_seconds=4.5, **inputs)
+
+    # Assert: one plan every time, and the bake-off follows it
+    assert all(plan == first for plan in again)
+    assert [r.key for r in first.runs] == ["gaussian_copula", "tvae"]
+    tvae = first.runs[1]
+    assert tvae.runs and 1 <= tvae.epochs < 300
+    assert [(e.key, e.epochs) for e in result.entries] == [
+        ("gaussian_copula", None),
+        ("tvae", tvae.epochs),
+    ]
+    assert result.plan == first
+    assert all(
+        e.planned_seconds == r.seconds for e, r in zip(result.entries, first.runs, strict=True)
+    )

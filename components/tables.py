@@ -1,0 +1,26 @@
+"""Static tables that fit the page: every cell wraps instead of widening the table.
+
+``st.table`` reads Markdown in its cells; text from a user's data (column names, values in an
+error message) is escaped, so it shows exactly as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$])")
+
+
+def plain(text: object) -> str:
+    """``text`` with Markdown's special characters escaped."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def static_table(frame: pd.DataFrame) -> None:
+    """``frame`` as a wrapping table without its index, every cell shown as written."""
+    shown = frame.copy()
+    shown.columns = [plain(c) for c in shown.columns]
+    st.table(shown.map(plain), hide_index=True)
