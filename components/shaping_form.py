@@ -183,7 +183,7 @@ def _rebalance(
             shares = shares_from_percents(percents)
         except InvalidParameterError as err:
             problem = str(err)
-            st.error(problem)
+            st.warning(problem)  # refused as an error on submit
     asked = shares if mode == TYPED else {v: 1 / len(choice.values) for v in choice.values}
     if not problem:
         st.plotly_chart(plot_shares(column, real=choice.shares, asked=asked), key=f"{KEY}.plot")
