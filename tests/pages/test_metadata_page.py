@@ -192,3 +192,149 @@ def test_a_column_moves_between_the_three_roles(
     assert columns["email"]["sdtype"] == "categorical" and "pii" not in columns["email"]
     assert columns["plan"] == {"sdtype": "unknown", "pii": True}
     assert stored.roles["plan"]["role"] == "direct identifier"
+
+
+# --- Rules ---------------------------------------------------------------------------------------
+
+TIP_RULE = {"type": "Inequality", "low_column_name": "tip", "high_column_name": "total_bill"}
+
+
+def _suggestions(at: AppTest) -> Any:
+    [editor] = [e for e in at.data_editor if e.key.startswith("rules.suggestions.")]
+    return editor
+
+
+def _rules(workspace: Workspace, dataset_id: int) -> list[dict[str, Any]]:
+    return [dict(r) for r in workspace.get_dataset(dataset_id).metadata.rules]
+
+
+def _submit(at: AppTest, label: str) -> AppTest:
+    [button] = [b for b in at.button if b.label == label]
+    return button.click().run()
+
+
+def test_suggestions_list_the_rows_keeping_and_breaking_each(
+    shown: Callable[..., AppTest], tips: DatasetInfo
+) -> None:
+    # Run
+    at = shown(PAGE, dataset_id=tips.id)
+
+    # Assert: tips' tip never exceeds its bill, in all 244 rows
+    rows = _suggestions(at).value
+    first = rows.iloc[0]
+    assert first["rule"] == "tip never exceeds total_bill"
+    assert (first["kind"], first["keeping"], first["breaking"]) == ("Inequality", 244, 0)
+    assert not rows["add"].any()
+    assert at.button(key=f"rules.add.{tips.id}").disabled  # nothing ticked yet
+    assert any("No rules yet" in c.value for c in at.caption)
+    assert any("they hold with Gaussian copula" in c.value for c in at.caption)
+
+
+def test_a_ticked_suggestion_is_added_and_shown_in_a_new_session(
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+) -> None:
+    # Setup
+    at = shown(PAGE, dataset_id=tips.id)
+    at.session_state[_suggestions(at).key] = _edits({0: {"add": True}})
+    at.run()
+    assert not at.button(key=f"rules.add.{tips.id}").disabled
+
+    # Run
+    at.button(key=f"rules.add.{tips.id}").click().run()
+
+    # Assert
+    assert not at.exception
+    assert not at.error
+    assert at.success[0].value == "Added 1 rule(s)."
+    assert _rules(workspace, tips.id) == [TIP_RULE]
+    again = shown(PAGE, dataset_id=tips.id)
+    assert "tip never exceeds total_bill" in [m.value for m in again.markdown]
+    assert any(c.value == "No other rule holds in the real rows." for c in again.caption)
+
+
+def test_a_hand_written_rule_the_rows_break_is_refused_in_one_line(
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+) -> None:
+    # Setup: the bill never exceeds the tip (backwards)
+    at = shown(PAGE, dataset_id=tips.id)
+    before = workspace.get_dataset(tips.id).metadata
+    hand = f"rules.hand.{tips.id}.Inequality"
+    at.selectbox(key=f"{hand}.low_column_name").set_value("total_bill")
+    at.selectbox(key=f"{hand}.high_column_name").set_value("tip")
+
+    # Run
+    [submit] = [b for b in at.button if b.label == "Add this rule"]
+    submit.click().run()
+
+    # Assert
+    assert not at.exception
+    assert not at.success
+    [error] = at.error
+    assert "Rule 'total_bill ≤ tip' is broken by 244 of 244 real rows" in error.value
+    assert "\n" not in error.value
+    assert workspace.get_dataset(tips.id).metadata == before
+
+
+def test_a_hand_written_rule_that_holds_is_saved(
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+) -> None:
+    # Setup: day and time keep the combinations seen (no Sunday lunch)
+    at = shown(PAGE, dataset_id=tips.id)
+    hand = f"rules.hand.{tips.id}"
+    at.selectbox(key=f"{hand}.kind").set_value("FixedCombinations").run()
+    at.multiselect(key=f"{hand}.FixedCombinations.columns").set_value(["day", "time"])
+
+    # Run
+    _submit(at, "Add this rule")
+
+    # Assert
+    assert not at.exception
+    assert not at.error
+    assert at.success[0].value == "Added 1 rule(s)."
+    pair = {"type": "FixedCombinations", "column_names": ["day", "time"]}
+    assert _rules(workspace, tips.id) == [pair]
+    shown_rules = [m.value for m in at.markdown]
+    assert "day and time always appear together as in the real rows" in shown_rules
+
+
+def test_a_rule_is_removed(
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+) -> None:
+    # Setup
+    shown(PAGE, dataset_id=tips.id)
+    metadata = workspace.get_dataset(tips.id).metadata
+    workspace.set_metadata(tips.id, metadata.with_rules([TIP_RULE]))
+    at = shown(PAGE, dataset_id=tips.id)
+    assert "tip never exceeds total_bill" in [m.value for m in at.markdown]
+
+    # Run
+    at.button(key=f"rules.remove.{tips.id}.0").click().run()
+
+    # Assert
+    assert not at.exception
+    assert at.success[0].value == "Rule removed."
+    assert _rules(workspace, tips.id) == []
+    assert "tip never exceeds total_bill" not in [m.value for m in at.markdown]
+    assert "tip never exceeds total_bill" in list(_suggestions(at).value["rule"])
+
+
+def test_a_type_change_a_rule_cannot_read_is_refused(
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+) -> None:
+    # Setup: a rule on tip, then tip retyped as a category
+    shown(PAGE, dataset_id=tips.id)
+    metadata = workspace.get_dataset(tips.id).metadata.with_rules([TIP_RULE])
+    workspace.set_metadata(tips.id, metadata)
+    at = shown(PAGE, dataset_id=tips.id)
+    editor = at.data_editor(key=f"metadata.editor.{tips.id}")
+    tip_row = list(editor.value["name"]).index("tip")
+    at.session_state[editor.key] = _edits({tip_row: {"sdtype": "categorical"}})
+
+    # Run
+    at.form_submit_button[0].click().run()
+
+    # Assert
+    assert not at.exception
+    [error] = at.error
+    assert "Rule 'tip ≤ total_bill'" in error.value and "numbers or all be dates" in error.value
+    assert workspace.get_dataset(tips.id).metadata == metadata
