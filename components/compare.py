@@ -25,7 +25,7 @@ from core.evaluate.projection import (
     plot_projection,
 )
 from core.evaluate.utility import cap_rows, capped_utility
-from core.export.report_figures import build_report, report_figures
+from core.export.report_figures import build_report, report_columns, report_figures
 
 PLOT_SEED = 0
 
@@ -135,6 +135,16 @@ def utility_scores(
     ).to_dict()
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def default_report_columns(
+    workspace_path: str, dataset_id: int, run_id: int, sdtypes: dict[str, str]
+) -> list[str]:
+    """The columns a report plots unless others are picked (the most informative ones)."""
+    real, _ = plot_tables(workspace_path, dataset_id, run_id)
+    top = get_settings().plot_max_categories
+    return report_columns(real, sdtypes, max_categories=top)[0]
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def report_html(
     workspace_path: str,
@@ -142,10 +152,15 @@ def report_html(
     run_id: int,
     sdtypes: dict[str, str],
     override_at: str | None = None,  # part of the cache key: a new override, a new report
+    columns: tuple[str, ...] | None = None,
+    utility: dict[str, Any] | None = None,
 ) -> str:
+    """The run's HTML report: ``columns`` plotted (None: the default ones) and ``utility``,
+    a result measured on the Compare page, printed when given."""
     workspace = open_workspace(workspace_path)
     dataset, run = workspace.get_dataset(dataset_id), workspace.get_run(run_id)
     real, synthetic = plot_tables(workspace_path, dataset_id, run_id)
+    chosen = None if columns is None else list(columns)
     return build_report(
         title=f"Synthetic {dataset.name}: run #{run.id}",
         dataset_summary={
@@ -157,6 +172,7 @@ def report_html(
         synthesizer=run.synthesizer,
         params={**run.params, "seed": run.seed, "rows": run.n_rows},
         evaluation_scores=run.scores or {},
-        figures=report_figures(real, synthetic, sdtypes, seed=run.seed),
+        figures=report_figures(real, synthetic, sdtypes, seed=run.seed, columns=chosen),
         override=run.override,
+        utility=utility,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import compare
+from components.report_options import remember_utility
 from core.errors import StudioError
 from core.evaluate.coverage import COVERAGE_KEYS
 from core.evaluate.readings import (
@@ -106,6 +107,7 @@ def utility_panel(
     except StudioError as err:
         st.error(str(err))
         return
+    remember_utility(run_id, result)
     real_cell, synth_cell, ratio_cell = st.columns(3)
     real_cell.metric(f"Trained on real ({result['metric']})", f"{result['real_score']:.3f}")
     synth_cell.metric(

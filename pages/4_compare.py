@@ -6,6 +6,8 @@ import streamlit as st
 
 from components import compare
 from components.guard import need_run
+from components.rare_panel import rare_panel
+from components.report_options import report_download
 from components.routing import inside_router
 from components.score_panel import (
     coverage_panel,
@@ -13,6 +15,7 @@ from components.score_panel import (
     score_metrics,
     utility_panel,
 )
+from components.shaping_panel import shaping_panel
 from components.state import get_state
 from components.workspace import get_workspace
 from core.evaluate.stored import StoredScores
@@ -44,6 +47,7 @@ protections_panel(scores)
 with st.spinner("Reading the real and synthetic rows…"):
     tabs = st.tabs(
         ["Columns", "Correlations", "Pairs", "Projection", "Coverage", "Utility", "Per-column"]
+        + ["Shaping"]
     )
     with tabs[0]:
         chosen = st.multiselect("Columns", columns, default=columns[:12], key="compare.columns")
@@ -80,15 +84,14 @@ with st.spinner("Reading the real and synthetic rows…"):
         utility_panel(path, dataset.id, run.id, columns, holdout_rows=holdout_rows)
     with tabs[6]:
         st.dataframe(pd.DataFrame(scores.per_column), hide_index=True)
+    with tabs[7]:
+        shaping_panel(scores)
+        rare_panel(scores)
 
-st.download_button(
-    "Download the HTML report",
-    data=lambda: compare.report_html(
-        path, dataset.id, run.id, sdtypes, (run.override or {}).get("at")
-    ),
+st.subheader("Report")
+report_download(
+    path, dataset.id, run.id, sdtypes,
     file_name=f"{dataset.name}_run{run.id}_report.html",
-    mime="text/html",
-    key="compare.report",
-    on_click="ignore",  # as on the Export page: a rerun could strand the deferred request
-)
+    override_at=(run.override or {}).get("at"),
+)  # fmt: skip
 st.page_link("pages/5_export.py", label="Next: export", icon=":material/arrow_forward:")

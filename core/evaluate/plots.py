@@ -318,3 +318,57 @@ def _category_figure(sides: list[pd.Series], *, max_categories: int) -> go.Figur
 
 def _labels(series: pd.Series) -> pd.Series:
     return as_labels(series).where(series.notna(), MISSING)
+
+
+# Asked-for shares: neither real nor synthetic, so a third colour (Okabe-Ito bluish green).
+TARGET_COLOR = "#009E73"
+
+
+def plot_shares(
+    column: str,
+    *,
+    before: dict[str, float],
+    target: dict[str, float],
+    after: dict[str, float],
+    max_categories: int = 20,
+) -> go.Figure:
+    """A rebalanced column's shares as grouped bars: real rows, asked for, reached.
+
+    Bounded like every category figure: the ``max_categories`` categories with the largest
+    share on any side are drawn, the rest summed as ``(other)``.
+
+    Args:
+        column: The rebalanced column, for the title.
+        before: Each category's share of the real rows.
+        target: The shares asked for.
+        after: The shares reached in the extract.
+        max_categories: Most categories drawn one by one.
+    """
+    sides = {"Real rows": before, "Asked for": target, "Extract": after}
+    frame = pd.DataFrame(sides).fillna(0.0)
+    frame = frame.loc[frame.max(axis=1).sort_values(ascending=False, kind="stable").index]
+    if len(frame) > max_categories:
+        rest = frame.iloc[max_categories:].sum().rename(OTHER)
+        frame = pd.concat([frame.iloc[:max_categories], rest.to_frame().T])
+    shown = short_labels([str(label) for label in frame.index])
+    colors = (REAL_COLOR, TARGET_COLOR, SYNTH_COLOR)
+    fig = go.Figure()
+    for (name, shares), color in zip(frame.items(), colors, strict=True):
+        fig.add_trace(
+            go.Bar(
+                x=shown,
+                y=shares.to_numpy(),
+                name=str(name),
+                marker_color=color,
+                hovertemplate=f"{name}: %{{x}}<br>%{{y:.1%}}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="group",
+        title=f"Shares of {column}: before, asked for and reached",
+        yaxis_title="share of rows",
+        yaxis_tickformat=".0%",
+        legend_title_text="",
+    )
+    fig.update_xaxes(type="category")
+    return fig

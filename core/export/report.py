@@ -33,6 +33,7 @@ SECTIONS: dict[str, str] = {
     "scores": "Scores",
     "holdout": "Holdout ceiling",
     "protections": "Protections before fitting",
+    "utility": "Utility: trained on synthetic, tested on real",
     "shaping": "Rules, scenarios and shares",
     "privacy": "Privacy checks (release gate)",
     "readings": "Readings",
@@ -67,6 +68,7 @@ def render_report(
     headline: str = "",
     protections: list[str] | None = None,
     shaping: Mapping[str, Any] | None = None,
+    utility: Mapping[str, Any] | None = None,
 ) -> str:
     """Render an evaluation as one self-contained HTML page.
 
@@ -88,6 +90,8 @@ def render_report(
         shaping: A shaped run's blocks (:func:`shaping_blocks`): how each scenario's rows
             follow its real rows, the shares before and after, the rows keeping each rule,
             augmentation on the holdout and the rare items the extract has.
+        utility: A utility result picked on the Compare page (a target, a model, the
+            real and synthetic scores and their ratio), shown in its own section.
 
     Returns:
         The HTML text: no external scripts, stylesheets or fonts.
@@ -116,6 +120,8 @@ def render_report(
     if protections:
         items = "".join(f"<li>{_e(line)}</li>" for line in protections)
         parts.append(_section("protections", f"<ul>{items}</ul>"))
+    if utility:
+        parts.append(_section("utility", _utility_html(utility)))
     if shaping and (body := _shaping_html(shaping)):
         parts.append(_section("shaping", body))
     if release is not None:
@@ -195,8 +201,13 @@ def _shaping_html(blocks: Mapping[str, Any]) -> str:
             "<th>Rule</th><th>Kind</th><th>Real rows</th><th>Extract rows</th></tr>"
             f"{rows}</table>"
         )
+        if rules.get("added"):
+            held = "holds" if rules.get("added_hold") else "does NOT hold"
+            parts.append(f"<p>Every added rule {held} in every extract row.</p>")
+        if broken := rules.get("found_broken"):
+            parts.append(f"<p>Found rules the extract breaks: {_e(', '.join(broken))}.</p>")
     if augmentation := blocks.get("augmentation"):
-        parts.append(f"<p><strong>Augmentation.</strong> {_e(augmentation['verdict'])}</p>")
+        parts.append(_augmentation_html(augmentation))
     if rare := blocks.get("rare"):
         parts.append(
             f"<p>Rare categories and pairs of categories (under {rare['threshold']:.0%} of the "
@@ -205,6 +216,68 @@ def _shaping_html(blocks: Mapping[str, Any]) -> str:
             "not named.</p>"
         )
     return "".join(parts)
+
+
+_AUGMENTATION_MEASURES = (
+    ("balanced_accuracy", "Balanced accuracy"),
+    ("minority_recall", "Minority class recall"),
+)
+
+
+def _augmentation_html(augmentation: Mapping[str, Any]) -> str:
+    """Real-only against real plus synthetic rows on the holdout, each with its interval."""
+
+    def cell(group: str, key: str) -> str:
+        measure = (augmentation.get(group) or {}).get("intervals", {}).get(key) or {}
+        sign = "+" if group == "difference" else ""
+        value, low, high = (measure.get(k) for k in ("value", "low", "high"))
+        if value is None:
+            return "<td class=num>n/a</td>"
+        shown = f"{value:{sign}.3f}"
+        if low is not None and high is not None:
+            shown += f" ({low:{sign}.3f} to {high:{sign}.3f})"
+        return f"<td class=num>{shown}</td>"
+
+    rows = "".join(
+        f"<tr><td>{label}</td>{cell('real_only', key)}{cell('augmented', key)}"
+        f"{cell('difference', key)}</tr>"
+        for key, label in _AUGMENTATION_MEASURES
+    )
+    level = float(augmentation.get("level") or 0.95)
+    return (
+        f"<p><strong>Augmentation.</strong> {_e(augmentation['verdict'])}</p>"
+        f"<p class=note>One {_e(augmentation.get('model', 'classifier'))} predicting "
+        f"{_e(augmentation.get('target', ''))}, trained on real rows alone and on real plus "
+        f"synthetic rows, tested on {_text(augmentation.get('holdout_rows'))} holdout rows; "
+        f"{level:.0%} bootstrap intervals in brackets.</p><table><tr><th>Measure</th>"
+        "<th>Real rows only</th><th>Real + synthetic</th><th>Difference</th></tr>"
+        f"{rows}</table>"
+    )
+
+
+def _utility_html(utility: Mapping[str, Any]) -> str:
+    """The utility result picked on the Compare page: target, model, both scores, ratio."""
+    ratio = _number(utility.get("ratio"))
+    reading = read_info(SCORES["ratio"], ratio)
+    rows = "".join(
+        f"<tr><th>{label}</th><td>{_e(value)}</td></tr>"
+        for label, value in (
+            ("Column predicted", utility.get("target", "")),
+            ("Task", utility.get("task", "")),
+            ("Model", utility.get("model", "")),
+            ("Metric", utility.get("metric", "")),
+            ("Trained on real rows", _fmt(_number(utility.get("real_score")))),
+            ("Trained on synthetic rows", _fmt(_number(utility.get("synthetic_score")))),
+            ("Ratio (synthetic / real)", f"{_fmt(ratio)}: {reading}"),
+            ("Holdout rows tested on", _text(utility.get("holdout_rows"))),
+        )
+    )
+    note = f'<p class="note">{_e(utility["note"])}</p>' if utility.get("note") else ""
+    return (
+        "<p>Chosen on the Compare page: the same model trained once on the real training "
+        "rows and once on the synthetic rows, both tested on the real holdout rows neither "
+        f"saw.</p><table>{rows}</table>{note}"
+    )
 
 
 def _share(value: Any) -> str:

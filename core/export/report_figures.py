@@ -4,6 +4,7 @@ first, never a direct identifier or a key), its readings, and the rendered page.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -46,7 +47,11 @@ class ReportFigures(dict[str, go.Figure]):
 
 
 def report_columns(
-    real: pd.DataFrame, sdtypes: dict[str, str], *, max_categories: int = 20
+    real: pd.DataFrame,
+    sdtypes: dict[str, str],
+    *,
+    max_categories: int = 20,
+    chosen: list[str] | None = None,
 ) -> tuple[list[str], str]:
     """The columns a report plots, most informative first, and a sentence saying which.
 
@@ -54,6 +59,9 @@ def report_columns(
     learned, so plotting them would only show real identifiers beside fakes. Numbers, dates
     and categories with a few values come first, then categories with many values, then
     constant columns, each in table order; at most ``REPORT_COLUMNS`` are kept.
+
+    ``chosen`` (the columns picked on the Compare page) replaces that default: its learned
+    columns are plotted in its order, however many, and an identifier in it is still left out.
     """
     learned = [c for c, t in sdtypes.items() if t in LEARNED_SDTYPES and c in real.columns]
     skipped = [c for c in sdtypes if c not in learned]
@@ -67,29 +75,46 @@ def report_columns(
         return 1 if distinct <= max_categories else 2
 
     ranked = sorted(learned, key=rank)  # stable: table order within a rank
-    shown = ranked[:REPORT_COLUMNS]
-    note = f"Column figures show {len(shown)} of {len(sdtypes)} columns: {', '.join(shown)}."
+    if chosen is None:
+        shown = ranked[:REPORT_COLUMNS]
+        why = f"as less informative or beyond {REPORT_COLUMNS}"
+    else:
+        shown = [c for c in dict.fromkeys(chosen) if c in learned]
+        why = "as not chosen"
+    picked = "" if chosen is None else ", as chosen on the Compare page"
+    note = (
+        f"Column figures show {len(shown)} of {len(sdtypes)} columns{picked}: "
+        f"{', '.join(shown) or 'none'}."
+    )
     if skipped:
         note += (
             f" Never plotted: {', '.join(skipped)} (direct identifiers and keys, replaced by "
             "fakes and never learned)."
         )
     if rest := [c for c in ranked if c not in shown]:
-        note += f" Not plotted, as less informative or beyond {REPORT_COLUMNS}: {', '.join(rest)}."
+        note += f" Not plotted, {why}: {', '.join(rest)}."
     return shown, note
 
 
 def report_figures(
-    real: pd.DataFrame, synthetic: pd.DataFrame, sdtypes: dict[str, str], *, seed: int = 0
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    sdtypes: dict[str, str],
+    *,
+    seed: int = 0,
+    columns: list[str] | None = None,
 ) -> ReportFigures:
     """The key plots of a report: a few learned columns, correlations and a 2-D projection.
 
-    No direct identifier or key is ever drawn (see :func:`report_columns`); the result's
-    ``note`` says which columns are shown, and :func:`build_report` prints it.
+    ``columns`` are the columns to plot (None: :func:`report_columns`' default). No direct
+    identifier or key is ever drawn; the result's ``note`` says which columns are shown, and
+    :func:`build_report` prints it.
     """
     settings = get_settings()
     learned = {c: t for c, t in sdtypes.items() if t in LEARNED_SDTYPES}
-    shown, note = report_columns(real, sdtypes, max_categories=settings.plot_max_categories)
+    shown, note = report_columns(
+        real, sdtypes, max_categories=settings.plot_max_categories, chosen=columns
+    )
     figures = ReportFigures(
         {
             f"Column: {column}": plot_column(
@@ -120,10 +145,13 @@ def build_report(
     evaluation_scores: dict[str, Any],
     figures: dict[str, go.Figure],
     override: dict[str, Any] | None = None,
+    utility: Mapping[str, Any] | None = None,
 ) -> str:
     """The self-contained HTML report of one evaluation, with its privacy checks.
 
     ``override`` is the run's recorded release override, printed in the privacy section.
+    ``utility`` is a utility result measured on the Compare page
+    (:meth:`core.evaluate.utility.UtilityResult.to_dict`), printed in its own section.
     """
     stored = StoredScores.of(evaluation_scores)
     scores = {k: stored.raw[k] for k in _REPORTED if k in stored.raw}
@@ -159,6 +187,7 @@ def build_report(
         headline=headline_columns(stored),
         protections=protection_notes(dict(stored.protections)),
         shaping=shaping_blocks(stored.raw),
+        utility=utility,
     )
 
 

@@ -290,3 +290,41 @@ def test_report_figures_and_html_hold_no_real_identifier(customers) -> None:
     assert scan_text(spec, needles, artifact="figures") == []
     assert scan_text(html, needles, artifact="report") == []
     assert figures.note in html
+
+
+def test_shares_figure_draws_before_asked_and_reached_bounded() -> None:
+    # Setup: 30 categories, the last one rare in the real rows and asked up to a third
+    from core.evaluate.plots import TARGET_COLOR, plot_shares
+
+    labels = [f"c{i:02d}" for i in range(30)]
+    before = {k: (0.01 if k == "c29" else 0.99 / 29) for k in labels}
+    target = {k: (1 / 3 if k == "c29" else (2 / 3) / 29) for k in labels}
+    after = {k: v + (0.002 if k == "c00" else 0.0) for k, v in target.items()}
+
+    # Run
+    fig = plot_shares("kind", before=before, target=target, after=after, max_categories=10)
+
+    # Assert: three sides, ten categories and (other) summing the rest, largest first
+    assert [t.name for t in fig.data] == ["Real rows", "Asked for", "Extract"]
+    assert [t.marker.color for t in fig.data] == [REAL_COLOR, TARGET_COLOR, SYNTH_COLOR]
+    for trace in fig.data:
+        assert len(trace.x) == 11 and trace.x[0] == "c29" and trace.x[-1] == OTHER
+        assert sum(trace.y) == pytest.approx(1.0, abs=0.01)
+    assert fig.data[1].y[0] == pytest.approx(1 / 3)
+    assert "Shares of kind" in fig.layout.title.text
+
+
+def test_report_columns_chosen_keep_their_order_and_never_an_identifier(customers) -> None:
+    # Setup
+    from core.export.report_figures import report_columns
+
+    real, metadata = customers
+
+    # Run
+    shown, note = report_columns(real, metadata.sdtypes, chosen=["plan", "email", "age", "plan"])
+
+    # Assert
+    assert shown == ["plan", "age"]
+    assert note.startswith("Column figures show 2 of ")
+    assert "as chosen on the Compare page: plan, age." in note
+    assert "Never plotted: customer_id" in note and "email" in note.split("Never plotted")[1]

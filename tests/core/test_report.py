@@ -116,6 +116,20 @@ SHAPING = {
 }
 
 
+UTILITY = {
+    "task": "classification",
+    "metric": "macro F1",
+    "real_score": 0.909,
+    "synthetic_score": 0.49,
+    "ratio": 0.539,
+    "metric_range": [0.0, 1.0],
+    "model": "HistGradientBoostingClassifier",
+    "holdout_rows": 49,
+    "target": EVIL,
+    "note": "",
+}
+
+
 @pytest.fixture(scope="module")
 def page() -> str:
     tips = pd.read_csv(DEMOS["tips"].path).rename(columns={"tip": EVIL})
@@ -161,7 +175,19 @@ def page() -> str:
         ),
         protections=protection_notes(PROTECTIONS),
         shaping=SHAPING,
+        utility=UTILITY,
     )
+
+
+def test_utility_section_states_target_model_scores_and_ratio(page: str) -> None:
+    # Setup
+    section = page.split(f"<h2>{SECTIONS['utility']}</h2>")[1].split("</section>")[0]
+
+    # Assert
+    assert "<th>Column predicted</th><td>&lt;script&gt;" in section and "<script" not in section
+    assert "<td>HistGradientBoostingClassifier</td>" in section
+    assert "<td>0.909</td>" in section and "<td>0.490</td>" in section
+    assert "<td>0.539: poor" in section  # the ratio with its reading
 
 
 def test_shaping_section_escapes_what_the_data_names(page: str) -> None:

@@ -221,7 +221,147 @@ def test_direct_identifiers_and_keys_are_never_offered_or_drawn(
     assert not set(direct + ["street_address", "card_number", "ssn", "notes"]) & set(offered)
     assert "age" in offered and "gender" in offered
     assert at.selectbox(key="compare.pair_x").options == offered
+    report = at.multiselect(key=f"compare.report.columns.{run.run.id}")
+    assert report.options == offered and set(report.value) <= set(offered)
     charts = [MessageToJson(chart.proto) for chart in at.get("plotly_chart")]
     assert len(charts) >= 4
     needles = Needles(real.astype(str), direct)
     assert scan_text("\n".join(charts), needles, artifact="compare") == []
+
+
+# --- The report's columns and utility, and the shaping tab -------------------------------------
+
+
+@pytest.fixture
+def shaped_run(workspace: Workspace, tips: DatasetInfo) -> RunInfo:
+    """A rebalanced run on tips with an added rule and augmentation measured on 'time'."""
+    from core.runs.pipeline import ensure_metadata
+
+    rule = {"type": "Inequality", "low_column_name": "tip", "high_column_name": "total_bill"}
+    workspace.set_metadata(tips.id, ensure_metadata(workspace, tips).with_rules([rule]))
+    return synthesize(
+        workspace, dataset_id=tips.id, key="gaussian_copula", rows=300, seed=1,
+        rebalance="day", augment=True, target="time",
+    ).run  # fmt: skip
+
+
+def test_report_columns_default_to_the_most_informative_and_are_remembered(
+    shown: Callable[..., AppTest],
+    workspace_path,
+    workspace: Workspace,
+    tips: DatasetInfo,
+    tips_run: RunInfo,
+) -> None:
+    # Setup
+    from components import compare
+    from components.report_options import CHOICES_KEY, COLUMNS_KEY
+
+    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
+    picker = at.multiselect(key=f"{COLUMNS_KEY}.{tips_run.id}")
+    sdtypes = workspace.get_dataset(tips.id).metadata.sdtypes
+    default = compare.default_report_columns(str(workspace_path), tips.id, tips_run.id, sdtypes)
+
+    # Run
+    before = list(picker.value)
+    picker.set_value(["tip", "day"]).run()
+    at.switch_page("pages/5_export.py").run()
+    at.switch_page(PAGE).run()
+
+    # Assert: numbers first by default; the pick survives a visit to another page
+    assert not at.exception
+    assert before == default and before[:2] == ["total_bill", "tip"]
+    assert at.session_state[CHOICES_KEY][tips_run.id] == ["tip", "day"]
+    assert at.multiselect(key=f"{COLUMNS_KEY}.{tips_run.id}").value == ["tip", "day"]
+
+
+def test_the_report_plots_the_chosen_columns_and_prints_the_utility_picked(
+    shown: Callable[..., AppTest],
+    workspace_path,
+    workspace: Workspace,
+    tips: DatasetInfo,
+    tips_run: RunInfo,
+) -> None:
+    # Setup: pick two columns for the report and measure utility on 'time'
+    import html
+
+    from components import compare
+    from components.report_options import CHOICES_KEY, UTILITY_KEY
+
+    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
+    at.multiselect(key=f"compare.report.columns.{tips_run.id}").set_value(["smoker", "tip"])
+    at.selectbox(key="compare.target").set_value("time").run()
+    assert not at.exception
+    columns = at.session_state[CHOICES_KEY][tips_run.id]
+    utility = at.session_state[UTILITY_KEY][tips_run.id]
+    sdtypes = workspace.get_dataset(tips.id).metadata.sdtypes
+
+    # Run: what the download button hands over
+    page = html.unescape(
+        compare.report_html(
+            str(workspace_path), tips.id, tips_run.id, sdtypes, None, tuple(columns), utility
+        )
+    )
+
+    # Assert
+    assert columns == ["smoker", "tip"]
+    assert "Column: smoker" in page and "Column: tip" in page
+    assert "Column: total_bill" not in page and "Column: day" not in page
+    assert "as chosen on the Compare page: smoker, tip" in page
+    assert "Utility: trained on synthetic, tested on real" in page
+    assert f"<td>{utility['real_score']:.3f}</td>" in page
+    assert "<th>Column predicted</th><td>time</td>" in page
+
+
+def test_the_shaping_tab_shows_rules_scenarios_shares_and_augmentation(
+    shown: Callable[..., AppTest], tips: DatasetInfo, shaped_run: RunInfo
+) -> None:
+    # Run
+    at = shown(PAGE, dataset_id=tips.id, run_id=shaped_run.id)
+
+    # Assert
+    tab = {t.label: t for t in at.tabs}["Shaping"]
+    rules, scenarios, augmentation = (frame.value for frame in tab.dataframe)
+    added = rules[rules["Rule"] == "tip ≤ total_bill"].iloc[0]
+    assert added["Kind"] == "added (enforced)" and added["Extract rows keeping it"] == "100.0%"
+    assert list(scenarios["Scenario"]) == ["day=Fri", "day=Sat", "day=Sun", "day=Thur"]
+    assert scenarios["Fidelity"].astype(float).between(0, 1).all()
+    shares = [c for c in tab.get("plotly_chart") if c.key == "compare.shaping.shares"]
+    assert len(shares) == 1
+    assert list(augmentation["Measure"]) == ["Balanced accuracy", "Minority recall"]
+    assert augmentation["Difference"].str.contains(" to ").all()
+    assert shaped_run.scores["augmentation"]["verdict"] in [i.value for i in tab.info]
+
+
+def test_a_plain_run_says_how_to_measure_augmentation(
+    shown: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+) -> None:
+    # Run
+    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
+
+    # Assert
+    captions = [c.value for c in {t.label: t for t in at.tabs}["Shaping"].caption]
+    assert any(c.startswith("Augmentation was not measured for this run.") for c in captions)
+    assert "This run was not conditioned or rebalanced." in captions
+
+
+def test_generate_more_of_a_rare_item_opens_synthesize_with_its_condition(
+    shown: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+) -> None:
+    # Setup
+    from core.evaluate.shaping_view import rare_rows
+
+    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
+    first = rare_rows(tips_run.scores["coverage"]["rare"])[0]
+
+    # Run
+    at.button(key="compare.rare.0").click().run()
+
+    # Assert: Synthesize either still holds the prefill or has filled its conditions from it
+    assert not at.exception
+    assert at.title[0].value == "Synthesize"
+    if "shaping.prefill" in at.session_state:
+        assert at.session_state["shaping.prefill"] == {"conditions": first.condition}
+    else:
+        said = " ".join(i.value for i in at.info)
+        assert said.startswith("Conditions filled in from Compare: "), said
+        assert all(f"{c}={v}" in said for c, v in first.condition.items()), said

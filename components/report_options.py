@@ -1,0 +1,71 @@
+"""The stakeholder report's options on the Compare page: the columns it plots and the utility
+result it prints, remembered per run for the session, and its download button.
+
+Both are small user choices kept under namespaced keys beside the widgets that make them, so
+leaving Compare and coming back (which drops a widget's own state) keeps them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from components import compare
+
+COLUMNS_KEY = "compare.report.columns"  # the multiselect
+CHOICES_KEY = "compare.report.choices"  # run id -> columns picked
+UTILITY_KEY = "compare.report.utility"  # run id -> utility result measured on Compare
+
+
+def remember_utility(run_id: int, result: dict[str, Any]) -> None:
+    """Keep the utility result measured on Compare for this run's report."""
+    st.session_state.setdefault(UTILITY_KEY, {})[run_id] = dict(result)
+
+
+def report_columns_picker(
+    path: str, dataset_id: int, run_id: int, sdtypes: dict[str, str], columns: list[str]
+) -> list[str]:
+    """A multiselect of the learned ``columns`` the report plots, defaulting to the most
+    informative ones; identifiers and keys are never among ``columns``."""
+    choices = st.session_state.setdefault(CHOICES_KEY, {})
+    if run_id not in choices:
+        choices[run_id] = compare.default_report_columns(path, dataset_id, run_id, sdtypes)
+    picked = st.multiselect(
+        "Columns the report plots",
+        columns,
+        default=[c for c in choices[run_id] if c in columns],
+        key=f"{COLUMNS_KEY}.{run_id}",
+        help="Defaults to the most informative columns: numbers and dates, then categories "
+        "with few values. Direct identifiers and keys are never plotted.",
+    )
+    choices[run_id] = picked
+    return picked
+
+
+def report_download(
+    path: str, dataset_id: int, run_id: int, sdtypes: dict[str, str], *, file_name: str,
+    override_at: str | None,
+) -> None:  # fmt: skip
+    """The report's columns, what else it holds, and its download button."""
+    columns = report_columns_picker(
+        path, dataset_id, run_id, sdtypes, list(compare.learned_only(sdtypes))
+    )
+    utility = st.session_state.get(UTILITY_KEY, {}).get(run_id)
+    if utility is not None:
+        st.caption(
+            f"The report includes the utility result for '{utility['target']}' measured on "
+            "the Utility tab."
+        )
+    else:
+        st.caption("Pick a column on the Utility tab to add its utility result to the report.")
+    st.download_button(
+        "Download the HTML report",
+        data=lambda: compare.report_html(
+            path, dataset_id, run_id, sdtypes, override_at, tuple(columns), utility
+        ),
+        file_name=file_name,
+        mime="text/html",
+        key="compare.report",
+        on_click="ignore",  # as on the Export page: a rerun could strand the deferred request
+    )
