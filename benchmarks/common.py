@@ -29,6 +29,17 @@ SYNTHESIZER = "gaussian_copula"
 PARAMS = {"default_distribution": "norm"}
 
 
+def studio_request(dataset_id: int, rows: int) -> Any:
+    """The run every studio measurement makes: ``SYNTHESIZER`` with ``PARAMS`` and ``SEED``.
+
+    A ``core.runs.request.RunRequest``, imported here so that only the child processes load
+    the studio.
+    """
+    from core.runs.request import RunRequest
+
+    return RunRequest(dataset_id=dataset_id, key=SYNTHESIZER, rows=rows, seed=SEED, params=PARAMS)
+
+
 # How a row is judged against its target (``Row.judge``).
 RATIO = "ratio"  # studio / baseline, lower is better: passes at ratio <= target
 AT_LEAST = "at_least"  # a score, higher is better: passes at studio >= baseline - target

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import PARAMS, SEED, SYNTHESIZER, Context, run_child
+from benchmarks.common import Context, run_child, studio_request
 
 
 def task_build(csv: str, workspace: str) -> dict[str, Any]:
@@ -22,9 +22,7 @@ def task_build(csv: str, workspace: str) -> dict[str, Any]:
     started = time.perf_counter()
     ws = Workspace(Path(workspace))
     dataset = ingest_file(ws, Path(csv))
-    result = synthesize(
-        ws, dataset_id=dataset.id, key=SYNTHESIZER, rows=dataset.n_rows, seed=SEED, params=PARAMS
-    )
+    result = synthesize(ws, studio_request(dataset.id, dataset.n_rows))
     ws.close()
     run = result.run
     return {

@@ -17,12 +17,12 @@ from typing import Any
 from benchmarks.common import (
     PARAMS,
     SEED,
-    SYNTHESIZER,
     Context,
     Row,
     csv_mb_per_row,
     run_child,
     seconds_note,
+    studio_request,
 )
 
 TARGET = 1.1
@@ -47,15 +47,7 @@ def task_studio(csv: str, rows: int, workspace: str) -> dict[str, Any]:
     started = time.perf_counter()
     dataset = ingest_file(ws, Path(csv))
     ingested = time.perf_counter()
-    result = synthesize(
-        ws,
-        dataset_id=dataset.id,
-        key=SYNTHESIZER,
-        rows=rows,
-        seed=SEED,
-        params=PARAMS,
-        progress=progress,
-    )
+    result = synthesize(ws, studio_request(dataset.id, rows), progress=progress)
     ended = time.perf_counter()
     ws.close()
     run = result.run

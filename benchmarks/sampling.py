@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import PARAMS, SEED, SYNTHESIZER, Context, Row, csv_mb_per_row, run_child
+from benchmarks.common import SEED, Context, Row, csv_mb_per_row, run_child, studio_request
 from benchmarks.fixtures import studio_workspace
 
 SMALL, LARGE = 1_000_000, 10_000_000
@@ -38,16 +38,17 @@ def sample_to_parquet(synth: Any, path: Path, *, rows: int, seed: int, batch_row
         Which way ran: ``STREAMED`` or ``IN_MEMORY``.
     """
     try:
+        from core.synth.sampling import Draw
         from core.synth.sampling import sample_to_parquet as streamed
     except ImportError:
         streamed = None
     if streamed is not None:
-        kwargs = {"path": path, "rows": rows, "seed": seed, "batch_rows": batch_rows}
+        draw = Draw(synth, rows=rows, seed=seed, batch_rows=batch_rows)
         try:
-            inspect.signature(streamed).bind(synth, **kwargs)
+            inspect.signature(streamed).bind(draw, path=path)
         except TypeError as err:
             raise TypeError(f"{STREAMED} takes an unexpected signature: {err}") from err
-        streamed(synth, **kwargs)
+        streamed(draw, path=path)
         return STREAMED
     from core.synth.registry import sample_rows
 
@@ -87,10 +88,8 @@ def task_run(csv: str, rows: int, workspace: str) -> dict[str, Any]:
     setup_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     settings = get_settings()
     started = time.perf_counter()
-    synthesize(
-        ws, dataset_id=dataset.id, key=SYNTHESIZER, rows=rows, seed=SEED, params=PARAMS,
-        settings=dataclasses.replace(settings, max_rows=max(rows, settings.max_rows)),
-    )  # fmt: skip
+    roomy = dataclasses.replace(settings, max_rows=max(rows, settings.max_rows))
+    synthesize(ws, studio_request(dataset.id, rows), settings=roomy)
     seconds = time.perf_counter() - started
     ws.close()
     Path(workspace).unlink()

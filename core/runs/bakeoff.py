@@ -27,6 +27,7 @@ from core.runs.leaderboard import (
     recommend,
 )
 from core.runs.pipeline import ensure_metadata, synthesize
+from core.runs.request import RunRequest
 from core.synth.estimate import table_shape
 from core.synth.registry import get_spec, resolve_params
 from core.synth.seeding import check_seed
@@ -158,6 +159,7 @@ def run_bakeoff(
         settings=settings,
     )
     started = _now()
+    every = RunRequest(dataset_id=dataset_id, key="", rows=rows, seed=seed, target=target)
     entries: list[BakeoffEntry] = []
     for index, planned in enumerate(plan.runs):
         progress(f"bakeoff:{planned.key}", index, len(plan.runs))
@@ -174,12 +176,7 @@ def run_bakeoff(
         entries.append(
             _run_one(
                 workspace,
-                spec_key=planned.key,
-                dataset_id=dataset_id,
-                rows=rows,
-                seed=seed,
-                params=values,
-                target=target,
+                every.with_synthesizer(planned.key, values),
                 settings=settings,
                 progress=forward,
                 planned_seconds=planned.seconds,
@@ -203,33 +200,19 @@ def run_bakeoff(
 
 def _run_one(
     workspace: Workspace,
+    request: RunRequest,
     *,
-    spec_key: str,
-    dataset_id: int,
-    rows: int,
-    seed: int,
-    params: dict[str, Any],
-    target: str | None,
     settings: Settings,
     progress: Progress,
     planned_seconds: float,
 ) -> BakeoffEntry:
+    spec_key, dataset_id = request.key, request.dataset_id
     spec = get_spec(spec_key)
     begun = _now()
     known = {run.id for run in workspace.list_runs(dataset_id)}
-    epochs = params.get("epochs")
+    epochs = (request.params or {}).get("epochs")
     try:
-        result = synthesize(
-            workspace,
-            dataset_id=dataset_id,
-            key=spec_key,
-            rows=rows,
-            seed=seed,
-            params=params,
-            target=target,
-            progress=progress,
-            settings=settings,
-        )
+        result = synthesize(workspace, request, progress=progress, settings=settings)
     except StudioError as err:
         # The pipeline recorded the failed run; find it so the entry can point to it.
         failed = [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import platform
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -36,10 +35,11 @@ from core.privacy.protections import (
 )
 from core.progress import Progress, no_progress
 from core.runs.assess import Evaluation, evaluate
+from core.runs.request import RunRequest
 from core.runs.shaping import learned_shaping, plan_shaping
 from core.synth.registry import fit_synthesizer, get_spec, resolve_params
-from core.synth.sampling import RedrawRealPii, redraw_real_pii, sample_into_run
-from core.synth.scenarios import DrawLimits, Shaping, value_label
+from core.synth.sampling import Draw, RedrawRealPii, redraw_real_pii, sample_into_run
+from core.synth.scenarios import Shaping, value_label
 from core.synth.seeding import check_seed
 from core.synth.training_sample import TrainingSample, category_columns, training_sample
 from core.workspace.records import DatasetInfo, RunInfo
@@ -124,23 +124,11 @@ class RunResult:
 
 def synthesize(
     workspace: Workspace,
+    request: RunRequest | None = None,
     *,
-    dataset_id: int,
-    key: str,
-    rows: int,
-    seed: int,
-    params: dict[str, Any] | None = None,
-    target: str | None = None,
-    pii: bool = True,
-    protect: bool = True,
-    protections: ProtectionSettings | None = None,
-    conditions: Mapping[str, Any] | None = None,
-    rebalance: str | None = None,
-    shares: Mapping[str, float] | None = None,
-    augment: bool = False,
-    limits: DrawLimits | None = None,
     progress: Progress = no_progress,
     settings: Settings | None = None,
+    **fields: Any,
 ) -> RunResult:
     """Fit on the training rows, sample, score against them and the holdout, store the run.
 
@@ -152,6 +140,8 @@ def synthesize(
     the workspace, so memory does not grow with ``rows``) and :func:`assess`. The run keeps
     everything or, on any error or interruption, nothing (see :meth:`Workspace.running`).
 
+    The run is ``request`` (:class:`~core.runs.request.RunRequest`), or one built from
+    ``fields``, its attributes as keywords (``synthesize(ws, dataset_id=1, key=..., ...)``).
     ``target`` adds the utility check; ``pii`` detects direct identifiers on first use of the
     dataset; ``protections`` says which protections change the training rows (the settings'
     defaults: rare categories grouped, no clipping); ``protect=False`` turns every one off.
@@ -172,20 +162,24 @@ def synthesize(
         StudioError: bad parameters, conditions, shares or rules, a fit the data does not
             allow, or a scenario the model rarely makes, as one line.
     """
+    if request is None:
+        request = RunRequest(**fields)
+    elif fields:
+        raise TypeError(f"synthesize takes a request or its fields, not both: {sorted(fields)}")
     settings = settings or get_settings()
-    if not protect:
-        protections = ProtectionSettings.none()
+    protections = request.protections if request.protect else ProtectionSettings.none()
     protections = protections or ProtectionSettings.from_settings(settings)
+    key, rows, dataset_id, target = request.key, request.rows, request.dataset_id, request.target
     spec = get_spec(key)
-    values = resolve_params(key, params)
-    seed = check_seed(seed)
+    values = resolve_params(key, request.params)
+    seed = check_seed(request.seed)
     if not 1 <= rows <= settings.max_rows:
         raise InvalidParameterError(
             f"Number of rows must be between 1 and {settings.max_rows:,}; got {rows:,}."
         )
     dataset = workspace.get_dataset(dataset_id)
     real = workspace.read_real(dataset_id)  # read once: metadata on first use, then the split
-    metadata = ensure_metadata(workspace, dataset, pii=pii, real=real)
+    metadata = ensure_metadata(workspace, dataset, pii=request.pii, real=real)
     if target is not None and target not in metadata.sdtypes:
         raise InvalidParameterError(f"Target column '{target}' is not in {dataset.name}.")
     # Checked before the run starts: a bad condition, share or rule records nothing.
@@ -193,10 +187,10 @@ def synthesize(
         real,
         metadata,
         spec=spec,
-        conditions=conditions,
-        rebalance=rebalance,
-        shares=shares,
-        limits=limits,
+        conditions=request.conditions,
+        rebalance=request.rebalance,
+        shares=request.shares,
+        limits=request.limits,
     )
     with workspace.running(
         dataset_id=dataset_id,
@@ -215,7 +209,9 @@ def synthesize(
             settings=settings,
             shaping=shaping,
         )
-        fitted = fit(prepared, key=key, params=values, seed=seed, run=run, progress=progress)
+        fitted = fit(
+            prepared, key=request.key, params=values, seed=seed, run=run, progress=progress
+        )
         sampled = sample(
             run,
             fitted,
@@ -233,7 +229,7 @@ def synthesize(
             seed=seed,
             settings=settings,
             progress=progress,
-            augment=augment,
+            augment=request.augment,
             synthesizer=spec.key,
         )
         run.finish(
@@ -381,18 +377,15 @@ def sample(
         for add in observers:
             add(batch)
 
-    stored = sample_into_run(
-        run,
-        synth=fitted.synth,
+    draw = Draw(
+        fitted.synth,
         rows=rows,
         seed=seed,
         batch_rows=settings.sample_batch_rows,
-        schema=schema,
-        progress=progress,
         postprocess=redraw,
-        observe=observe,
         shaping=shaping,
     )
+    stored = sample_into_run(run, draw, schema=schema, progress=progress, observe=observe)
     return Sampled(
         rows=stored.rows,
         seconds=stored.seconds,

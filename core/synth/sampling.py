@@ -210,6 +210,46 @@ def iter_batches(
         index += 1
 
 
+@dataclass(frozen=True, eq=False)
+class Draw:
+    """What a sample draws, wherever its rows go: the same draw gives the same rows.
+
+    Attributes:
+        synth: A fitted synthesizer (the studio's own).
+        rows: Rows to sample.
+        seed: With ``batch_rows``, decides the rows (see :func:`iter_batches`).
+        batch_rows: Rows per batch; bounds the memory used.
+        postprocess: Applied to each batch, with its own seed, before it is kept.
+        shaping: Conditions, a rebalance or rules the rows are drawn with (see
+            :mod:`core.synth.scenarios`).
+    """
+
+    synth: BaseSingleTableSynthesizer
+    rows: int
+    seed: int
+    batch_rows: int
+    postprocess: Postprocess | None = None
+    shaping: Shaping | None = None
+
+    def batches(
+        self,
+        *,
+        wait: Callable[[], None] | None = None,
+        report: Callable[[int], None] | None = None,
+    ) -> Iterator[pd.DataFrame]:
+        """The draw's batches, one at a time (:func:`iter_batches`)."""
+        return iter_batches(
+            self.synth,
+            rows=self.rows,
+            seed=self.seed,
+            batch_rows=self.batch_rows,
+            postprocess=self.postprocess,
+            wait=wait,
+            shaping=self.shaping,
+            report=report,
+        )
+
+
 # What pandas infers for an object column holding numbers, alone or beside text: e.g. a number
 # column marked categorical whose rare values were grouped as "(other)" before fitting.
 _NUMBERS_AS_OBJECTS = frozenset(
@@ -298,16 +338,12 @@ def is_cancelled(cancel: Cancel) -> bool:
 
 
 def sample_to_parquet(
-    synth: BaseSingleTableSynthesizer,
+    draw: Draw,
     *,
     path: Path | str,
-    rows: int,
-    seed: int,
-    batch_rows: int,
     progress: Progress = no_progress,
     cancel: Cancel = None,
     schema: pa.Schema | None = None,
-    postprocess: Postprocess | None = None,
 ) -> StreamResult:
     """Sample ``rows`` rows into one Parquet file, a batch at a time.
 
@@ -315,15 +351,11 @@ def sample_to_parquet(
     Each batch is one row group, cast to the schema of the first (or to ``schema``).
 
     Args:
-        synth: A fitted synthesizer (the studio's own).
+        draw: The model, rows, seed and batch size; the rows of :func:`iter_batches`.
         path: The Parquet file to write; replaced if it exists.
-        rows: Rows to sample.
-        seed: The same seed and batch size give the rows of :func:`iter_batches`.
-        batch_rows: Rows per batch; bounds the memory used.
         progress: Called with ``("sample", rows_done, rows)`` after each batch.
         cancel: Checked before each batch; when set, nothing is kept.
         schema: Column types to write (shards pass one so their parts agree).
-        postprocess: Applied to each batch, with its own seed, before it is written.
 
     Raises:
         CancelledError: ``cancel`` was set; the partial file is removed.
@@ -332,13 +364,12 @@ def sample_to_parquet(
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
     started = time.perf_counter()
+    rows = draw.rows
     done = count = 0
 
     def drawn() -> Iterator[pd.DataFrame]:
         nonlocal done, count
-        batches = iter_batches(
-            synth, rows=rows, seed=seed, batch_rows=batch_rows, postprocess=postprocess
-        )
+        batches = draw.batches()
         while True:
             if is_cancelled(cancel):
                 raise CancelledError(f"Stopped after {done:,} of {rows:,} rows; nothing written.")
@@ -381,17 +412,12 @@ class StoredRows:
 
 def sample_into_run(
     run: ActiveRun,
+    draw: Draw,
     *,
-    synth: BaseSingleTableSynthesizer,
-    rows: int,
-    seed: int,
-    batch_rows: int,
     schema: pa.Schema,
     progress: Progress = no_progress,
     cancel: Cancel = None,
-    postprocess: Postprocess | None = None,
     observe: Callable[[pd.DataFrame], None] | None = None,
-    shaping: Shaping | None = None,
 ) -> StoredRows:
     """Sample a run's rows into its table, a batch at a time (see :meth:`Workspace.running`).
 
@@ -400,19 +426,13 @@ def sample_into_run(
 
     Args:
         run: The run being made.
-        synth: The run's fitted synthesizer.
-        rows: Rows to sample.
-        seed: The run's seed; the same seed and batch size give the rows of
-            :func:`iter_batches`.
-        batch_rows: Rows per batch; bounds the memory used.
+        draw: The run's fitted synthesizer, rows, seed and batch size, the rows of
+            :func:`iter_batches`; with shaping, progress follows each draw of a batch.
         schema: The real table's Arrow types (:meth:`Workspace.real_schema`): the rows are
             stored as the real ones are, whole numbers as integers, dates as dates.
         progress: Called with ``("sample", rows_done, rows)`` after each batch.
         cancel: Checked before each batch stored.
-        postprocess: Applied to each batch, with its own seed, before it is stored.
         observe: Sees each batch as stored (e.g. a :class:`core.evaluate.tally.SyntheticTally`).
-        shaping: Conditions, a rebalance or rules the rows are drawn with (see
-            :mod:`core.synth.scenarios`); progress then follows each draw of a batch.
 
     Raises:
         CancelledError: ``cancel`` was set.
@@ -420,19 +440,14 @@ def sample_into_run(
     """
     started = time.perf_counter()
     stored: pa.Schema | None = None
+    rows = draw.rows
     done = count = 0
 
     def tables() -> Iterator[pa.Table]:
         nonlocal stored, done, count
         progress("sample", 0, rows)
-        batches = iter_batches(
-            synth,
-            rows=rows,
-            seed=seed,
-            batch_rows=batch_rows,
-            postprocess=postprocess,
+        batches = draw.batches(
             wait=lambda: progress("sample", done, rows),
-            shaping=shaping,
             report=lambda reached: progress("sample", done + reached, rows),
         )
         for batch in batches:

@@ -30,11 +30,11 @@ from core.errors import CancelledError, InvalidParameterError, StudioError, one_
 from core.progress import Progress, no_progress
 from core.synth.sampling import (
     Cancel,
+    Draw,
     Postprocess,
     arrow_schema,
     batch_seed,
     is_cancelled,
-    iter_batches,
     sample_to_parquet,
 )
 
@@ -134,17 +134,11 @@ def sample_shard(
         # Generated keys continue from the shard's first row: every shard loads a fresh copy
         # of the model, whose key counter starts again at the first row.
         postprocess = postprocess.starting_at(shard.first_row)
-    result = sample_to_parquet(
-        synth,
-        path=Path(out_dir) / shard.name,
-        rows=shard.rows,
-        seed=shard.seed,
-        batch_rows=batch_rows,
-        progress=progress,
-        cancel=cancel,
-        schema=schema,
-        postprocess=postprocess,
+    draw = Draw(
+        synth, rows=shard.rows, seed=shard.seed, batch_rows=batch_rows, postprocess=postprocess
     )
+    path = Path(out_dir) / shard.name
+    result = sample_to_parquet(draw, path=path, progress=progress, cancel=cancel, schema=schema)
     return _Part(shard.index, result.rows)
 
 
@@ -241,15 +235,9 @@ def _probe_schema(
     # Every part is written with the schema of shard 0's first batch, so parts always agree
     # (a text column empty in one shard would otherwise be typed null there). Each shard
     # re-seeds before sampling, so drawing this batch here changes no row.
-    batch = next(
-        iter_batches(
-            synth,
-            rows=min(batch_rows, first.rows),
-            seed=first.seed,
-            batch_rows=batch_rows,
-            postprocess=postprocess,
-        )
-    )
+    rows = min(batch_rows, first.rows)
+    draw = Draw(synth, rows=rows, seed=first.seed, batch_rows=batch_rows, postprocess=postprocess)
+    batch = next(draw.batches())
     return arrow_schema(batch)
 
 

@@ -23,6 +23,7 @@ from core.meta import TABLE
 from core.runs.pipeline import synthesize
 from core.synth.registry import fit_synthesizer
 from core.synth.sampling import (
+    Draw,
     arrow_schema,
     iter_batches,
     load_run_model,
@@ -47,6 +48,10 @@ def _drawn(synth: Any, *, rows: int, seed: int, batch_rows: int) -> pd.DataFrame
     return pd.concat(
         iter_batches(synth, rows=rows, seed=seed, batch_rows=batch_rows), ignore_index=True
     )
+
+
+def _draw(synth: Any, *, rows: int, seed: int, batch_rows: int = 100) -> Draw:
+    return Draw(synth, rows=rows, seed=seed, batch_rows=batch_rows)
 
 
 class Spy:
@@ -77,7 +82,7 @@ def test_parquet_has_the_rows_of_iter_batches(fitted, tmp_path: Path) -> None:
     expected = _drawn(fitted, rows=1050, seed=3, batch_rows=100)
 
     # Run
-    result = sample_to_parquet(fitted, path=path, rows=1050, seed=3, batch_rows=100)
+    result = sample_to_parquet(_draw(fitted, rows=1050, seed=3), path=path)
 
     # Assert
     pd.testing.assert_frame_equal(pd.read_parquet(path), expected)
@@ -91,7 +96,7 @@ def test_other_seed_or_batch_size_gives_other_rows(fitted, tmp_path: Path) -> No
     base = _drawn(fitted, rows=300, seed=3, batch_rows=100)
 
     # Run
-    sample_to_parquet(fitted, path=tmp_path / "seed.parquet", rows=300, seed=4, batch_rows=100)
+    sample_to_parquet(_draw(fitted, rows=300, seed=4), path=tmp_path / "seed.parquet")
 
     # Assert
     assert not pd.read_parquet(tmp_path / "seed.parquet").equals(base)
@@ -104,11 +109,8 @@ def test_only_one_batch_is_held_at_a_time(fitted, tmp_path: Path) -> None:
 
     # Run
     sample_to_parquet(
-        spy,
+        _draw(spy, rows=1000, seed=1),
         path=tmp_path / "out.parquet",
-        rows=1000,
-        seed=1,
-        batch_rows=100,
         progress=lambda stage, done, total: seen.append(done),
     )
 
@@ -132,7 +134,7 @@ def test_cancel_mid_way_leaves_no_file_and_raises(fitted, tmp_path: Path, kind: 
     # Run
     with pytest.raises(CancelledError, match="Stopped after 300 of 1,000 rows"):
         sample_to_parquet(
-            fitted, path=path, rows=1000, seed=1, batch_rows=100, progress=progress, cancel=cancel
+            _draw(fitted, rows=1000, seed=1), path=path, progress=progress, cancel=cancel
         )
 
     # Assert
@@ -142,12 +144,12 @@ def test_cancel_mid_way_leaves_no_file_and_raises(fitted, tmp_path: Path, kind: 
 def test_failure_mid_way_keeps_an_earlier_file_and_says_one_line(fitted, tmp_path: Path) -> None:
     # Setup: an earlier extract at the path survives a failed rewrite
     path = tmp_path / "out.parquet"
-    sample_to_parquet(fitted, path=path, rows=50, seed=1, batch_rows=50)
+    sample_to_parquet(_draw(fitted, rows=50, seed=1, batch_rows=50), path=path)
     before = path.read_bytes()
 
     # Run
     with pytest.raises(StudioError, match="^Could not write out.parquet: disk on fire$"):
-        sample_to_parquet(Spy(fitted, fail_at=3), path=path, rows=1000, seed=1, batch_rows=100)
+        sample_to_parquet(_draw(Spy(fitted, fail_at=3), rows=1000, seed=1), path=path)
 
     # Assert
     assert path.read_bytes() == before
@@ -182,10 +184,7 @@ def test_a_run_gets_every_batch_in_one_transaction(fitted, workspace: Workspace)
     ) as run:
         stored = sample_into_run(
             run,
-            synth=fitted,
-            rows=450,
-            seed=2,
-            batch_rows=100,
+            _draw(fitted, rows=450, seed=2),
             schema=schema,
             progress=lambda stage, done, total: reported.append(done),
             observe=lambda batch: seen.append(len(batch)),
@@ -223,10 +222,7 @@ def test_a_cancelled_run_stores_nothing_and_is_failed(fitted, workspace: Workspa
     ):
         sample_into_run(
             run,
-            synth=fitted,
-            rows=500,
-            seed=2,
-            batch_rows=100,
+            _draw(fitted, rows=500, seed=2),
             schema=workspace.real_schema(dataset.id),
             progress=lambda stage, done, total: done >= 200 and stop.set(),
             cancel=stop,
