@@ -1,15 +1,17 @@
-"""Step 6, Runs: the history of every run; reopen one or download its reproducibility bundle,
-compare two, delete what is no longer needed."""
+"""Step 6, Runs: the history of every run; name a run and keep notes on it, reopen one or
+download its reproducibility bundle, compare two, delete what is no longer needed."""
 
+import pandas as pd
 import streamlit as st
 
 from components.bundle import bundle_download
 from components.guard import SYNTHESIZE, stop_with
 from components.routing import inside_router
+from components.run_label import facts_table, run_label_form
 from components.state import get_state
+from components.tables import static_table
 from components.workspace import get_workspace
-from core.evaluate.readings import columns_covered
-from core.runs.history import compare_runs, runs_table
+from core.runs.history import compare_runs, history_view, run_facts, runs_table
 
 inside_router()
 state = get_state()
@@ -22,51 +24,52 @@ table = runs_table(workspace)
 if table.empty:
     stop_with("No runs yet: generate synthetic data on the Synthesize page.", go_to=SYNTHESIZE)
 
-# The headline says what it covers: faked columns count, keys and unique text are listed apart.
-covered = {run.id: columns_covered(run.scores or {}) for run in workspace.list_runs()}
-table.insert(table.columns.get_loc("quality_score") + 1, "scored_on", table["run"].map(covered))
-st.dataframe(
-    table,
-    hide_index=True,
-    column_config={
-        **{
-            key: st.column_config.ProgressColumn(key.replace("_", " "), min_value=0, max_value=1)
-            for key in ("quality_score", "column_shapes", "column_pair_trends")
-        },
-        "scored_on": st.column_config.TextColumn(
-            "scored on",
-            help="Columns the quality score covers, replaced (faked) ones included; the "
-            "Compare page names the others (keys, mostly unique, empty) and why.",
-        ),
-    },
-    key="runs.table",
+static_table(history_view(table))
+st.caption(
+    "Quality: how closely the synthetic rows follow the real ones (0 to 1); the holdout "
+    "ceiling is the quality of fresh real rows. Utility: a model trained on synthetic rows "
+    "against one trained on real rows, when a target was chosen."
 )
+ids = table["run"].tolist()
+names = dict(zip(ids, table["name"], strict=True))
 done = table.loc[table["status"] == "done", "run"].tolist()
 
-open_col, compare_col = st.columns(2)
-with open_col:
-    st.subheader("Open a run")
-    chosen = st.selectbox("Run", done, format_func=lambda r: f"#{r}", key="runs.open")
-    if chosen is not None and st.button("Open its comparison", key="runs.open_button"):
-        run = workspace.get_run(int(chosen))
-        state.select_dataset(run.dataset_id)
-        state.run_id = run.id
-        st.switch_page("pages/4_compare.py")
-    if chosen is not None:
-        bundle_download(workspace, int(chosen))
-with compare_col:
-    st.subheader("Compare two runs")
-    pair = st.multiselect(
-        "Two runs", done, max_selections=2, key="runs.pair", format_func=lambda r: f"#{r}"
-    )
-    if len(pair) == 2:
-        st.dataframe(compare_runs(workspace, int(pair[0]), int(pair[1])))
+
+def label(run_id: int) -> str:
+    return f"#{run_id} {names[run_id]}".strip()
+
+
+st.subheader("A run")
+chosen = st.selectbox(
+    "Run",
+    ids,
+    index=ids.index(state.run_id) if state.run_id in ids else 0,
+    format_func=label,
+    key="runs.open",
+)
+run = workspace.get_run(int(chosen))
+facts_col, label_col = st.columns([3, 2])
+with facts_col:
+    dataset_name = workspace.get_dataset(run.dataset_id).name
+    facts_table(pd.DataFrame({run.label: run_facts(run, dataset_name)}))
+with label_col:
+    run_label_form(workspace, state, run)
+    if run.status == "done":
+        if st.button("Open its comparison", key="runs.open_button"):
+            state.select_dataset(run.dataset_id)
+            state.run_id = run.id
+            st.switch_page("pages/4_compare.py")
+        bundle_download(workspace, run.id)
+
+st.subheader("Compare two runs")
+pair = st.multiselect("Two runs", done, max_selections=2, key="runs.pair", format_func=label)
+if len(pair) == 2:
+    facts_table(compare_runs(workspace, int(pair[0]), int(pair[1])))
 
 with st.expander("Delete runs or datasets"):
     kind = st.radio("Delete", ["a run", "a dataset and all its runs"], key="runs.delete_kind")
     if kind == "a run":
-        options = table["run"].tolist()
-        target = st.selectbox("Run", options, format_func=lambda r: f"#{r}", key="runs.del_run")
+        target = st.selectbox("Run", ids, format_func=label, key="runs.del_run")
     else:
         datasets = {d.id: d.name for d in workspace.list_datasets()}
         target = st.selectbox(

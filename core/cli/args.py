@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="keep the dataset and run in this workspace (default: a temporary one)",
     )
+    syn.add_argument("--name", help="a one-line name for the run (shown by 'runs')")
+    syn.add_argument("--notes", help="notes kept with the run")
     reading_arguments(syn)
     _pii_argument(syn)
     _protection_arguments(syn)

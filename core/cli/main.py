@@ -6,7 +6,7 @@
         [--engine {local,dask}] [--workers N] [--scheduler ADDRESS] [--shard-rows N] \\
         [--[no-]rare-grouping] [--rare-min-count N] [--[no-]clip-extremes] \\
         [--condition COL=VALUE ...] [--rebalance COL [--shares a=0.5,b=0.5]] \\
-        [--constraints RULES.json] [--augment]
+        [--constraints RULES.json] [--augment] [--name NAME] [--notes TEXT]
     python -m core.cli evaluate REAL SYNTHETIC [--holdout H] [--target COL] \\
         --report report.json [--html report.html] [--pii {detect,off}]
     python -m core.cli bakeoff INPUT --synthesizers a,b --budget-seconds S --report R.json
@@ -53,12 +53,13 @@ from core.meta import StudioMetadata
 from core.privacy.gate import ReleaseStatus, release_block, release_status
 from core.privacy.protections import ProtectionSettings
 from core.runs.assess import evaluate
-from core.runs.history import runs_table
+from core.runs.history import history_view, runs_table
 from core.runs.pipeline import ensure_metadata, synthesize
 from core.synth.registry import get_spec
 from core.synth.sampling import load_run_model
 from core.synth.scenarios import parse_conditions, parse_shares
 from core.synth.shards import sample_sharded
+from core.workspace.records import clean_run_name, clean_run_notes
 from core.workspace.store import Workspace
 
 
@@ -199,6 +200,7 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
     format_for_path(args.output)  # fail before the slow part
     shard_rows = _shard_rows(args)
     shaping = _shaping_args(args, sharded=shard_rows is not None)
+    run_name, run_notes = clean_run_name(args.name or ""), clean_run_notes(args.notes or "")
     protections = ProtectionSettings.from_settings(
         settings,
         rare_grouping=args.rare_grouping,
@@ -238,6 +240,8 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
                 augment=args.augment,
                 progress=_progress,
             )
+            if run_name or run_notes:
+                workspace.label_run(result.run.id, name=run_name, notes=run_notes)
             metadata = ensure_metadata(workspace, dataset)
             real = workspace.read_real(dataset.id) if args.html else None
             scores = result.evaluation.to_dict()
@@ -245,6 +249,8 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
                 "rows": result.rows,
                 "columns": result.sample.shape[1],
                 "synthesizer": spec.key,
+                "name": run_name,
+                "notes": run_notes,
                 "parameters": result.run.params,
                 "seed": args.seed,
                 "shaping": result.run.shaping,
@@ -426,11 +432,12 @@ def run_runs(args: argparse.Namespace) -> None:
     finally:
         workspace.close()
     if args.json:
-        print(json.dumps(table.to_dict(orient="records"), indent=2, default=str))
+        records = table.astype(object).where(table.notna(), None).to_dict(orient="records")
+        print(json.dumps(records, indent=2, default=str, allow_nan=False))
     elif table.empty:
         print("no runs")
     else:
-        print(table.drop(columns=["error"]).to_string(index=False))
+        print(history_view(table).to_string(index=False))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -307,13 +307,14 @@ if __name__ == "__main__":
 '''
 
 README_TXT = """\
-Synth Studio run #{run_id}: {label} on "{dataset}", {rows:,} rows, seed {seed}.
+Synth Studio run #{run_id}: {label} on "{dataset}", {rows:,} rows, seed {seed}.{naming}
 
 Files
   metadata.json  SDV metadata of the table (Metadata.load_from_dict reads it).
-  run.json       synthesizer class and parameters, seed, rows, sample batch size,
-                 holdout split, how the rows were shaped (conditions, rebalanced
-                 shares, rules), library versions, timings and status.
+  run.json       the run's name and notes, synthesizer class and parameters, seed,
+                 rows, sample batch size, holdout split, how the rows were shaped
+                 (conditions, rebalanced shares, rules), library versions, timings
+                 and status.
   report.json    the run's scores as the studio computed them.
   reproduce.py   refits and samples with plain SDV, pandas and scikit-learn.
 
@@ -413,6 +414,8 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
         parameters["locales"] = locales  # as core.synth.registry.fit_synthesizer passes them
     run_json: dict[str, Any] = {
         "run_id": run.id,
+        "name": run.name,
+        "notes": run.notes,
         "dataset": {
             "name": dataset.name,
             "rows": dataset.n_rows,
@@ -446,6 +449,7 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
         dataset=dataset.name,
         rows=run.n_rows,
         seed=run.seed,
+        naming=_naming(run.name, run.notes),
         sdv=versions.get("sdv", "?"),
         train_rows=split["train_rows"],
         split_seed=split.get("seed"),
@@ -472,6 +476,14 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
             info.external_attr = 0o644 << 16  # rw-r--r-- when unzipped
             archive.writestr(info, members[name])
     return buffer.getvalue()
+
+
+def _naming(name: str, notes: str) -> str:
+    """The run's name and notes under the README's first line, "" for a run without them."""
+    lines = [f"Name: {name}"] if name else []
+    if notes:
+        lines += ["Notes:", *(f"  {line}".rstrip() for line in notes.splitlines())]
+    return "".join(f"\n{line}" for line in lines)
 
 
 def _neural_note(label: str, versions: dict[str, str]) -> str:

@@ -179,6 +179,39 @@ def test_bundle_holds_the_expected_files_and_no_model(workspace, with_holdout):
         assert loader not in members["reproduce.py"]
 
 
+def test_bundle_carries_the_runs_name_and_notes(workspace, with_holdout):
+    # Setup
+    unnamed = export_bundle(workspace, with_holdout.id)
+    workspace.label_run(
+        with_holdout.id, name="Shop, clipped", notes="Grouped rare cities.\nSeed kept."
+    )
+
+    # Run
+    named = export_bundle(workspace, with_holdout.id)
+
+    # Assert
+    with zipfile.ZipFile(io.BytesIO(unnamed)) as archive:
+        before = json.loads(archive.read("run.json"))
+        assert "Name:" not in archive.read("README.txt").decode()
+    with zipfile.ZipFile(io.BytesIO(named)) as archive:
+        run = json.loads(archive.read("run.json"))
+        readme = archive.read("README.txt").decode()
+        script = archive.read("reproduce.py")
+    assert (before["name"], before["notes"]) == ("", "")
+    assert (run["name"], run["notes"]) == ("Shop, clipped", "Grouped rare cities.\nSeed kept.")
+    assert readme.splitlines()[1:5] == [
+        "Name: Shop, clipped",
+        "Notes:",
+        "  Grouped rare cities.",
+        "  Seed kept.",
+    ]
+    assert readme.splitlines()[5:7] == ["", "Files"]
+    assert {k: v for k, v in run.items() if k not in ("name", "notes")} == {
+        k: v for k, v in before.items() if k not in ("name", "notes")
+    }  # naming a run changes nothing it reproduces
+    assert b"Shop, clipped" not in script
+
+
 def test_same_run_gives_the_same_bytes(workspace, with_holdout):
     # Run
     first = export_bundle(workspace, with_holdout.id)

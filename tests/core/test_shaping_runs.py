@@ -324,4 +324,4 @@ def test_the_runs_history_shows_how_each_run_was_shaped(workspace):
     assert table.loc[rebalanced.id, "shaping"].startswith(
         "weather rebalanced to drizzle 20%, fog 20%, rain 20%, snow 20%, sun 20%"
     )
-    assert side_by_side.loc["shaping", f"run #{shaped.id}"].startswith("weather=fog")
+    assert side_by_side.loc["Shaping", f"Run #{shaped.id}"].startswith("weather=fog")

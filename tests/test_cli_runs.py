@@ -1,0 +1,60 @@
+"""``cli runs`` lists a workspace's runs by name, formatted; ``synthesize --name/--notes``."""
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from core.data.demos import DEMOS
+from tests.conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def tips_csv(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli_runs") / "tips.csv"
+    pd.read_csv(DEMOS["tips"].path).to_csv(path, index=False)
+    return path
+
+
+def test_a_named_run_is_listed_by_name_with_formatted_scores(tmp_path, tips_csv):
+    # Setup
+    ws, report = tmp_path / "ws.duckdb", tmp_path / "report.json"
+    made = run_cli(
+        "synthesize", tips_csv, "--synthesizer", "gaussian_copula", "--rows", 1200,
+        "--output", tmp_path / "o.csv", "--workspace", ws, "--report", report,
+        "--name", "  Tips baseline  ", "--notes", "Default settings.",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+
+    # Run
+    listed = run_cli("runs", "--workspace", ws)
+    as_json = run_cli("runs", "--workspace", ws, "--json")
+
+    # Assert
+    assert listed.returncode == 0, listed.stderr
+    header, line = listed.stdout.splitlines()
+    assert header.split()[:4] == ["Run", "Name", "Synthesizer", "Rows"]
+    assert "Tips baseline" in line and "Gaussian copula" in line and "1,200" in line
+    assert not re.search(r"\d\.\d{4,}", listed.stdout)  # no raw floats
+    (run,) = json.loads(as_json.stdout)
+    assert (run["name"], run["notes"], run["rows"]) == ("Tips baseline", "Default settings.", 1200)
+    assert 0.4 <= run["quality_score"] <= 1
+    assert json.loads(report.read_text())["name"] == "Tips baseline"
+
+
+def test_a_name_of_two_lines_is_refused_before_anything_is_fitted(tmp_path, tips_csv):
+    # Run
+    done = run_cli(
+        "synthesize", tips_csv, "--synthesizer", "gaussian_copula", "--rows", 30,
+        "--output", tmp_path / "o.csv", "--workspace", tmp_path / "ws.duckdb",
+        "--name", "first\nsecond",
+    )  # fmt: skip
+
+    # Assert
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "error: A run's name is one line: remove the line break from it."
+    )
+    assert not (tmp_path / "o.csv").exists()
+    assert not (tmp_path / "ws.duckdb").exists()
