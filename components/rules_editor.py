@@ -47,10 +47,10 @@ def rules_editor(
     st.subheader("Rules")
     keep = [s.label for s in REGISTRY.values() if s.rules]
     cannot = [s.label for s in REGISTRY.values() if not s.rules]
+    refused = f"; {_and(cannot)} cannot keep rules, so Synthesize refuses it while there are any"
     st.caption(
-        "Every synthetic row keeps these rules. On Synthesize they hold with "
-        f"{', '.join(keep)}; {', '.join(cannot) or 'none'} cannot keep rules and is refused "
-        "while the dataset has any."
+        f"Every synthetic row keeps these rules: on Synthesize, {_and(keep)} keep them"
+        f"{refused if cannot else ''}."
     )
     sdtypes = metadata.sdtypes
     if not metadata.rules:
@@ -74,14 +74,19 @@ def rules_editor(
                 dataset.fingerprint,
                 json.dumps(metadata.with_rules([]).to_dict(), sort_keys=True),
             )
-        ticked = _suggestion_table(found, metadata, key=f"rules.suggestions.{dataset.id}")
-        if st.button("Add ticked rules", disabled=not ticked, key=f"rules.add.{dataset.id}"):
-            _add(workspace, dataset, metadata, ticked, state)
+        with st.container(key="rules-suggestions"):
+            ticked = _suggestion_table(found, metadata, key=f"rules.suggestions.{dataset.id}")
+            if st.button("Add ticked rules", disabled=not ticked, key=f"rules.add.{dataset.id}"):
+                _add(workspace, dataset, metadata, ticked, state)
 
     with st.expander("Write a rule by hand"):
         rule = rule_form(metadata, key=f"rules.hand.{dataset.id}")
     if rule is not None:
         _add(workspace, dataset, metadata, [rule], state)
+
+
+def _and(names: Sequence[str]) -> str:
+    return f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else "".join(names)
 
 
 def _suggestion_table(
@@ -112,12 +117,18 @@ def _suggestion_table(
         num_rows="fixed",
         disabled=["rule", "kind", "keeping", "breaking", "note"],
         column_config={
-            "add": st.column_config.CheckboxColumn("Add", help="Tick, then Add ticked rules."),
-            "rule": st.column_config.TextColumn("Rule", width="large"),
-            "kind": st.column_config.TextColumn("Kind"),
-            "keeping": st.column_config.NumberColumn("Rows keeping it", format="%d"),
-            "breaking": st.column_config.NumberColumn("Rows breaking it", format="%d"),
-            "note": st.column_config.TextColumn("Note", width="medium"),
+            "add": st.column_config.CheckboxColumn(
+                "Add", width=64, help="Tick, then Add ticked rules."
+            ),
+            "rule": st.column_config.TextColumn("Rule", width=310),
+            "kind": st.column_config.TextColumn("Kind", width=130),
+            "keeping": st.column_config.NumberColumn(
+                "Keeping", width=72, format="%d", help="Real rows that keep it."
+            ),
+            "breaking": st.column_config.NumberColumn(
+                "Breaking", width=72, format="%d", help="Real rows that break it."
+            ),
+            "note": st.column_config.TextColumn("Note"),
         },
     )
     return [s.rule for s, tick in zip(shown, edited["add"], strict=True) if tick]

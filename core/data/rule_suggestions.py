@@ -162,7 +162,7 @@ def _determines(data: pd.DataFrame, columns: list[str]) -> list[Suggestion]:
         breaking, a, b = best
         rule = {"type": "FixedCombinations", "column_names": [first, second]}
         share = 1 - breaking / len(both)
-        why = f"each {a} comes with one {b} in {share:.1%} of rows"
+        why = f"each {a} comes with one {b}" + (f" in {share:.1%} of rows" if breaking else "")
         found.append(Suggestion(rule, len(both) - breaking, breaking, why))
     return found
 

@@ -170,7 +170,7 @@ def explain_rule(rule: Mapping[str, Any], sdtypes: Mapping[str, str] | None = No
             return f"{high} is always after {low}" if strict else f"{high} is never before {low}"
         return f"{low} is always below {high}" if strict else f"{low} never exceeds {high}"
     if kind == "FixedCombinations":
-        return f"{_and(columns)} always appear together as in the real rows"
+        return f"{_and(columns)} always appear together"
     if kind == "FixedIncrements":
         return f"{columns[0]} is a multiple of {rule['increment_value']:g}"
     return f"exactly one of {'/'.join(columns)} is 1"

@@ -314,12 +314,12 @@ def test_multiples_of_a_step_are_suggested():
         (
             {"type": "FixedCombinations", "column_names": ["city", "state"]},
             None,
-            "city and state always appear together as in the real rows",
+            "city and state always appear together",
         ),
         (
             {"type": "FixedCombinations", "column_names": ["city", "state", "country"]},
             None,
-            "city, state and country always appear together as in the real rows",
+            "city, state and country always appear together",
         ),
         (
             {"type": "FixedIncrements", "column_name": "price", "increment_value": 5},
