@@ -21,6 +21,7 @@ from core.runs.shaping_options import (
     ShapeableColumn,
     form_metadata,
     refusal,
+    rules_line,
     shapeable_columns,
     shares_from_percents,
     unable_to_condition,
@@ -75,7 +76,8 @@ def shaping_inputs(
     columns = {c.name: c for c in _columns(workspace_path, dataset.id, metadata)}
     prefilled = _apply_prefill(columns)
     refused = refusal(spec)
-    with st.expander("Shape the rows", expanded=bool(prefilled or _in_use())):
+    # Keyed and tracked: it stays as the person left it across reruns, and opens for a prefill.
+    with st.expander("Shape the rows", key=f"{KEY}.open", on_change="rerun"):
         if prefilled:
             st.info(prefilled)
         st.caption(
@@ -84,6 +86,8 @@ def shaping_inputs(
         )
         if refused:
             st.warning(refused)
+        if rules := rules_line(dataset.metadata, spec):
+            st.caption(rules)
         conditions = _conditions(columns, disabled=bool(refused))
         rebalance, shares, problem = _rebalance(columns, conditions, disabled=bool(refused))
         augment = st.checkbox(
@@ -92,7 +96,7 @@ def shaping_inputs(
             "rows, and tests both on the holdout neither saw.",
             key=f"{KEY}.augment",
         )
-        targets = [c.name for c in columns.values()]
+        targets = [c.name for c in columns.values() if c.classes]
         target = st.selectbox("Target column", targets, disabled=not augment, key=f"{KEY}.target")
     shaped = bool(conditions or rebalance)
     return ShapeRequest(
@@ -103,10 +107,6 @@ def shaping_inputs(
         target=target if augment else None,
         problem=refused if shaped and refused else problem,
     )
-
-
-def _in_use() -> bool:
-    return bool(st.session_state.get(f"{KEY}.columns") or st.session_state.get(f"{KEY}.rebalance"))
 
 
 def _apply_prefill(columns: dict[str, ShapeableColumn]) -> str:
@@ -123,6 +123,7 @@ def _apply_prefill(columns: dict[str, ShapeableColumn]) -> str:
         else:
             left.append(f"{column}={label}")
     st.session_state[f"{KEY}.columns"] = [c.partition("=")[0] for c in kept]
+    st.session_state[f"{KEY}.open"] = True
     said = f"Conditions filled in from Compare: {', '.join(kept)}." if kept else ""
     if left:
         said += f" Left out (not a value this table can be shaped by): {', '.join(left)}."

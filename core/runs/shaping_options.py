@@ -17,9 +17,10 @@ import pandas as pd
 from core.data.metadata import detect_metadata
 from core.data.pii import detect_pii
 from core.data.roles import fake_pii_metadata
+from core.data.rules import describe_rule
 from core.errors import InvalidParameterError
 from core.evaluate.stored import StoredScores
-from core.evaluate.utility import as_labels
+from core.evaluate.utility import MAX_CLASSES_AS_INTEGERS, as_labels
 from core.meta import StudioMetadata
 from core.synth.registry import REGISTRY, SynthesizerSpec
 from core.synth.scenarios import apportion, check_column, value_label
@@ -45,6 +46,11 @@ class ShapeableColumn:
     @property
     def values(self) -> list[str]:
         return [label for label in self.shares if label != MISSING]
+
+    @property
+    def classes(self) -> bool:
+        """Whether a model predicting it is a classifier (what augmentation measures)."""
+        return self.sdtype != "numerical" or len(self.values) <= MAX_CLASSES_AS_INTEGERS
 
     def percents(self) -> dict[str, float]:
         """The real shares of ``values`` as percentages to one decimal, adding up to 100."""
@@ -112,6 +118,20 @@ def refusal(spec: SynthesizerSpec) -> str:
         return ""
     able = ", ".join(s.label for s in REGISTRY.values() if s.conditional_sampling)
     return f"{spec.label} cannot generate scenarios (conditions or rebalancing); use {able}."
+
+
+def rules_line(metadata: StudioMetadata | None, spec: SynthesizerSpec) -> str:
+    """The dataset's rules every row keeps (or why ``spec`` cannot), or "" without rules."""
+    rules = metadata.rules if metadata is not None else ()
+    if not rules:
+        return ""
+    listed = "; ".join(describe_rule(r) for r in rules[:5]) + ("; ..." if len(rules) > 5 else "")
+    if not spec.rules:
+        return (
+            f"{spec.label} cannot keep the dataset's {len(rules)} rule(s) ({listed}); choose "
+            "another synthesizer or remove the rules on the Metadata page."
+        )
+    return f"Every row keeps the dataset's {len(rules)} rule(s): {listed}."
 
 
 def scenario_rows(scores: Mapping[str, Any]) -> list[dict[str, Any]]:
