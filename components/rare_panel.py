@@ -28,7 +28,11 @@ def rare_panel(scores: StoredScores) -> None:
         for i, row in enumerate(rows):
             label, counts, button = st.columns([4, 3, 2], vertical_alignment="center")
             label.markdown(f"`{row.label}` ({row.kind})")
-            mark = "✅ in the extract" if row.in_extract else "❌ missing from the extract"
+            mark = (
+                ":material/check_circle: in the extract"
+                if row.in_extract
+                else ":material/cancel: missing from the extract"
+            )
             counts.caption(f"{row.real_rows:,} real, {row.synthetic_rows:,} extract rows: {mark}")
             if button.button("Generate more of these", key=f"compare.rare.{i}"):
                 st.session_state[PREFILL_KEY] = {"conditions": dict(row.condition)}

@@ -37,7 +37,7 @@ def rule_rows(rules: Mapping[str, Any]) -> list[dict[str, str]]:
                 "Real rows keeping it": fmt.percent(rule.get("real_keep_share")),
                 "Extract rows keeping it": fmt.percent(kept),
                 "Expected": "100%" if rule.get("added") else "as the real rows",
-                "Holds": "✅" if kept is not None and kept >= 1.0 else "❌",
+                "Every extract row": "keeps it" if kept is not None and kept >= 1.0 else "no",
             }
         )
     return rows

@@ -41,7 +41,7 @@ def test_rules_scenarios_and_rare_items_read_as_rows(shaped: StoredScores) -> No
     # Assert: the added rule is kept by every row, as expected
     added = next(r for r in rules if r["Rule"] == "tip ≤ total_bill")
     assert added["Kind"] == "added (enforced)" and added["Expected"] == "100%"
-    assert added["Extract rows keeping it"] == "100.0%" and added["Holds"] == "✅"
+    assert added["Extract rows keeping it"] == "100.0%" and added["Every extract row"] == "keeps it"
     assert rule_summary(shaped.rules).startswith("Every added rule holds in every extract row.")
     assert scenario["Scenario"] == "time=Lunch" and scenario["Synthetic rows"] == "200"
     assert 0.0 <= float(scenario["Fidelity"]) <= 1.0
