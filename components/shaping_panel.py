@@ -59,3 +59,4 @@ def shaping_panel(scores: StoredScores) -> None:
         st.info(augmentation["verdict"], icon=":material/model_training:")
     else:
         st.caption(AUGMENTATION_HOW_TO)
+        st.page_link("pages/3_synthesize.py", label="Open Synthesize", icon=":material/tune:")

@@ -16,11 +16,11 @@ from core import formatting as fmt
 from core.synth.registry import REGISTRY
 
 AUGMENTATION_HOW_TO = (
-    "Augmentation was not measured for this run. To measure it, generate again with a "
-    "category column to predict and augmentation on (from the command line: `python -m "
-    "core.cli synthesize INPUT --target COLUMN --augment ...`): the same classifier is then "
-    "trained on real rows alone and on real plus synthetic rows, and both are tested on the "
-    "real holdout."
+    "Augmentation was not measured for this run. To measure it, generate again on the "
+    "Synthesize page: under 'Shape the rows', tick 'Measure whether the synthetic rows help a "
+    "model (mix with real)' and choose a category target column (from the command line: "
+    "`--augment --target COLUMN`). One classifier is then trained on real rows alone and one "
+    "on real plus synthetic rows, and both are tested on the real holdout."
 )
 _MEASURES = (("balanced_accuracy", "Balanced accuracy"), ("minority_recall", "Minority recall"))
 

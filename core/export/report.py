@@ -268,7 +268,7 @@ def _utility_html(utility: Mapping[str, Any]) -> str:
             ("Metric", utility.get("metric", "")),
             ("Trained on real rows", _fmt(_number(utility.get("real_score")))),
             ("Trained on synthetic rows", _fmt(_number(utility.get("synthetic_score")))),
-            ("Ratio (synthetic / real)", f"{_fmt(ratio)}: {reading}"),
+            ("Ratio (synthetic / real)", f"{_fmt(ratio)} ({reading})"),
             ("Holdout rows tested on", _text(utility.get("holdout_rows"))),
         )
     )

@@ -187,7 +187,7 @@ def test_utility_section_states_target_model_scores_and_ratio(page: str) -> None
     assert "<th>Column predicted</th><td>&lt;script&gt;" in section and "<script" not in section
     assert "<td>HistGradientBoostingClassifier</td>" in section
     assert "<td>0.909</td>" in section and "<td>0.490</td>" in section
-    assert "<td>0.539: poor" in section  # the ratio with its reading
+    assert "<td>0.539 (poor: " in section  # the ratio with its reading
 
 
 def test_shaping_section_escapes_what_the_data_names(page: str) -> None:
