@@ -7,6 +7,7 @@ and peak RSS is the child's own ``getrusage`` high-water mark.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -49,6 +50,13 @@ _PASSES: dict[str, Callable[[float, float], bool]] = {
     AT_LEAST: lambda figure, target: figure >= -target,
     WITHIN: lambda figure, target: abs(figure) <= target,
 }
+
+
+# What a row records, in this order: its fields and the figures derived from them.
+_RECORDED = (
+    *("measurement", "size", "baseline_label", "baseline", "studio", "unit", "judge"),
+    *("ratio", "difference", "figure", "target", "verdict", "seconds", "note", "error"),
+)
 
 
 @dataclass(frozen=True)
@@ -106,23 +114,7 @@ class Row:
         return "PASS" if _PASSES[self.judge](figure, self.target) and self.extra_ok else "FAIL"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "measurement": self.measurement,
-            "size": self.size,
-            "baseline_label": self.baseline_label,
-            "baseline": self.baseline,
-            "studio": self.studio,
-            "unit": self.unit,
-            "judge": self.judge,
-            "ratio": self.ratio,
-            "difference": self.difference,
-            "figure": self.figure,
-            "target": self.target,
-            "verdict": self.verdict,
-            "seconds": self.seconds,
-            "note": self.note,
-            "error": self.error,
-        }
+        return {name: getattr(self, name) for name in _RECORDED}
 
 
 @dataclass
@@ -146,6 +138,15 @@ class Context:
 
 class ChildError(RuntimeError):
     """A worker process failed; the message is its last line of output."""
+
+
+def rows_against(
+    baseline_label: str, baseline: float | None, *, size: str, unit: str = "s"
+) -> Callable[..., Row]:
+    """A maker of rows that each compare a studio figure with one baseline on one size."""
+    return functools.partial(
+        Row, size=size, baseline_label=baseline_label, baseline=baseline, unit=unit
+    )
 
 
 def run_child(

@@ -20,6 +20,7 @@ from benchmarks.common import (
     Context,
     Row,
     csv_mb_per_row,
+    rows_against,
     run_child,
     seconds_note,
     studio_request,
@@ -132,26 +133,20 @@ def measure(ctx: Context) -> list[Row]:
         for side, result in (("bare", bare), ("studio", studio))
     }
     stages = ", ".join(f"{k} {v:.1f}" for k, v in studio["stages"].items())
+    # Both rows time the studio against the same bare script.
+    against_bare = rows_against("bare SDV script", bare["seconds"], size=f"{ROWS:,} rows")
     return [
-        Row(
+        against_bare(
             measurement="pipeline: ingest, fit, sample, store",
-            size=f"{ROWS:,} rows",
-            baseline_label="bare SDV script",
-            baseline=bare["seconds"],
             studio=own,
-            unit="s",
             target=TARGET,
             seconds=seconds_note(bare=bare["seconds"], studio=own),
             note=f"studio s: {stages}; fits {studio['train_rows']:,} training rows; "
             f"best of {REPEATS} alternating runs per side",
         ),
-        Row(
+        against_bare(
             measurement="pipeline with the per-run evaluation",
-            size=f"{ROWS:,} rows",
-            baseline_label="bare SDV script",
-            baseline=bare["seconds"],
             studio=studio["seconds"],
-            unit="s",
             seconds=seconds_note(bare=bare["seconds"], studio=studio["seconds"]),
             note="quality, holdout ceiling, diagnostic, coverage and privacy checks on every "
             "run: work the bare script does not do",

@@ -96,6 +96,30 @@ def task_run(csv: str, rows: int, workspace: str) -> dict[str, Any]:
     return {"seconds": seconds, "setup_rss_mb": setup_mb}
 
 
+def _peak_rss(
+    measurement: str,
+    small: dict[str, Any],
+    large: dict[str, Any],
+    *,
+    sizes: tuple[str, str],
+    note: str,
+    target: float | None = None,
+) -> Row:
+    """The peak RSS of the ``large`` child against the ``small`` one's, with both timings."""
+    (few, many), seconds = sizes, (small["seconds"], large["seconds"])
+    return Row(
+        measurement=measurement,
+        size=f"{many} vs {few} rows",
+        baseline_label=f"same, {few} rows",
+        baseline=small["peak_rss_mb"],
+        studio=large["peak_rss_mb"],
+        unit="MB",
+        target=target,
+        seconds=f"{few} {seconds[0]:.1f} s / {many} {seconds[1]:.1f} s",
+        note=note,
+    )
+
+
 def measure_runs(ctx: Context) -> Row:
     """Peak RSS of a studio run into the workspace, 1M vs 100k rows from one 100k-row table."""
     data = ctx.dataset(RUN_TABLE)
@@ -111,14 +135,11 @@ def measure_runs(ctx: Context) -> Row:
         for rows in RUN_ROWS
     }
     small, large = (runs[rows] for rows in RUN_ROWS)
-    return Row(
-        measurement="peak RSS of a studio run (sample, store, score)",
-        size="1M vs 100k rows",
-        baseline_label="same, 100k rows",
-        baseline=small["peak_rss_mb"],
-        studio=large["peak_rss_mb"],
-        unit="MB",
-        seconds=f"100k {small['seconds']:.1f} s / 1M {large['seconds']:.1f} s",
+    return _peak_rss(
+        "peak RSS of a studio run (sample, store, score)",
+        small,
+        large,
+        sizes=("100k", "1M"),
         note=f"fit on {RUN_TABLE:,} rows; {small['setup_rss_mb']:.0f} MB after ingest",
     )
 
@@ -143,15 +164,12 @@ def measure(ctx: Context) -> list[Row]:
     }
     small, large = runs[SMALL], runs[LARGE]
     return [
-        Row(
-            measurement="peak RSS sampling to Parquet",
-            size="10M vs 1M rows",
-            baseline_label="same, 1M rows",
-            baseline=small["peak_rss_mb"],
-            studio=large["peak_rss_mb"],
-            unit="MB",
+        _peak_rss(
+            "peak RSS sampling to Parquet",
+            small,
+            large,
+            sizes=("1M", "10M"),
             target=TARGET,
-            seconds=f"1M {small['seconds']:.1f} s / 10M {large['seconds']:.1f} s",
             note=f"via {large['method']}; {small['setup_rss_mb']:.0f} MB before sampling",
         ),
         measure_runs(ctx),

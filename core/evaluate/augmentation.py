@@ -30,6 +30,7 @@ from core.evaluate.utility import (
     infer_task,
     kinds_from_dtypes,
     prepare_features,
+    require_target,
 )
 
 BOOTSTRAP = 1000
@@ -143,13 +144,7 @@ def compute_augmentation(
         InvalidParameterError: the target is not a category, is missing from a table, or the
             real training rows or the holdout lack a class or rows.
     """
-    for label, frame in (
-        ("real training", real_train),
-        ("synthetic", synthetic),
-        ("holdout", holdout),
-    ):
-        if target not in frame.columns:
-            raise InvalidParameterError(f"Target column '{target}' is not in the {label} table.")
+    require_target(target, real_train=real_train, synthetic=synthetic, holdout=holdout)
     if infer_task(real_train[target]) != "classification":
         raise InvalidParameterError(
             f"Augmentation predicts a category; '{target}' holds numbers, so choose a category."

@@ -14,7 +14,7 @@ import pandas as pd
 from sdv.metadata import Metadata
 
 from core.errors import StudioError
-from core.evaluate.sdmetrics import Score, as_float, json_float, run_report, tidy
+from core.evaluate.sdmetrics import Score, json_float, run_report, tidy
 
 _VALIDITY = "Data Validity"
 _STRUCTURE = "Data Structure"
@@ -71,27 +71,19 @@ def run_diagnostic(
     report = run_report(
         "diagnostic", real=real, synthetic=synthetic, metadata=metadata, details=(_VALIDITY,)
     )
-    overall, properties, validity = report.overall, report.properties, report.details[_VALIDITY]
-    per_column = tidy(validity, _PER_COLUMN)
+    per_column = tidy(report.details[_VALIDITY], _PER_COLUMN)
     return DiagnosticResult(
-        overall=Score(
-            name="Diagnostic score",
-            value=as_float(overall),
-            description="Average of data validity and data structure; 1.0 is expected.",
+        overall=report.overall_score(
+            "Diagnostic score", "Average of data validity and data structure; 1.0 is expected."
         ),
-        data_validity=Score(
-            name=_VALIDITY,
-            value=as_float(properties.get(_VALIDITY)),
-            description=(
-                "Share of synthetic values that respect the real column: numbers and dates "
-                "inside the real range (BoundaryAdherence), only known categories "
-                "(CategoryAdherence), unique keys."
-            ),
+        data_validity=report.property_score(
+            _VALIDITY,
+            "Share of synthetic values that respect the real column: numbers and dates "
+            "inside the real range (BoundaryAdherence), only known categories "
+            "(CategoryAdherence), unique keys.",
         ),
-        data_structure=Score(
-            name=_STRUCTURE,
-            value=as_float(properties.get(_STRUCTURE)),
-            description="Whether the synthetic table has the same columns as the real one.",
+        data_structure=report.property_score(
+            _STRUCTURE, "Whether the synthetic table has the same columns as the real one."
         ),
         per_column=per_column.reset_index(drop=True),
     )

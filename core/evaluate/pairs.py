@@ -202,29 +202,14 @@ def _grid_panels(
         drawn = np.isfinite(vx) & np.isfinite(vy)
         counts, _, _ = np.histogram2d(vy[drawn], vx[drawn], bins=[edges[y], edges[x]])
         grids.append(counts)
-    shares = [counts / max(len(side), 1) for counts, side in zip(grids, sides, strict=True)]
-    high = max(float(s.max()) if s.size else 0.0 for s in shares) or 1.0
-    for col, (counts, share, (name, _)) in enumerate(
-        zip(grids, shares, _SIDES, strict=True), start=1
-    ):
-        fig.add_trace(
-            go.Heatmap(
-                # Empty cells stay blank, so "no rows here" differs from "a few rows here".
-                z=np.where(counts > 0, share, np.nan),
-                x=_axis_values(edges[x], sdtypes[x]),
-                y=_axis_values(edges[y], sdtypes[y]),
-                customdata=counts.astype(np.int32),
-                zmin=0.0,
-                zmax=high,
-                colorscale="Blues",
-                showscale=col == 2,
-                colorbar={"title": "share of rows", "tickformat": ".1%"},
-                name=name,
-                hovertemplate="%{x}, %{y}: %{z:.2%} (n = %{customdata})<extra></extra>",
-            ),
-            row=1,
-            col=col,
-        )
+    _share_heatmaps(
+        fig,
+        grids,
+        sides,
+        x=_axis_values(edges[x], sdtypes[x]),
+        y=_axis_values(edges[y], sdtypes[y]),
+        hover="%{x}, %{y}: %{z:.2%} (n = %{customdata})<extra></extra>",
+    )
     for column, axes in ((x, fig.update_xaxes), (y, fig.update_yaxes)):
         if sdtypes[column] == "datetime":
             axes(type="date")
@@ -291,30 +276,51 @@ def _share_panels(fig: go.Figure, sides: list[pd.DataFrame], *, x: str, y: str, 
         pd.crosstab(ly, lx).reindex(index=order[y], columns=order[x], fill_value=0)
         for lx, ly in zip(labels[x], labels[y], strict=True)
     ]
-    shares = [t.to_numpy() / max(len(s), 1) for t, s in zip(tables, sides, strict=True)]
+    _share_heatmaps(
+        fig,
+        [t.to_numpy() for t in tables],
+        sides,
+        x=short_labels(order[x]),
+        y=short_labels(order[y]),
+        hover="%{y} / %{x}: %{z:.1%} (n = %{customdata})<extra></extra>",
+    )
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(type="category")
+
+
+def _share_heatmaps(
+    fig: go.Figure,
+    counts: list[np.ndarray],
+    sides: list[pd.DataFrame],
+    *,
+    x: np.ndarray | list[str],
+    y: np.ndarray | list[str],
+    hover: str,
+) -> None:
+    """One heatmap a side: each cell's share of that side's rows, on one colour scale."""
+    shares = [c / max(len(side), 1) for c, side in zip(counts, sides, strict=True)]
     high = max(float(s.max()) if s.size else 0.0 for s in shares) or 1.0
-    for col, (table, share, (name, _)) in enumerate(
-        zip(tables, shares, _SIDES, strict=True), start=1
+    for col, (count, share, (name, _)) in enumerate(
+        zip(counts, shares, _SIDES, strict=True), start=1
     ):
         fig.add_trace(
             go.Heatmap(
-                z=np.where(table.to_numpy() > 0, share, np.nan),
-                x=short_labels(order[x]),
-                y=short_labels(order[y]),
-                customdata=table.to_numpy().astype(np.int32),
+                # Empty cells stay blank, so "no rows here" differs from "a few rows here".
+                z=np.where(count > 0, share, np.nan),
+                x=x,
+                y=y,
+                customdata=count.astype(np.int32),
                 zmin=0.0,
                 zmax=high,
                 colorscale="Blues",
                 showscale=col == 2,
                 colorbar={"title": "share of rows", "tickformat": ".1%"},
                 name=name,
-                hovertemplate="%{y} / %{x}: %{z:.1%} (n = %{customdata})<extra></extra>",
+                hovertemplate=hover,
             ),
             row=1,
             col=col,
         )
-    fig.update_xaxes(type="category")
-    fig.update_yaxes(type="category")
 
 
 def _order(keep: list[str], labels: list[pd.Series]) -> list[str]:

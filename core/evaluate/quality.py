@@ -25,7 +25,7 @@ from core.evaluate.columns import (
     plan_scoring,
     scored_metadata,
 )
-from core.evaluate.sdmetrics import Score, as_float, json_float, run_report, tidy
+from core.evaluate.sdmetrics import Score, json_float, run_report, tidy
 
 _SHAPES = "Column Shapes"
 _PAIRS = "Column Pair Trends"
@@ -90,6 +90,7 @@ def evaluate_quality(
     seed: int = 0,
     replaced: Iterable[str] = (),
     max_distinct_share: float = 0.5,
+    same_rows: bool = False,
 ) -> QualityResult:
     """Run the SDMetrics quality report on (a seeded subsample of) both tables.
 
@@ -109,6 +110,9 @@ def evaluate_quality(
         replaced: Columns the studio filled with fake values (direct identifiers).
         max_distinct_share: Columns compared as categories whose distinct values exceed this
             share of rows are left out (listed as ``unique``).
+        same_rows: ``synthetic`` is ``real`` changed in place (what the protections cost):
+            both are cut to the same rows (seeded, keeping ``real``'s extremes), so a score
+            below 1 measures the change alone, not two independent samples.
 
     Returns:
         The overall, column shapes and column pair trends scores with their details.
@@ -116,8 +120,12 @@ def evaluate_quality(
         ``min(len(table), sample_rows)`` rows.
 
     Raises:
-        StudioError: a table is empty, the columns differ, or SDMetrics fails.
+        StudioError: a table is empty, the columns differ, ``same_rows`` tables differ in
+            length, or SDMetrics fails.
     """
+    if same_rows:
+        real, synthetic = _same_rows(real, synthetic, max_rows=max_rows, seed=seed)
+        max_rows = len(real)
     if max_rows < 1:
         raise ValueError(f"max_rows must be at least 1, got {max_rows}")
     for label, frame in (("real", real), ("synthetic", synthetic)):
@@ -158,7 +166,6 @@ def evaluate_quality(
         details=(_SHAPES, _PAIRS),
     )
     shapes, pairs = report.details[_SHAPES], report.details[_PAIRS]
-    properties, overall = report.properties, report.overall
     roles = {c.column: c.role for c in plan}
     per_column = tidy(shapes, {"Column": "column", "Metric": "metric", "Score": "score"})
     per_column["role"] = per_column["column"].map(roles)
@@ -173,28 +180,21 @@ def evaluate_quality(
         },
     )
     return QualityResult(
-        overall=Score(
-            name="Quality score",
-            value=as_float(overall),
-            description="Average of column shapes and column pair trends over every scored "
+        overall=report.overall_score(
+            "Quality score",
+            "Average of column shapes and column pair trends over every scored "
             "column, replaced ones included.",
         ),
-        column_shapes=Score(
-            name=_SHAPES,
-            value=as_float(properties.get(_SHAPES)),
-            description=(
-                "How well each column's distribution is matched "
-                "(KSComplement for numbers and dates, TVComplement for categories)."
-            ),
+        column_shapes=report.property_score(
+            _SHAPES,
+            "How well each column's distribution is matched "
+            "(KSComplement for numbers and dates, TVComplement for categories).",
         ),
-        column_pair_trends=Score(
-            name=_PAIRS,
-            value=as_float(properties.get(_PAIRS)),
-            description=(
-                "How well relationships between pairs of columns are kept "
-                "(correlation similarity, contingency similarity); "
-                "NaN when there are no column pairs."
-            ),
+        column_pair_trends=report.property_score(
+            _PAIRS,
+            "How well relationships between pairs of columns are kept "
+            "(correlation similarity, contingency similarity); "
+            "NaN when there are no column pairs.",
         ),
         per_column=per_column,
         per_pair=per_pair[_PER_PAIR],
@@ -207,26 +207,10 @@ def evaluate_quality(
     )
 
 
-def evaluate_change(
-    *,
-    before: pd.DataFrame,
-    after: pd.DataFrame,
-    metadata: Metadata,
-    max_rows: int = 20_000,
-    max_columns: int = 60,
-    seed: int = 0,
-    replaced: Iterable[str] = (),
-    max_distinct_share: float = 0.5,
-) -> QualityResult:
-    """The quality score of ``after``, the rows of ``before`` changed in place, against them.
-
-    Both tables are cut to the same rows (seeded, keeping ``before``'s extremes), so a score
-    below 1 measures the change alone, not two independent samples; the columns are those of
-    the headline (:func:`evaluate_quality`).
-
-    Raises:
-        StudioError: the tables differ in length or SDMetrics fails.
-    """
+def _same_rows(
+    before: pd.DataFrame, after: pd.DataFrame, *, max_rows: int, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The same seeded sample of rows of ``before`` and of ``after``, its changed copy."""
     if len(before) != len(after):
         raise StudioError("A change is scored on the same rows: the two tables differ in length.")
     continuous = [
@@ -235,18 +219,11 @@ def evaluate_change(
         if is_numeric_dtype(before[c]) or is_datetime64_any_dtype(before[c])
     ]
     positions = _sample_positions(before, max_rows=max_rows, seed=seed, keep_extremes=continuous)
-    if positions is not None:
-        before = before.iloc[positions].reset_index(drop=True)
-        after = after.iloc[positions].reset_index(drop=True)
-    return evaluate_quality(
-        real=before,
-        synthetic=after,
-        metadata=metadata,
-        max_rows=len(before),
-        max_columns=max_columns,
-        seed=seed,
-        replaced=replaced,
-        max_distinct_share=max_distinct_share,
+    if positions is None:
+        return before, after
+    return (
+        before.iloc[positions].reset_index(drop=True),
+        after.iloc[positions].reset_index(drop=True),
     )
 
 

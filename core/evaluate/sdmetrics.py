@@ -48,6 +48,14 @@ class Report:
     properties: Mapping[str, float]
     details: Mapping[str, pd.DataFrame]
 
+    def overall_score(self, name: str, description: str) -> Score:
+        """The report's overall score, named and described."""
+        return Score(name=name, value=as_float(self.overall), description=description)
+
+    def property_score(self, name: str, description: str) -> Score:
+        """The score of the report's property ``name`` (NaN when the report has none)."""
+        return Score(name=name, value=as_float(self.properties.get(name)), description=description)
+
 
 def run_report(
     kind: Kind,

@@ -16,6 +16,15 @@ from typing import Any
 _EMPTY: Mapping[str, Any] = {}
 
 
+def _block(key: str, doc: str | None = None) -> Any:
+    """A read-only property: the block ``key`` of the scores (see :meth:`StoredScores.block`)."""
+
+    def read(self: StoredScores) -> Mapping[str, Any]:
+        return self.block(key)
+
+    return property(read, doc=doc)
+
+
 @dataclass(frozen=True)
 class StoredScores(Mapping[str, Any]):
     """The scores of one run as stored; every accessor tolerates a run stored without them.
@@ -59,50 +68,33 @@ class StoredScores(Mapping[str, Any]):
         """The holdout ceiling: the quality score of fresh real rows."""
         return self.value("holdout_quality_score")
 
-    @property
-    def holdout(self) -> Mapping[str, Any]:
-        """How the real rows were split (rows, share, seed, training sample...)."""
-        return self.block("holdout")
+    # Blocks of the scores, each ``{}`` for a run stored without it.
+    holdout = _block(
+        "holdout", "How the real rows were split (rows, share, seed, training sample...)."
+    )
+    coverage = _block("coverage")
+    privacy = _block("privacy")
+    protections = _block("protections")
+    utility = _block("utility")
+    rules = _block(
+        "rules", "Rows keeping each added or found rule (``rules`` list, ``added_hold``...)."
+    )
+    rebalance = _block(
+        "rebalance", "A rebalanced column's shares: ``before``, ``target``, ``after``."
+    )
+    augmentation = _block(
+        "augmentation",
+        "Real-only against real plus synthetic rows on the holdout, with ``verdict``.",
+    )
 
     @property
     def holdout_rows(self) -> int:
         return int(self.holdout.get("holdout_rows") or 0)
 
     @property
-    def coverage(self) -> Mapping[str, Any]:
-        return self.block("coverage")
-
-    @property
-    def privacy(self) -> Mapping[str, Any]:
-        return self.block("privacy")
-
-    @property
-    def protections(self) -> Mapping[str, Any]:
-        return self.block("protections")
-
-    @property
-    def utility(self) -> Mapping[str, Any]:
-        return self.block("utility")
-
-    @property
-    def rules(self) -> Mapping[str, Any]:
-        """Rows keeping each added or found rule (``rules`` list, ``added_hold``...)."""
-        return self.block("rules")
-
-    @property
     def scenarios(self) -> list[Mapping[str, Any]]:
         """Each scenario's fidelity against its real rows (conditioned or rebalanced runs)."""
         return list(self.raw.get("scenarios") or [])
-
-    @property
-    def rebalance(self) -> Mapping[str, Any]:
-        """A rebalanced column's shares: ``before``, ``target``, ``after``."""
-        return self.block("rebalance")
-
-    @property
-    def augmentation(self) -> Mapping[str, Any]:
-        """Real-only against real plus synthetic rows on the holdout, with ``verdict``."""
-        return self.block("augmentation")
 
     @property
     def rare(self) -> Mapping[str, Any]:

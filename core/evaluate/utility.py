@@ -119,13 +119,7 @@ def compute_utility(
             small or lacks feature columns; the holdout has a class the training rows lack;
             the synthetic target has a single class.
     """
-    for label, frame in (
-        ("real training", real_train),
-        ("synthetic", synthetic),
-        ("holdout", holdout),
-    ):
-        if target not in frame.columns:
-            raise InvalidParameterError(f"Target column '{target}' is not in the {label} table.")
+    require_target(target, real_train=real_train, synthetic=synthetic, holdout=holdout)
     features = [c for c in real_train.columns if c != target]
     if not features:
         raise InvalidParameterError("Utility needs at least one column besides the target.")
@@ -174,6 +168,19 @@ def compute_utility(
         target=str(target),
         note=note,
     )
+
+
+def require_target(
+    target: str, *, real_train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame
+) -> None:
+    """Refuse, in one line naming the table, a target missing from any of the three tables."""
+    for label, frame in (
+        ("real training", real_train),
+        ("synthetic", synthetic),
+        ("holdout", holdout),
+    ):
+        if target not in frame.columns:
+            raise InvalidParameterError(f"Target column '{target}' is not in the {label} table.")
 
 
 def cap_rows(frame: pd.DataFrame, rows: int, *, seed: int) -> pd.DataFrame:

@@ -74,14 +74,8 @@ def protect_rare_categories(
     Raises:
         InvalidParameterError: ``min_count`` is below 1.
     """
-    if min_count < 1:
-        raise InvalidParameterError(f"min_count must be at least 1, got {min_count}.")
-    protected = df.copy()
-    result = RareGrouping(data=protected)
-    for column, sdtype in sdtypes.items():
-        if sdtype != "categorical" or column not in df.columns:
-            continue
-        series = df[column]
+    result = RareGrouping(data=df.copy())
+    for column, series in _columns_to_protect(df, sdtypes, "categorical", min_count):
         if pd.api.types.is_bool_dtype(series.dtype):
             continue  # two values: grouping one into the other would leave a constant
         counts = series.value_counts(dropna=True)
@@ -101,7 +95,7 @@ def protect_rare_categories(
         )
         if is_number:
             mapping = _nearest_frequent(counts, min_count)
-            protected[column] = series.replace(mapping).astype(series.dtype)
+            result.data[column] = series.replace(mapping).astype(series.dtype)
             result.merged_into[str(column)] = {
                 _plain(value): _plain(target) for value, target in mapping.items()
             }
@@ -110,7 +104,7 @@ def protect_rare_categories(
                 series
             ):
                 series = series.astype(object)
-            protected[column] = series.mask(series.isin(set(rare)), replacement)
+            result.data[column] = series.mask(series.isin(set(rare)), replacement)
         result.grouped[str(column)] = [_plain(value) for value in rare]
         result.rows[str(column)] = rare_rows
     return result
@@ -168,14 +162,8 @@ def clip_extremes(
     Raises:
         InvalidParameterError: ``min_count`` is below 1.
     """
-    if min_count < 1:
-        raise InvalidParameterError(f"min_count must be at least 1, got {min_count}.")
-    clipped = df.copy()
-    result = Clipping(data=clipped)
-    for column, sdtype in sdtypes.items():
-        if sdtype != "numerical" or column not in df.columns:
-            continue
-        series = df[column]
+    result = Clipping(data=df.copy())
+    for column, series in _columns_to_protect(df, sdtypes, "numerical", min_count):
         if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
             continue
         present = np.sort(series.dropna().to_numpy())
@@ -185,10 +173,27 @@ def clip_extremes(
         moved = int(((present < low) | (present > high)).sum())
         if not moved:
             continue
-        clipped[column] = series.clip(lower=low, upper=high)
+        result.data[column] = series.clip(lower=low, upper=high)
         result.bounds[str(column)] = (float(low), float(high))
         result.rows[str(column)] = moved
     return result
+
+
+def _columns_to_protect(
+    df: pd.DataFrame, sdtypes: dict[str, str], sdtype: str, min_count: int
+) -> list[tuple[Any, pd.Series]]:
+    """The columns of ``df`` marked ``sdtype``, in the order of ``sdtypes``.
+
+    Raises:
+        InvalidParameterError: ``min_count`` is below 1.
+    """
+    if min_count < 1:
+        raise InvalidParameterError(f"min_count must be at least 1, got {min_count}.")
+    return [
+        (column, df[column])
+        for column, marked in sdtypes.items()
+        if marked == sdtype and column in df.columns
+    ]
 
 
 def _plain(value: Any) -> Any:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from core.config import Settings
 from core.errors import InvalidParameterError
-from core.evaluate.quality import evaluate_change
+from core.evaluate.quality import evaluate_quality
 from core.meta import StudioMetadata
 from core.privacy.protect import RARE_REPLACEMENT, clip_extremes, protect_rare_categories
 
@@ -165,15 +165,16 @@ def protection_cost(
     changed = changed_columns(protected.report)
     if not changed:
         return {"cost": 0.0, "quality_score": 1.0, "columns": [], "note": "nothing was changed"}
-    quality = evaluate_change(
-        before=train,
-        after=protected.data,
+    quality = evaluate_quality(
+        real=train,
+        synthetic=protected.data,
         metadata=metadata.to_sdv(),
         max_rows=settings.eval_max_rows,
         max_columns=settings.eval_max_columns,
         replaced=metadata.direct_columns,
         max_distinct_share=settings.categorical_max_share,
         seed=seed,
+        same_rows=True,
     )
     score = quality.overall.value
     return {

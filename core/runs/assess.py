@@ -231,24 +231,12 @@ def evaluate(
             raise InvalidParameterError(
                 "The utility check needs holdout rows; this table is too small to keep any."
             )
+        # Both learn from the same capped rows and are tested on the same holdout.
+        learning = {"real_train": real_train, "synthetic": synthetic, "holdout": holdout}
         if not skip_utility:
-            utility = capped_utility(
-                real_train=real_train,
-                synthetic=synthetic,
-                holdout=holdout,
-                target=target,
-                max_rows=settings.eval_max_rows,
-                seed=seed,
-            )
+            utility = capped_utility(**learning, target=target, **caps)
         if augment:
-            augmentation = compute_augmentation(
-                real_train=real_train,
-                synthetic=synthetic,
-                holdout=holdout,
-                target=target,
-                max_rows=settings.eval_max_rows,
-                seed=seed,
-            )
+            augmentation = compute_augmentation(**learning, target=target, **caps)
     progress("evaluate", steps, steps)
     return Evaluation(
         quality=quality,

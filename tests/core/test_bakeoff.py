@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from typing import Any
 
 import pytest
-from sdv.single_table import GaussianCopulaSynthesizer, TVAESynthesizer
 
 from core.data.demos import load_demo
 from core.errors import InvalidParameterError, UnknownSynthesizerError
@@ -18,16 +19,43 @@ from core.runs.leaderboard import (
     rank_entries,
     recommend,
 )
-from core.synth.registry import REGISTRY, SynthesizerSpec, resolve_params
+from core.synth.registry import REGISTRY, resolve_params
 from core.workspace.records import DatasetInfo
 from core.workspace.store import Workspace
 
 CHEAP_TVAE = {"tvae": {"epochs": 1, "batch_size": 100}}
+_BAKE = {"rows": 100, "seed": 1, "budget_seconds": 4.5}
 
 
 @pytest.fixture
 def tips(workspace: Workspace) -> DatasetInfo:
     return load_demo(workspace, "tips")
+
+
+def _bake(workspace: Workspace, dataset: DatasetInfo, keys: list[str], **options: Any):
+    """The bake-off of ``keys`` on ``dataset``, with ``_BAKE`` where ``options`` say nothing."""
+    return run_bakeoff(workspace, dataset_id=dataset.id, keys=keys, **{**_BAKE, **options})
+
+
+def _register_failing(monkeypatch, like: str, message: str, **changes: Any) -> str:
+    """Register a copy of the registry entry ``like`` whose fit always raises ``message``.
+
+    Returns its key; ``changes`` replace more of the entry.
+    """
+
+    def _fit(self, processed_data):
+        raise RuntimeError(message)
+
+    base = REGISTRY[like]
+    spec = dataclasses.replace(
+        base,
+        key=f"broken_{like}",
+        label=f"Broken {base.label}",
+        cls=type(f"Broken{base.cls.__name__}", (base.cls,), {"_fit": _fit}),
+        **changes,
+    )
+    monkeypatch.setitem(REGISTRY, spec.key, spec)
+    return spec.key
 
 
 def _entry(key: str, *, score: float, gate: bool = True, seconds: float = 1.0) -> BakeoffEntry:
@@ -114,13 +142,12 @@ def test_bakeoff_runs_ranks_and_records_every_synthesizer(workspace, tips):
     # Setup
     stages: list[tuple[str, float, float | None]] = []
     # Run: TVAE listed first still runs after the fast synthesizer
-    result = run_bakeoff(
+    result = _bake(
         workspace,
-        dataset_id=tips.id,
-        keys=["tvae", "gaussian_copula"],
+        tips,
+        ["tvae", "gaussian_copula"],
         rows=150,
         seed=3,
-        budget_seconds=4.5,
         params=CHEAP_TVAE,
         progress=lambda stage, done, total: stages.append((stage, done, total)),
     )
@@ -164,14 +191,7 @@ def test_bakeoff_runs_ranks_and_records_every_synthesizer(workspace, tips):
 
 def test_a_tiny_budget_skips_what_cannot_start(workspace, tips):
     # Run: the fast synthesizer uses up the budget, so TVAE never starts
-    result = run_bakeoff(
-        workspace,
-        dataset_id=tips.id,
-        keys=["tvae", "gaussian_copula"],
-        rows=100,
-        seed=1,
-        budget_seconds=0.01,
-    )
+    result = _bake(workspace, tips, ["tvae", "gaussian_copula"], budget_seconds=0.01)
     # Assert
     [done, skipped] = result.entries
     assert (done.key, done.status, done.rank) == ("gaussian_copula", "done", 1)
@@ -182,72 +202,38 @@ def test_a_tiny_budget_skips_what_cannot_start(workspace, tips):
     assert "TVAE (skipped)" in result.recommendation
 
 
-class _BrokenSynthesizer(GaussianCopulaSynthesizer):
-    def _fit(self, processed_data):
-        raise RuntimeError("boom in fit")
-
-
 def test_a_failing_synthesizer_is_an_entry_not_a_crash(workspace, tips, monkeypatch):
     # Setup: a registry entry whose fit always raises
-    spec = SynthesizerSpec(
-        "broken", "Broken", "Always fails.", _BrokenSynthesizer, (), "fast", needs_torch=False
-    )
-    monkeypatch.setitem(REGISTRY, "broken", spec)
+    broken = _register_failing(monkeypatch, "gaussian_copula", "boom in fit")
     # Run
-    result = run_bakeoff(
-        workspace,
-        dataset_id=tips.id,
-        keys=["broken", "gaussian_copula"],
-        rows=100,
-        seed=1,
-        budget_seconds=4.5,
-    )
+    result = _bake(workspace, tips, [broken, "gaussian_copula"])
     # Assert
     [ok, failed] = result.entries
     assert (ok.key, ok.status, ok.rank) == ("gaussian_copula", "done", 1)
-    assert (failed.key, failed.status, failed.rank) == ("broken", "failed", None)
+    assert (failed.key, failed.status, failed.rank) == (broken, "failed", None)
     assert "boom in fit" in failed.note
     assert workspace.get_run(failed.run_id).status == "failed"
     assert result.winner == ("gaussian_copula" if ok.gate_passed else None)
-    assert "Broken (failed)" in result.recommendation
-
-
-class _BrokenNeural(TVAESynthesizer):
-    def _fit(self, processed_data):
-        raise RuntimeError("boom in probe")
+    assert "Broken Gaussian copula (failed)" in result.recommendation
 
 
 def test_a_neural_synthesizer_that_cannot_fit_fails_in_its_row(workspace, tips, monkeypatch):
     # Setup: epochs left to the budget, so the plan gives it its default epochs, and it fails
-    spec = SynthesizerSpec(
-        "broken_nn",
-        "Broken NN",
-        "Always fails.",
-        _BrokenNeural,
-        REGISTRY["tvae"].params,
-        "slow",
-        needs_torch=True,
-        fixed_kwargs={"enable_gpu": False},
-    )
-    monkeypatch.setitem(REGISTRY, "broken_nn", spec)
+    broken = _register_failing(monkeypatch, "tvae", "boom in probe", step_seconds=(0.0, 0.0))
     # Run
-    result = run_bakeoff(
-        workspace, dataset_id=tips.id, keys=["broken_nn"], rows=50, seed=1, budget_seconds=4.5
-    )
+    result = _bake(workspace, tips, [broken], rows=50)
     # Assert
     [failed] = result.entries
     assert (failed.status, failed.rank, failed.epochs) == ("failed", None, 300)
     assert failed.note.startswith("Failed: ") and "boom in probe" in failed.note
     assert result.winner is None
-    assert result.recommendation == "No synthesizer finished. Not finished: Broken NN (failed)."
+    assert result.recommendation == "No synthesizer finished. Not finished: Broken TVAE (failed)."
 
 
 def test_neural_epochs_are_chosen_to_fit_the_budget(workspace, tips):
     # Run: no epochs given, so a probe times TVAE and its share sets them
     budget = 25.0
-    result = run_bakeoff(
-        workspace, dataset_id=tips.id, keys=["tvae"], rows=100, seed=1, budget_seconds=budget
-    )
+    result = _bake(workspace, tips, ["tvae"], budget_seconds=budget)
     # Assert
     [entry] = result.entries
     assert entry.status == "done", entry.note
