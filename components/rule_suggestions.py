@@ -72,10 +72,10 @@ def suggestion_table(
             "rule": st.column_config.TextColumn("Rule", width=310),
             "kind": st.column_config.TextColumn("Kind", width=130),
             "keeping": st.column_config.NumberColumn(
-                "Keeping", width=72, format="%d", help="Real rows that keep it."
+                "Keeping", width=72, format="localized", help="Real rows that keep it."
             ),
             "breaking": st.column_config.NumberColumn(
-                "Breaking", width=72, format="%d", help="Real rows that break it."
+                "Breaking", width=72, format="localized", help="Real rows that break it."
             ),
             "note": st.column_config.TextColumn("Note"),
         },

@@ -64,8 +64,8 @@ def rules_editor(
 
     with st.expander("Write a rule by hand"):
         rule = rule_form(metadata, key=f"rules.hand.{dataset.id}")
-    if rule is not None:
-        _add(workspace, dataset, metadata, [rule], state)
+        if rule is not None:
+            _add(workspace, dataset, metadata, [rule], state)
 
 
 def _and(names: Sequence[str]) -> str:
