@@ -1,0 +1,171 @@
+"""The Runs page in a browser: a run named on the page keeps its name after a reload, and the
+runs table and the comparison fit the page on a 1280-pixel screen.
+
+One server on a workspace holding iris with a plain run, a run with a utility target, a
+rebalanced run (a long shaping cell) and a failed run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from core.data.demos import load_demo
+from core.runs.pipeline import synthesize
+from core.workspace.store import Workspace
+
+ROOT = Path(__file__).parents[2]
+SCREENSHOT = ROOT / "docs" / "screenshots" / "runs_after.png"
+UI_TIMEOUT_MS = 30_000
+NAME = "Iris rebalanced by species"
+NOTES = "Equal shares of each species.\nCompare with the plain run."
+
+
+class Runs(NamedTuple):
+    url: str
+    dataset_id: int
+    plain: int
+    aimed: int
+    rebalanced: int
+
+
+@pytest.fixture(scope="module")
+def runs(
+    tmp_path_factory: pytest.TempPathFactory,
+    studio_server: Callable[[Path], AbstractContextManager[str]],
+) -> Iterator[Runs]:
+    workdir = tmp_path_factory.mktemp("runs_walk")
+    workspace = Workspace(workdir / "workspace.duckdb")
+    try:
+        dataset = load_demo(workspace, "iris")
+        kwargs = {"dataset_id": dataset.id, "key": "gaussian_copula", "rows": 1500}
+        plain = synthesize(workspace, **kwargs, seed=1).run
+        aimed = synthesize(workspace, **kwargs, seed=2, target="species").run
+        rebalanced = synthesize(workspace, **kwargs, seed=3, rebalance="species").run
+        failed = workspace.start_run(
+            dataset_id=dataset.id, synthesizer="ctgan", params={"epochs": 2}, seed=4, n_rows=10
+        )
+        workspace.fail_run(failed, "interrupted before it finished")
+    finally:
+        workspace.close()  # one DuckDB writer per file: the server opens it next
+    with studio_server(workdir) as url:
+        yield Runs(url, dataset.id, plain.id, aimed.id, rebalanced.id)
+
+
+@pytest.fixture
+def laptop(browser: Browser) -> Iterator[Page]:
+    """A page 1280 pixels wide, a common laptop screen."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def _main(page: Page) -> Locator:
+    return page.locator('[data-testid="stMain"]')
+
+
+def _settle(page: Page) -> None:
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=60_000)
+
+
+def _open(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(_main(page).get_by_role("heading", name="Runs", level=1)).to_be_visible()
+    _settle(page)
+
+
+def _overflow(table: Locator) -> dict[str, float]:
+    """How far the table or anything inside it is wider than its box, and than the page."""
+    return table.evaluate(
+        """(el) => {
+            const boxes = [el, ...el.querySelectorAll('*')];
+            const main = document.querySelector('[data-testid="stMain"]');
+            return {
+                scroll: Math.max(...boxes.map((b) => b.scrollWidth - b.clientWidth)),
+                scrollWidth: el.scrollWidth,
+                clientWidth: el.clientWidth,
+                right: el.getBoundingClientRect().right,
+                pageRight: main.getBoundingClientRect().right,
+                pageScroll: document.documentElement.scrollWidth
+                    - document.documentElement.clientWidth,
+            };
+        }"""
+    )
+
+
+def _assert_fits(table: Locator) -> None:
+    sizes = _overflow(table)
+    assert sizes["scrollWidth"] <= sizes["clientWidth"], sizes
+    assert sizes["scroll"] <= 1, sizes  # nothing inside scrolls sideways either
+    assert sizes["right"] <= sizes["pageRight"], sizes
+    assert sizes["pageScroll"] <= 0, sizes
+
+
+def test_a_run_named_on_the_page_keeps_its_name_and_the_tables_fit(
+    laptop: Page, runs: Runs
+) -> None:
+    # Setup
+    page, main = laptop, _main(laptop)
+    _open(page, f"{runs.url}/runs?dataset={runs.dataset_id}&run={runs.rebalanced}")
+    history = main.locator('[data-testid="stTable"]').first
+    expect(history).to_contain_text("Holdout ceiling")
+    _assert_fits(history)
+
+    # Run
+    main.get_by_label("Name", exact=True).fill(NAME)
+    main.get_by_label("Notes", exact=True).fill(NOTES)
+    main.get_by_role("button", name="Save name and notes").click()
+    expect(main.get_by_text(f"Saved: run #{runs.rebalanced} is now named")).to_be_visible()
+    _settle(page)
+    page.reload()
+    expect(main.get_by_role("heading", name="Runs", level=1)).to_be_visible()
+    _settle(page)
+
+    # Assert: the name in the history, the facts and the form, after a reload
+    history = main.locator('[data-testid="stTable"]').first
+    expect(history).to_contain_text(NAME)
+    expect(history).to_contain_text("Gaussian copula")
+    expect(history).to_contain_text("species rebalanced to")
+    expect(history).not_to_contain_text("gaussian_copula")
+    expect(main.get_by_label("Name", exact=True)).to_have_value(NAME)
+    expect(main.get_by_label("Notes", exact=True)).to_have_value(NOTES)
+    expect(main.locator('[data-testid="stTable"]').nth(1)).to_contain_text(
+        "Equal shares of each species. / Compare with the plain run."
+    )
+    _assert_fits(history)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+    # Two runs side by side: formatted values, within the page
+    pair = main.get_by_role("combobox", name="Two runs")
+    for option in (f"#{runs.rebalanced} {NAME}", f"#{runs.aimed}"):
+        pair.click()
+        page.keyboard.type(option)
+        page.get_by_role("option", name=option, exact=True).click()
+        _settle(page)
+    page.keyboard.press("Escape")
+    _settle(page)
+    comparison = main.locator('[data-testid="stTable"]').nth(2)
+    expect(comparison).to_contain_text("Holdout ceiling")
+    expect(comparison).to_contain_text("Utility ratio")
+    text = comparison.inner_text()
+    assert NAME in text and "Gaussian copula" in text and "1,500" in text
+    assert not re.search(r"\d\.\d{4,}", text)  # no raw floats
+    _assert_fits(comparison)
+    # The page as a person sees it (the studio scrolls inside its main block, so a tall window
+    # rather than a full-page shot): the history and the chosen run, then the comparison.
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 1500})
+    main.get_by_role("heading", name="Runs", level=1).scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOT))
+    comparison.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOT.with_name("runs_compare_after.png")))
