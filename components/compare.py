@@ -175,4 +175,6 @@ def report_html(
         figures=report_figures(real, synthetic, sdtypes, seed=run.seed, columns=chosen),
         override=run.override,
         utility=utility,
+        run_name=run.name,
+        run_notes=run.notes,
     )

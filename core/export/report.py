@@ -69,6 +69,8 @@ def render_report(
     protections: list[str] | None = None,
     shaping: Mapping[str, Any] | None = None,
     utility: Mapping[str, Any] | None = None,
+    run_name: str = "",
+    run_notes: str = "",
 ) -> str:
     """Render an evaluation as one self-contained HTML page.
 
@@ -92,6 +94,8 @@ def render_report(
             augmentation on the holdout and the rare items the extract has.
         utility: A utility result picked on the Compare page (a target, a model, the
             real and synthetic scores and their ratio), shown in its own section.
+        run_name: The run's name, shown under the title ("" for none).
+        run_notes: The run's notes, shown under its name with their line breaks.
 
     Returns:
         The HTML text: no external scripts, stylesheets or fonts.
@@ -103,6 +107,12 @@ def render_report(
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body><main>",
         f"<h1>{_e(title)}</h1>",
+        *([f"<p>Run: <strong>{_e(run_name)}</strong></p>"] if run_name else []),
+        *(
+            [f'<p class="note" style="white-space:pre-line">{_e(run_notes)}</p>']
+            if run_notes
+            else []
+        ),
         '<p class="note">Synthetic data evaluation report, made with Synth Studio.</p>',
         _section("dataset", _key_value_table(dataset_summary)),
         _section(

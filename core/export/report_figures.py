@@ -146,10 +146,13 @@ def build_report(
     figures: dict[str, go.Figure],
     override: dict[str, Any] | None = None,
     utility: Mapping[str, Any] | None = None,
+    run_name: str = "",
+    run_notes: str = "",
 ) -> str:
     """The self-contained HTML report of one evaluation, with its privacy checks.
 
-    ``override`` is the run's recorded release override, printed in the privacy section.
+    ``override`` is the run's recorded release override, printed in the privacy section;
+    ``run_name`` and ``run_notes`` are printed under the title.
     ``utility`` is a utility result measured on the Compare page
     (:meth:`core.evaluate.utility.UtilityResult.to_dict`), printed in its own section.
     """
@@ -188,6 +191,8 @@ def build_report(
         protections=protection_notes(dict(stored.protections)),
         shaping=shaping_blocks(stored.raw),
         utility=utility,
+        run_name=run_name,
+        run_notes=run_notes,
     )
 
 
