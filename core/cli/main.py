@@ -95,6 +95,8 @@ def _write_html(
     synthetic: pd.DataFrame,
     metadata: StudioMetadata,
     seed: int,
+    run_name: str = "",
+    run_notes: str = "",
 ) -> None:
     html = build_report(
         title=title,
@@ -103,6 +105,8 @@ def _write_html(
         params=params,
         evaluation_scores=scores,
         figures=report_figures(real, synthetic, metadata.sdtypes, seed=seed),
+        run_name=run_name,
+        run_notes=run_notes,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
@@ -302,6 +306,8 @@ def run_synthesize(args: argparse.Namespace) -> dict[str, Any]:
             synthetic=result.sample,
             metadata=metadata,
             seed=args.seed,
+            run_name=run_name,
+            run_notes=run_notes,
         )
     return report
 
