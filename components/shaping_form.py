@@ -27,6 +27,7 @@ from core.runs.shaping_options import (
     unable_to_condition,
 )
 from core.synth.registry import SynthesizerSpec
+from core.synth.scenarios import value_label
 from core.workspace.records import DatasetInfo
 
 KEY = "synthesize.shape"
@@ -116,7 +117,7 @@ def _apply_prefill(columns: dict[str, ShapeableColumn]) -> str:
         return ""
     kept, left = [], []
     for column, value in (prefill.get("conditions") or {}).items():
-        label = str(value)
+        label = value_label(value)
         if column in columns and label in columns[column].values:
             st.session_state[f"{KEY}.value.{column}"] = label
             kept.append(f"{column}={label}")

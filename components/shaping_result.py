@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.evaluate.shaping_view import rule_summary, scenario_rows
 from core.evaluate.share_plot import plot_shares
 from core.evaluate.stored import StoredScores
-from core.runs.shaping_options import rule_lines, scenario_rows, scenario_warning
+from core.runs.shaping_options import rule_lines, scenario_warning
 from core.synth.scenarios import describe_shaping
 from core.workspace.store import Workspace
 
@@ -19,9 +20,9 @@ def shaping_result(workspace: Workspace, run_id: int, *, dataset_id: int) -> Non
     if run.dataset_id != dataset_id or run.status != "done":
         return
     scores = StoredScores.of(run.scores)
-    scenarios, rules = scenario_rows(scores), rule_lines(scores)
+    scenarios, rules = scenario_rows(scores.scenarios), rule_lines(scores)
     rebalance, augmentation = scores.rebalance, scores.augmentation
-    if not (scenarios or rules or rebalance or augmentation):
+    if not (scenarios or rules or rebalance or augmentation or run.shaping):
         return
     st.subheader(f"Run #{run.id}: how its rows were shaped")
     if said := describe_shaping(run.shaping):
@@ -49,5 +50,7 @@ def shaping_result(workspace: Workspace, run_id: int, *, dataset_id: int) -> Non
         )
     for line in rules:
         st.markdown(line)
+    if summary := rule_summary(scores.rules):
+        st.caption(summary)
     if augmentation:
         st.info(f"Augmentation: {augmentation['verdict']}")

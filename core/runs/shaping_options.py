@@ -99,7 +99,7 @@ def shares_from_percents(percents: Mapping[str, float]) -> dict[str, float]:
     if any(p < 0 for p in percents.values()):
         raise InvalidParameterError("A share cannot be negative.")
     total = sum(percents.values())
-    if abs(total - 100.0) > PERCENT_TOLERANCE:
+    if round(abs(total - 100.0), 9) > PERCENT_TOLERANCE:
         more = "remove" if total > 100 else "add"
         raise InvalidParameterError(
             f"The shares add up to {total:g}%, not 100%: {more} {abs(100 - total):g} points."
@@ -132,21 +132,6 @@ def rules_line(metadata: StudioMetadata | None, spec: SynthesizerSpec) -> str:
             "another synthesizer or remove the rules on the Metadata page."
         )
     return f"Every row keeps the dataset's {len(rules)} rule(s): {listed}."
-
-
-def scenario_rows(scores: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Each stored scenario's fidelity beside its baseline, as rows of a table."""
-    return [
-        {
-            "Scenario": scenario["label"],
-            "Rows": scenario["synthetic_rows"],
-            "Real rows": scenario["real_rows"],
-            "Fidelity": scenario.get("fidelity"),
-            "Baseline": scenario.get("baseline"),
-            "Follows the real scenario": "no" if scenario.get("poor") else "yes",
-        }
-        for scenario in StoredScores.of(scores).scenarios
-    ]
 
 
 def scenario_warning(scores: Mapping[str, Any]) -> str:

@@ -57,8 +57,9 @@ def test_a_condition_makes_every_stored_row_that_scenario(
     stored = workspace.read_synthetic(run.id)
     assert len(stored) == 200 and set(stored["day"]) == {"Sun"}
     [scenario] = at.dataframe[0].value.to_dict("records")
-    assert scenario["Scenario"] == "day=Sun" and scenario["Rows"] == 200
-    assert 0.0 <= scenario["Fidelity"] <= 1.0 and 0.0 <= scenario["Baseline"] <= 1.0
+    assert scenario["Scenario"] == "day=Sun" and scenario["Synthetic rows"] == "200"
+    assert 0.0 <= float(scenario["Fidelity"]) <= 1.0
+    assert 0.0 <= float(scenario["Baseline"]) <= 1.0
     assert any(h.value.startswith(f"Run #{run.id}: how its rows were shaped") for h in at.subheader)
 
 
