@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from core.config import get_settings
 from core.data.metadata import LEARNED_SDTYPES
-from core.evaluate.plots import plot_column, plot_correlations
+from core.evaluate.plots import plot_column, plot_correlations, plot_shares
 from core.evaluate.projection import (
     compute_projection,
     plot_correlation_difference,
@@ -183,7 +183,7 @@ def build_report(
         synthesizer=synthesizer,
         params=params,
         scores=scores,
-        figures=figures,
+        figures={**figures, **_shares_figure(stored)},
         readings=readings,
         privacy=dict(stored.privacy),
         release=release_status(stored, override) if stored else None,
@@ -194,6 +194,21 @@ def build_report(
         run_name=run_name,
         run_notes=run_notes,
     )
+
+
+def _shares_figure(stored: StoredScores) -> dict[str, go.Figure]:
+    """A rebalanced run's shares before, asked for and reached, as bars (none otherwise)."""
+    rebalance = stored.rebalance
+    if not rebalance:
+        return {}
+    figure = plot_shares(
+        rebalance["column"],
+        before=rebalance["before"],
+        target=rebalance["target"],
+        after=rebalance["after"],
+        max_categories=get_settings().plot_max_categories,
+    )
+    return {f"Shares of {rebalance['column']}": figure}
 
 
 def _number(value: Any) -> bool:

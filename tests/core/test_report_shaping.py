@@ -49,6 +49,7 @@ def test_a_shaped_runs_report_shows_its_scenarios_shares_rules_and_augmentation(
     for label in ("weather=snow", "weather=sun", "temp_min ≤ temp_max"):
         assert label in page
     assert "Shares of weather, counted over all 900 rows" in page
+    assert "<h3>Shares of weather</h3>" in page  # and drawn as bars among the plots
     after = shaped.scores["rebalance"]["after"]["snow"]
     assert f"<td class=num>{after:.1%}</td>" in page
     assert shaped.scores["augmentation"]["verdict"] in page
@@ -109,3 +110,4 @@ def test_the_report_plots_only_the_chosen_columns_and_prints_a_utility_result(ti
     # The default: the most informative columns (numbers first), and no utility section
     assert re.findall(r"<h3>Column: (.*?)</h3>", without)[:2] == ["total_bill", "tip"]
     assert SECTIONS["utility"] not in without
+    assert "<h3>Shares of" not in without  # not a rebalanced run
