@@ -13,9 +13,8 @@ from typing import Any
 
 import streamlit as st
 
+from components.share_inputs import rebalance_inputs
 from components.workspace import open_workspace
-from core.errors import InvalidParameterError
-from core.evaluate.share_plot import plot_shares
 from core.meta import StudioMetadata
 from core.runs.shaping_options import (
     ShapeableColumn,
@@ -23,7 +22,6 @@ from core.runs.shaping_options import (
     refusal,
     rules_line,
     shapeable_columns,
-    shares_from_percents,
     unable_to_condition,
 )
 from core.synth.registry import SynthesizerSpec
@@ -33,7 +31,6 @@ from core.workspace.records import DatasetInfo
 KEY = "synthesize.shape"
 # Set by the Compare page's "Generate more of these": {"conditions": {column: value}}.
 PREFILL_KEY = "shaping.prefill"
-EQUAL, TYPED = "Equal shares", "Typed per category"
 
 
 @dataclass(frozen=True)
@@ -90,7 +87,9 @@ def shaping_inputs(
         if rules := rules_line(dataset.metadata, spec):
             st.caption(rules)
         conditions = _conditions(columns, disabled=bool(refused))
-        rebalance, shares, problem = _rebalance(columns, conditions, disabled=bool(refused))
+        rebalance, shares, problem = rebalance_inputs(
+            columns, conditions, disabled=bool(refused), key=KEY
+        )
         augment = st.checkbox(
             "Measure whether the synthetic rows help a model (mix with real)",
             help="Trains one classifier on the real rows alone and one on real plus synthetic "
@@ -147,46 +146,3 @@ def _conditions(columns: dict[str, ShapeableColumn], *, disabled: bool) -> dict[
         )
         for i, column in enumerate(picked)
     }
-
-
-def _rebalance(
-    columns: dict[str, ShapeableColumn], conditions: dict[str, str], *, disabled: bool
-) -> tuple[str | None, dict[str, float] | None, str]:
-    """The column to rebalance, its shares (None: equal) and the line refusing them."""
-    options = [c for c, col in columns.items() if c not in conditions and len(col.values) > 1]
-    column = st.selectbox(
-        "Rebalance a category column",
-        options,
-        index=None,
-        placeholder="No rebalancing",
-        disabled=disabled,
-        key=f"{KEY}.rebalance",
-    )
-    if column is None:
-        return None, None, ""
-    choice = columns[column]
-    mode = st.radio("Shares", (EQUAL, TYPED), horizontal=True, key=f"{KEY}.mode")
-    shares, problem = None, ""
-    if mode == TYPED:
-        slots = st.columns(4)
-        percents = {
-            value: slots[i % 4].number_input(
-                f"{value} (%)",
-                min_value=0.0,
-                max_value=100.0,
-                value=start,
-                step=1.0,
-                format="%.1f",
-                key=f"{KEY}.share.{column}.{value}",
-            )
-            for i, (value, start) in enumerate(choice.percents().items())
-        }
-        try:
-            shares = shares_from_percents(percents)
-        except InvalidParameterError as err:
-            problem = str(err)
-            st.warning(problem)  # refused as an error on submit
-    asked = shares if mode == TYPED else {v: 1 / len(choice.values) for v in choice.values}
-    if not problem:
-        st.plotly_chart(plot_shares(column, real=choice.shares, asked=asked), key=f"{KEY}.plot")
-    return column, shares, problem
