@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.data.demos import load_demo
 from core.data.ingest import ingest_file
+from core.synth.registry import REGISTRY
 from core.workspace.records import DatasetInfo
 from core.workspace.store import Workspace
 
@@ -248,3 +249,26 @@ def test_progress_names_the_drawing_of_matching_rows() -> None:
     assert shaped.text.startswith("Drawing rows that meet the conditions: 120 of 300 rows · ")
     assert plain.text.startswith("Sampling: 120 of 300 rows · ")
     assert shaped.value == plain.value == 83  # 40% through sampling's 75-95% of the bar
+
+
+def test_a_synthesizer_that_draws_and_keeps_matching_rows_conditions_too(
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
+) -> None:
+    # Setup: TVAE conditions by rejection (draws rows, keeps those on a Friday)
+    assert REGISTRY["tvae"].conditioning == "rejection"
+    at = shown(PAGE, dataset_id=tips.id)
+    at.selectbox(key="synthesize.synthesizer").set_value("tvae").run()
+    at.number_input(key="synthesize.param.tvae.epochs").set_value(2).run()
+    at.multiselect(key=f"{KEY}.columns").set_value(["day"]).run()
+    at.selectbox(key=f"{KEY}.value.day").set_value("Fri").run()
+
+    # Run
+    _submit(at, rows=100)
+
+    # Assert: at the default seed the second draw has enough Fridays (2 of 100 in the first)
+    assert not at.exception
+    assert not at.error
+    [run] = workspace.list_runs(tips.id)
+    assert run.status == "done" and run.synthesizer == "tvae"
+    assert set(workspace.read_synthetic(run.id)["day"]) == {"Fri"}
+    assert at.get("progress")[0].proto.text == "Done: 100 rows."
