@@ -106,10 +106,7 @@ class BakeoffResult:
                     "Rank": "" if e.rank is None else str(e.rank),
                     "Synthesizer": e.label,
                     "Outcome": _outcome(e),
-                    "Score": score(e.score),
-                    "Quality": percent(e.quality),
-                    "Utility ratio": score(e.utility_ratio) if self.target else "no target",
-                    "DCR share": score(e.dcr_share),
+                    **_scores(e, target=self.target is not None),
                     "Privacy gate": _gate(e),
                     "Epochs": "" if e.epochs is None else count(e.epochs),
                     "Time (planned)": _time(e),
@@ -140,6 +137,18 @@ def _outcome(entry: BakeoffEntry) -> str:
     if entry.status == "skipped":
         return f"Skipped. {entry.note}"
     return entry.note if entry.note.startswith("Failed") else f"Failed: {entry.note}"
+
+
+def _scores(entry: BakeoffEntry, *, target: bool) -> dict[str, str]:
+    """The scores of a finished run, formatted; blank for a run that did not finish."""
+    if entry.status != "done":
+        return dict.fromkeys(("Score", "Quality", "Utility ratio", "DCR share"), "")
+    return {
+        "Score": score(entry.score),
+        "Quality": percent(entry.quality),
+        "Utility ratio": score(entry.utility_ratio) if target else "no target",
+        "DCR share": score(entry.dcr_share),
+    }
 
 
 def _gate(entry: BakeoffEntry) -> str:
