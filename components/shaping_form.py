@@ -114,15 +114,16 @@ def _apply_prefill(columns: dict[str, ShapeableColumn]) -> str:
     prefill = st.session_state.pop(PREFILL_KEY, None)
     if not prefill:
         return ""
-    kept, left = [], []
+    picked, kept, left = [], [], []
     for column, value in (prefill.get("conditions") or {}).items():
         label = value_label(value)
         if column in columns and label in columns[column].values:
             st.session_state[f"{KEY}.value.{column}"] = label
+            picked.append(column)
             kept.append(f"{column}={label}")
         else:
             left.append(f"{column}={label}")
-    st.session_state[f"{KEY}.columns"] = [c.partition("=")[0] for c in kept]
+    st.session_state[f"{KEY}.columns"] = picked
     st.session_state[f"{KEY}.open"] = True
     said = f"Conditions filled in from Compare: {', '.join(kept)}." if kept else ""
     if left:
