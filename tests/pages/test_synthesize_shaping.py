@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.data.demos import load_demo
 from core.data.ingest import ingest_file
 from core.synth.registry import REGISTRY
+from core.synth.scenarios import DrawLimits
 from core.workspace.records import DatasetInfo
 from core.workspace.store import Workspace
 
@@ -272,3 +274,31 @@ def test_a_synthesizer_that_draws_and_keeps_matching_rows_conditions_too(
     assert run.status == "done" and run.synthesizer == "tvae"
     assert set(workspace.read_synthetic(run.id)["day"]) == {"Fri"}
     assert at.get("progress")[0].proto.text == "Done: 100 rows."
+
+
+def test_a_scenario_the_model_rarely_makes_ends_in_one_line_with_what_was_reached(
+    shown: Callable[..., AppTest],
+    workspace: Workspace,
+    tips: DatasetInfo,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Setup: give up when under 99% of the drawn rows match (TVAE's first draw: 2 Fridays of 100)
+    strict = DrawLimits(min_match_share=0.99, probe_rows=10)
+    monkeypatch.setattr("core.runs.shaping.DrawLimits", lambda: strict)
+    at = shown(PAGE, dataset_id=tips.id)
+    at.selectbox(key="synthesize.synthesizer").set_value("tvae").run()
+    at.number_input(key="synthesize.param.tvae.epochs").set_value(2).run()
+    at.multiselect(key=f"{KEY}.columns").set_value(["day"]).run()
+    at.selectbox(key=f"{KEY}.value.day").set_value("Fri").run()
+
+    # Run
+    _submit(at, rows=100)
+
+    # Assert
+    assert not at.exception
+    [error] = at.error
+    assert error.value.startswith("Scenario day=Fri: reached 2 of 100 rows after drawing 100")
+    assert "the model rarely makes it" in error.value and "\n" not in error.value
+    assert not at.success
+    assert [r.status for r in workspace.list_runs(tips.id)] == ["failed"]
+    assert at.get("progress")[0].proto.text == "Stopped."
