@@ -30,82 +30,97 @@ class ScoreInfo:
     meaning: str
 
 
+def _read_as(
+    better: Better,
+    entries: dict[str, tuple[str, str]],
+    *,
+    low: float | None = 0,
+    high: float | None = 1,
+) -> dict[str, ScoreInfo]:
+    """Scores of one range that read the same way, given as ``{key: (label, meaning)}``."""
+    return {
+        key: ScoreInfo(label, low, high, better, text) for key, (label, text) in entries.items()
+    }
+
+
 SCORES: dict[str, ScoreInfo] = {
-    "quality_score": ScoreInfo(
-        "Quality score",
-        0,
-        1,
+    **_read_as(
         "higher",
-        "SDMetrics quality of the synthetic rows against every real row: how closely columns "
-        "and column pairs follow them",
+        {
+            "quality_score": (
+                "Quality score",
+                "SDMetrics quality of the synthetic rows against every real row: how closely "
+                "columns and column pairs follow them",
+            ),
+            "column_shapes": ("Column Shapes", "how closely each column's distribution is matched"),
+            "column_pair_trends": (
+                "Column Pair Trends",
+                "how well relationships between columns are kept",
+            ),
+        },
     ),
-    "column_shapes": ScoreInfo(
-        "Column Shapes", 0, 1, "higher", "how closely each column's distribution is matched"
-    ),
-    "column_pair_trends": ScoreInfo(
-        "Column Pair Trends", 0, 1, "higher", "how well relationships between columns are kept"
-    ),
-    HOLDOUT_KEY: ScoreInfo(
-        "Holdout ceiling",
-        0,
-        1,
+    **_read_as(
         "ceiling",
-        "the quality score of real rows kept aside, scored against the training rows",
+        {
+            HOLDOUT_KEY: (
+                "Holdout ceiling",
+                "the quality score of real rows kept aside, scored against the training rows",
+            )
+        },
     ),
-    "diagnostic_score": ScoreInfo(
-        "Diagnostic score", 0, 1, "one", "whether synthetic rows are well formed"
+    **_read_as(
+        "one",
+        {
+            "diagnostic_score": ("Diagnostic score", "whether synthetic rows are well formed"),
+            "data_validity": ("Data Validity", "values inside real ranges and known categories"),
+            "data_structure": ("Data Structure", "the same columns as the real table"),
+        },
     ),
-    "data_validity": ScoreInfo(
-        "Data Validity", 0, 1, "one", "values inside real ranges and known categories"
-    ),
-    "data_structure": ScoreInfo(
-        "Data Structure", 0, 1, "one", "the same columns as the real table"
-    ),
-    "real_score": ScoreInfo(
-        "Model trained on real rows",
-        None,
-        1,
+    **_read_as(
         "reference",
-        "score on the holdout of a model trained on real rows (macro F1 or R²)",
+        {
+            "real_score": (
+                "Model trained on real rows",
+                "score on the holdout of a model trained on real rows (macro F1 or R²)",
+            ),
+            "synthetic_score": (
+                "Model trained on synthetic rows",
+                "score on the holdout of the same model trained on synthetic rows",
+            ),
+        },
+        low=None,
     ),
-    "synthetic_score": ScoreInfo(
-        "Model trained on synthetic rows",
-        None,
-        1,
-        "reference",
-        "score on the holdout of the same model trained on synthetic rows",
-    ),
-    "ratio": ScoreInfo(
-        "Utility ratio",
-        0,
-        None,
+    **_read_as(
         "ratio",
-        "synthetic-trained score divided by real-trained score",
+        {"ratio": ("Utility ratio", "synthetic-trained score divided by real-trained score")},
+        high=None,
     ),
-    "category_coverage": ScoreInfo(
-        "Category coverage", 0, 1, "higher", "share of real categories present"
+    **_read_as(
+        "higher",
+        {
+            "category_coverage": ("Category coverage", "share of real categories present"),
+            "range_coverage": ("Range coverage", "share of the real numeric ranges spanned"),
+            "missing_value_similarity": ("Missing values", "agreement of missing-value rates"),
+            "rare_category_coverage": (
+                "Rare category coverage",
+                "share of rare real categories present",
+            ),
+        },
     ),
-    "range_coverage": ScoreInfo(
-        "Range coverage", 0, 1, "higher", "share of the real numeric ranges spanned"
-    ),
-    "missing_value_similarity": ScoreInfo(
-        "Missing values", 0, 1, "higher", "agreement of missing-value rates"
-    ),
-    "rare_category_coverage": ScoreInfo(
-        "Rare category coverage", 0, 1, "higher", "share of rare real categories present"
-    ),
-    "duplicate_share": ScoreInfo(
-        "Duplicate rows", 0, 1, "lower", "share of synthetic rows repeating another"
-    ),
-    "exact_copy_share": ScoreInfo(
-        "Exact copies", 0, 1, "lower", "share of synthetic rows identical to a real row"
-    ),
-    "near_duplicate_share": ScoreInfo(
-        "Near-duplicates",
-        0,
-        1,
+    **_read_as(
         "lower",
-        "share of synthetic rows unusually close to a real row (a fresh real sample gives ~5%)",
+        {
+            "duplicate_share": ("Duplicate rows", "share of synthetic rows repeating another"),
+            "exact_copy_share": (
+                "Exact copies",
+                "share of synthetic rows identical to a real row",
+            ),
+            "near_duplicate_share": (
+                "Near-duplicates",
+                "share of synthetic rows unusually close to a real row (a fresh real sample "
+                "gives ~5%)",
+            ),
+        },
     ),
 }
 

@@ -1,5 +1,6 @@
 """A run from start to finish, and runs side by side.
 
+- ``request``: what one run is asked for, as one value (``RunRequest``).
 - ``pipeline``: one run's life cycle (prepare, fit, sample, assess) over the workspace.
 - ``assess``: every check of a synthetic table in one evaluation (the pipeline, Compare and
   ``cli evaluate`` share it).

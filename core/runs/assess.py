@@ -188,13 +188,13 @@ def evaluate(
     )
     diagnostic = run_diagnostic(real=real_train, synthetic=synthetic, metadata=sdv_metadata)
     progress("evaluate", 3, steps)
+    # Coverage and privacy measure distances to real rows on the same capped sample.
+    distances = {"max_rows": settings.distance_max_rows, "seed": seed, "tally": tally}
     coverage = compute_coverage(
         real=real_train,
         synthetic=synthetic,
         sdtypes=sdtypes,
-        max_rows=settings.distance_max_rows,
-        seed=seed,
-        tally=tally,
+        **distances,
         clipped=clipped,
         rare=rare,
         rare_min_count=settings.rare_min_count,
@@ -216,9 +216,7 @@ def evaluate(
                 synthetic=synthetic,
                 sdtypes=sdtypes,
                 pii_columns=metadata.direct_columns,
-                max_rows=settings.distance_max_rows,
-                seed=seed,
-                tally=tally,
+                **distances,
             )
             gate = release_gate(privacy, max_dcr_share=settings.gate_max_dcr_share)
         except InvalidParameterError as err:

@@ -161,6 +161,32 @@ _GAN_PARAMS = (
     ),
 )
 
+
+def _neural(
+    key: str,
+    label: str,
+    description: str,
+    cls: type[BaseSingleTableSynthesizer],
+    params: tuple[ParamSpec, ...],
+    *,
+    step_seconds: tuple[float, float],
+    **capabilities: Any,
+) -> SynthesizerSpec:
+    """A torch synthesizer: slow on CPU, where the studio always fits it (no GPU)."""
+    return SynthesizerSpec(
+        key,
+        label,
+        description,
+        cls,
+        params,
+        "slow",
+        needs_torch=True,
+        step_seconds=step_seconds,
+        fixed_kwargs={"enable_gpu": False},
+        **capabilities,
+    )
+
+
 REGISTRY: dict[str, SynthesizerSpec] = {
     spec.key: spec
     for spec in [
@@ -174,19 +200,16 @@ REGISTRY: dict[str, SynthesizerSpec] = {
             needs_torch=False,
             conditioning="native",
         ),
-        SynthesizerSpec(
+        _neural(
             "ctgan",
             "CTGAN",
             "Neural network (GAN) that learns complex, multi-modal columns. Slow on CPU.",
             CTGANSynthesizer,
             _GAN_PARAMS,
-            "slow",
-            needs_torch=True,
-            scenario_alternative="tvae",
             step_seconds=(0.03, 0.00025),
-            fixed_kwargs={"enable_gpu": False},
+            scenario_alternative="tvae",
         ),
-        SynthesizerSpec(
+        _neural(
             "tvae",
             "TVAE",
             "Variational autoencoder; often better than CTGAN on small tables.",
@@ -213,21 +236,15 @@ REGISTRY: dict[str, SynthesizerSpec] = {
                     help="Size of the latent space.",
                 ),
             ),
-            "slow",
-            needs_torch=True,
             step_seconds=(0.006, 0.000006),
-            fixed_kwargs={"enable_gpu": False},
         ),
-        SynthesizerSpec(
+        _neural(
             "copula_gan",
             "CopulaGAN",
             "CTGAN on copula-transformed columns; helps with skewed numbers.",
             CopulaGANSynthesizer,
             (*_GAN_PARAMS, _DEFAULT_DISTRIBUTION),
-            "slow",
-            needs_torch=True,
             step_seconds=(0.035, 0.00025),
-            fixed_kwargs={"enable_gpu": False},
         ),
         SynthesizerSpec(
             "dp_mst",
@@ -278,7 +295,7 @@ def get_spec(key: str) -> SynthesizerSpec:
         ) from None
 
 
-def resolve_params(key: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+def resolve_params(key: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Defaults of ``key``'s parameters with ``overrides`` applied and checked."""
     spec = get_spec(key)
     known = {p.name: p for p in spec.params}
