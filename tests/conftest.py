@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ import pytest
 
 from core.data.demos import DEMOS
 from core.data.metadata import detect_metadata
+from core.workspace.records import DatasetInfo
 from core.workspace.store import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,3 +118,60 @@ def write_shop_table(path: Path, rows: int, *, seed: int) -> pd.DataFrame:
     )
     df.to_csv(path, index=False)
     return df
+
+
+# Seattle weather's rule: a day's low temperature is never above its high.
+TEMPS = {"type": "Inequality", "low_column_name": "temp_min", "high_column_name": "temp_max"}
+
+
+@pytest.fixture(scope="module")
+def seattle() -> pd.DataFrame:
+    """Seattle weather: 1,461 days of dates, numbers and a category, keeping ``TEMPS``."""
+    from vega_datasets import data as vega
+
+    return vega.seattle_weather()
+
+
+@pytest.fixture
+def seattle_with_rule(workspace: Workspace, seattle: pd.DataFrame) -> DatasetInfo:
+    """Seattle weather in the workspace, its metadata carrying the ``TEMPS`` rule."""
+    from core.runs.pipeline import ensure_metadata
+
+    dataset = workspace.add_dataset(name="s", source="s.csv", fingerprint="s", frame=seattle)
+    workspace.set_metadata(dataset.id, ensure_metadata(workspace, dataset).with_rules([TEMPS]))
+    return workspace.get_dataset(dataset.id)
+
+
+@pytest.fixture(scope="module")
+def tips_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Plotly's tips table as a CSV file, as a user uploads it."""
+    path = tmp_path_factory.mktemp("tips") / "tips.csv"
+    pd.read_csv(DEMOS["tips"].path).to_csv(path, index=False)
+    return path
+
+
+def assert_one_line_error(done: subprocess.CompletedProcess, message: str) -> None:
+    """The command failed with one line on stderr naming ``message``, and no traceback."""
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert message in lines[0]
+    assert "Traceback" not in done.stderr
+
+
+def workspace_of_schema(path: Path, version: int) -> Any:
+    """A workspace file as the release of schema ``version`` wrote it, left open for its rows.
+
+    Returns the DuckDB connection; close it before opening the file as a ``Workspace``.
+    """
+    import duckdb
+
+    from core.workspace.records import MIGRATIONS
+
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    for step in range(1, version + 1):
+        for statement in MIGRATIONS[step]:
+            con.execute(statement)
+        con.execute("INSERT INTO schema_version VALUES (?)", [step])
+    return con

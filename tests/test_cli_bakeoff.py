@@ -3,24 +3,15 @@
 import json
 import subprocess
 
-import pandas as pd
 import pytest
 
-from core.data.demos import DEMOS
 from core.runs.bakeoff import EXHAUSTED
 from core.workspace.store import Workspace
-from tests.conftest import run_cli
+from tests.conftest import assert_one_line_error, run_cli
 
 
 def _cli(*args: object) -> subprocess.CompletedProcess:
     return run_cli("bakeoff", *args)
-
-
-@pytest.fixture(scope="module")
-def tips_csv(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cli_bakeoff") / "tips.csv"
-    pd.read_csv(DEMOS["tips"].path).to_csv(path, index=False)
-    return path
 
 
 def test_bakeoff_writes_the_leaderboard_and_keeps_the_runs(tmp_path, tips_csv):
@@ -74,11 +65,7 @@ def test_bad_input_exits_nonzero_with_one_line(tmp_path, tips_csv, args, message
     # Run
     done = _cli(tips_csv, *args, "--report", report)
     # Assert
-    assert done.returncode != 0
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    assert message in lines[0]
-    assert "Traceback" not in done.stderr
+    assert_one_line_error(done, message)
     assert not report.exists()
 
 

@@ -3,18 +3,7 @@
 import json
 import re
 
-import pandas as pd
-import pytest
-
-from core.data.demos import DEMOS
 from tests.conftest import run_cli
-
-
-@pytest.fixture(scope="module")
-def tips_csv(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cli_runs") / "tips.csv"
-    pd.read_csv(DEMOS["tips"].path).to_csv(path, index=False)
-    return path
 
 
 def test_a_named_run_is_listed_by_name_with_formatted_scores(tmp_path, tips_csv):

@@ -12,14 +12,13 @@ import zipfile
 
 import pandas as pd
 import pytest
-from vega_datasets import data as vega
 
 from core.config import get_settings
 from core.export.bundle import export_bundle
-from core.runs.pipeline import ensure_metadata, synthesize
+from core.runs.pipeline import synthesize
+from tests.conftest import TEMPS
 from tests.core.test_synthesizers import CHEAP
 
-TEMPS = {"type": "Inequality", "low_column_name": "temp_min", "high_column_name": "temp_max"}
 SMALL_BATCHES = dataclasses.replace(get_settings(), sample_batch_rows=250)
 
 
@@ -30,11 +29,11 @@ SMALL_BATCHES = dataclasses.replace(get_settings(), sample_batch_rows=250)
         ("ctgan", {"rebalance": "weather", "shares": {"snow": 0.4, "sun": 0.6}}),
     ],
 )
-def test_a_shaped_run_is_reproduced_row_for_row(workspace, tmp_path, key, shaping):
+def test_a_shaped_run_is_reproduced_row_for_row(
+    workspace, seattle_with_rule, tmp_path, key, shaping
+):
     # Setup
-    seattle = vega.seattle_weather()
-    dataset = workspace.add_dataset(name="s", source="s.csv", fingerprint="s", frame=seattle)
-    workspace.set_metadata(dataset.id, ensure_metadata(workspace, dataset).with_rules([TEMPS]))
+    dataset = seattle_with_rule
     run = synthesize(
         workspace,
         dataset_id=dataset.id,

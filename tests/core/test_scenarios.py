@@ -6,7 +6,6 @@ import time
 
 import pandas as pd
 import pytest
-from vega_datasets import data as vega
 
 from core.data.metadata import detect_metadata
 from core.errors import InvalidParameterError, StudioError
@@ -23,14 +22,8 @@ from core.synth.scenarios import (
     resolve_rebalance,
     sample_once,
 )
+from tests.conftest import TEMPS
 from tests.core.test_synthesizers import CHEAP
-
-TEMPS = {"type": "Inequality", "low_column_name": "temp_min", "high_column_name": "temp_max"}
-
-
-@pytest.fixture(scope="module")
-def seattle() -> pd.DataFrame:
-    return vega.seattle_weather()
 
 
 @pytest.fixture(scope="module")

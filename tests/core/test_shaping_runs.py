@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import duckdb
 import pandas as pd
 import plotly.express as px
 import pytest
@@ -17,8 +16,9 @@ from core.config import get_settings
 from core.errors import InvalidParameterError, StudioError
 from core.runs.history import compare_runs, runs_table
 from core.runs.pipeline import ensure_metadata, synthesize
-from core.workspace.records import MIGRATIONS, SCHEMA_VERSION
+from core.workspace.records import SCHEMA_VERSION
 from core.workspace.store import Workspace
+from tests.conftest import workspace_of_schema
 from tests.core.test_synthesizers import CHEAP
 
 TEMPS = {"type": "Inequality", "low_column_name": "temp_min", "high_column_name": "temp_max"}
@@ -285,12 +285,7 @@ def test_a_value_the_grouping_hid_cannot_be_a_condition(workspace, tips):
 def test_a_workspace_of_schema_4_opens_and_its_runs_have_no_shaping(tmp_path):
     # Setup: a schema-4 file, as the release before shaping wrote it.
     path = tmp_path / "v4.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    for version in range(1, 5):
-        for statement in MIGRATIONS[version]:
-            con.execute(statement)
-        con.execute("INSERT INTO schema_version VALUES (?)", [version])
+    con = workspace_of_schema(path, 4)
     con.execute("INSERT INTO datasets VALUES (1, 'old', 'o.csv', 'f', 1, 1, NULL, now(), NULL)")
     con.execute(
         "INSERT INTO runs VALUES (1, 1, 'gaussian_copula', '{}', 0, 3, 'done', 1, 1, NULL,"

@@ -108,6 +108,28 @@ def test_rows_must_be_positive(small):
         next(iter_batches(synth, rows=0, seed=1, batch_rows=10))
 
 
+def fit_neural(
+    key: str,
+    data,
+    metadata,
+    *,
+    epochs: int,
+    batch_size: int,
+    progress,
+    poll_seconds: float = 0.05,
+):
+    """Fit a neural synthesizer with seed 1, reporting its steps to ``progress``."""
+    return fit_synthesizer(
+        key=key,
+        metadata=metadata,
+        data=data,
+        seed=1,
+        params={"epochs": epochs, "batch_size": batch_size},
+        progress=progress,
+        poll_seconds=poll_seconds,
+    )
+
+
 class _Stop(BaseException):
     """What a rerun or Ctrl-C raises in the caller's thread, from inside a progress callback."""
 
@@ -120,15 +142,7 @@ def _fit_until_stopped(df, metadata, key: str) -> None:
             raise _Stop
 
     with pytest.raises(_Stop):
-        fit_synthesizer(
-            key=key,
-            metadata=metadata,
-            data=df,
-            seed=1,
-            params={"epochs": 5000, "batch_size": 100},
-            progress=progress,
-            poll_seconds=0.05,
-        )
+        fit_neural(key, df, metadata, epochs=5000, batch_size=100, progress=progress)
 
 
 @pytest.mark.parametrize("key", ["ctgan", "tvae"])

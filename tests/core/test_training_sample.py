@@ -15,6 +15,7 @@ from core.data.holdout import split_real
 from core.errors import InvalidParameterError
 from core.export.report_figures import build_report
 from core.runs.pipeline import synthesize
+from core.runs.request import RunRequest
 from core.synth.training_sample import (
     default_strata,
     fitted_sample_note,
@@ -119,14 +120,8 @@ def test_pipeline_fits_on_the_sample_and_records_it(workspace: Workspace) -> Non
     settings: Settings = dataclasses.replace(get_settings(), train_max_rows=100)
 
     # Run
-    result = synthesize(
-        workspace,
-        dataset_id=dataset.id,
-        key="gaussian_copula",
-        rows=80,
-        seed=3,
-        settings=settings,
-    )
+    request = RunRequest(dataset_id=dataset.id, key="gaussian_copula", rows=80, seed=3)
+    result = synthesize(workspace, request, settings=settings)
 
     # Assert
     holdout = workspace.get_run(result.run.id).scores["holdout"]

@@ -39,7 +39,7 @@ def test_default_page_is_data_inside_the_frame(
     assert at.info[0].value == "Choose a table above to begin."
 
 
-def test_sidebar_names_the_selected_dataset_and_run(
+def test_sidebar_names_the_selected_dataset_and_run_and_the_url_keeps_them(
     studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
 ) -> None:
     # Setup
@@ -53,6 +53,7 @@ def test_sidebar_names_the_selected_dataset_and_run(
     captions = [c.value for c in at.sidebar.caption]
     assert "Dataset: **tips** (244 × 7)" in captions
     assert f"Run: **#{tips_run.id}**" in captions
+    assert at.query_params == {"dataset": str(tips.id), "run": str(tips_run.id)}
 
 
 def test_unopenable_workspace_shows_one_line_error_and_stops(
@@ -109,20 +110,6 @@ def test_a_new_session_reopens_the_ids_in_the_url(
     assert f"Run: **#{tips_run.id}**" in [c.value for c in at.sidebar.caption]
 
 
-def test_selected_ids_are_written_to_the_url(
-    studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
-) -> None:
-    # Setup
-    at = studio(dataset_id=tips.id, run_id=tips_run.id)
-
-    # Run
-    at.run()
-
-    # Assert
-    assert not at.exception
-    assert at.query_params == {"dataset": str(tips.id), "run": str(tips_run.id)}
-
-
 def test_a_page_started_alone_runs_inside_the_frame(
     studio: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
 ) -> None:
@@ -141,6 +128,7 @@ def test_a_page_started_alone_runs_inside_the_frame(
     captions = [c.value for c in at.sidebar.caption]
     assert "Dataset: **tips** (244 × 7)" in captions
     assert f"Run: **#{tips_run.id}**" in captions
+    assert at.query_params == {"dataset": str(tips.id), "run": str(tips_run.id)}
     assert at.query_params == {"dataset": str(tips.id), "run": str(tips_run.id)}
     assert at.caption[0].value.startswith(f"Run #{tips_run.id} on **tips**")
 

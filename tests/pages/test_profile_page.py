@@ -29,6 +29,15 @@ def profile_page(studio: Callable[..., AppTest]) -> Callable[..., AppTest]:
     return make
 
 
+@pytest.fixture
+def comparing(profile_page, tips: DatasetInfo, tips_run: RunInfo) -> AppTest:
+    """The Profile page on tips and its run, switched to comparing both tables."""
+    at = profile_page(dataset_id=tips.id, run_id=tips_run.id)
+    at.run()
+    at.radio(key="profile.kind").set_value("compare").run()
+    return at
+
+
 def _profiles_dir(workspace: Workspace) -> Path:
     return workspace.path.with_name(workspace.path.stem + ".profiles")
 
@@ -107,13 +116,9 @@ def test_build_shows_downloads_and_caches_the_profile(
     assert _shown_html(again) == _shown_html(at)
 
 
-def test_compare_build_profiles_both_tables(
-    profile_page, tips: DatasetInfo, tips_run: RunInfo
-) -> None:
+def test_compare_build_profiles_both_tables(comparing: AppTest, tips_run: RunInfo) -> None:
     # Setup
-    at = profile_page(dataset_id=tips.id, run_id=tips_run.id)
-    at.run()
-    at.radio(key="profile.kind").set_value("compare").run()
+    at = comparing
 
     # Run
     at.button(key="profile.build").click().run()
@@ -127,13 +132,9 @@ def test_compare_build_profiles_both_tables(
     assert "tips (real)" in html and f"tips (synthetic run #{tips_run.id})" in html
 
 
-def test_forgetting_the_run_falls_back_to_real_data(
-    profile_page, tips: DatasetInfo, tips_run: RunInfo
-) -> None:
+def test_forgetting_the_run_falls_back_to_real_data(comparing: AppTest) -> None:
     # Setup
-    at = profile_page(dataset_id=tips.id, run_id=tips_run.id)
-    at.run()
-    at.radio(key="profile.kind").set_value("compare").run()
+    at = comparing
 
     # Run
     at.session_state[STATE_KEY].run_id = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.data.sql import PRESENCE
@@ -15,11 +16,23 @@ from core.workspace.store import Workspace
 PAGE = "pages/8_sql.py"
 
 
+@pytest.fixture
+def tips_sql(shown: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo) -> AppTest:
+    """The SQL page on tips and its run, shown once."""
+    return shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
+
+
+def _ask(at: AppTest, query: str) -> None:
+    """Type ``query`` and run it on both tables."""
+    at.text_area(key="sql.query").input(query)
+    at.button(key="sql.run").click().run()
+
+
 def test_example_is_prefilled_and_nothing_runs_before_submit(
-    shown: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
+    tips_sql: AppTest, tips_run: RunInfo
 ) -> None:
     # Run
-    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
+    at = tips_sql
 
     # Assert
     query = at.text_area(key="sql.query").value
@@ -29,17 +42,10 @@ def test_example_is_prefilled_and_nothing_runs_before_submit(
     assert not at.dataframe
 
 
-def test_a_query_shows_both_results_and_their_difference(
-    shown: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
-) -> None:
-    # Setup
-    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
-    at.text_area(key="sql.query").input(
-        "SELECT day, avg(tip) AS tip FROM data GROUP BY day ORDER BY day"
-    )
-
+def test_a_query_shows_both_results_and_their_difference(tips_sql: AppTest) -> None:
     # Run
-    at.button(key="sql.run").click().run()
+    at = tips_sql
+    _ask(at, "SELECT day, avg(tip) AS tip FROM data GROUP BY day ORDER BY day")
 
     # Assert
     assert not at.exception
@@ -55,15 +61,10 @@ def test_a_query_shows_both_results_and_their_difference(
     assert any(c.value.startswith("Real: 4 rows, synthetic: ") for c in at.caption)
 
 
-def test_a_count_is_compared_per_row_of_each_table(
-    shown: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
-) -> None:
-    # Setup: 244 real rows against 200 synthetic ones
-    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
-    at.text_area(key="sql.query").input("SELECT count(*) AS n FROM data")
-
-    # Run
-    at.button(key="sql.run").click().run()
+def test_a_count_is_compared_per_row_of_each_table(tips_sql: AppTest) -> None:
+    # Run: 244 real rows against 200 synthetic ones
+    at = tips_sql
+    _ask(at, "SELECT count(*) AS n FROM data")
 
     # Assert: the synthetic count scaled to the real table's size before subtracting
     assert not at.exception and not at.error
@@ -75,15 +76,10 @@ def test_a_count_is_compared_per_row_of_each_table(
     assert summary.endswith("synthetic values scaled by 244/200 real/synthetic rows.")
 
 
-def test_a_refused_query_is_one_error_line(
-    shown: Callable[..., AppTest], tips: DatasetInfo, tips_run: RunInfo
-) -> None:
-    # Setup
-    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
-    at.text_area(key="sql.query").input("SELECT * FROM read_csv('/etc/passwd')")
-
+def test_a_refused_query_is_one_error_line(tips_sql: AppTest) -> None:
     # Run
-    at.button(key="sql.run").click().run()
+    at = tips_sql
+    _ask(at, "SELECT * FROM read_csv('/etc/passwd')")
 
     # Assert
     assert not at.exception
