@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from core.config import Settings
+from core.data.rules import rule_columns
 from core.errors import InvalidParameterError
 from core.evaluate.quality import evaluate_quality
 from core.meta import StudioMetadata
@@ -90,7 +91,10 @@ def protect_training(
     """
     if isinstance(settings, Settings):
         settings = ProtectionSettings.from_settings(settings)
-    sdtypes = metadata.sdtypes
+    # A column a rule reads is left as it is: a grouped '(other)' or a clipped value would make
+    # rows the rule never saw in the real data (a model paired with a maker it never had).
+    ruled = {column for rule in metadata.rules for column in rule_columns(rule)}
+    sdtypes = {c: t for c, t in metadata.sdtypes.items() if c not in ruled}
     report: dict[str, Any] = {"settings": settings.to_dict()}
     data = train
     if settings.rare_grouping:
@@ -124,8 +128,17 @@ def protect_training(
                 }
                 for column, values in grouping.grouped.items()
             }
-        if grouping.left:
-            report["rare_left"] = dict(grouping.left)
+        left = dict(grouping.left)
+        left.update(
+            {
+                column: "a rule reads it: grouped values would break the rule"
+                for column in sorted(ruled)
+                if metadata.sdtypes.get(column) == "categorical"
+                and (train[column].value_counts() < settings.rare_min_count).any()
+            }
+        )
+        if left:
+            report["rare_left"] = left
     if settings.clipping:
         clipping = clip_extremes(data, sdtypes=sdtypes, min_count=settings.clip_min_count)
         data = clipping.data
