@@ -52,8 +52,8 @@ _PER_COLUMN = [
 ]
 
 
-# The stored names of the scores, in the order of CoverageResult.scores(); their labels and
-# readings are in core.evaluate.readings.SCORES.
+# The stored names of the scores, each a field of CoverageResult, in the order of its
+# scores(); their labels and readings are in core.evaluate.readings.SCORES.
 COVERAGE_KEYS = (
     "category_coverage",
     "range_coverage",
@@ -92,15 +92,7 @@ class CoverageResult:
 
     def scores(self) -> list[Score]:
         """Every aggregate score, coverage first."""
-        return [
-            self.category_coverage,
-            self.range_coverage,
-            self.missing_value_similarity,
-            self.rare_category_coverage,
-            self.duplicate_share,
-            self.exact_copy_share,
-            self.near_duplicate_share,
-        ]
+        return [getattr(self, key) for key in COVERAGE_KEYS]
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe summary: NaN becomes ``None``."""
@@ -364,12 +356,10 @@ def _mean(values: pd.Series) -> float:
 
 
 def _json_value(value: Any) -> Any:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
+    if isinstance(value, (np.bool_, np.integer, np.floating)):
+        value = value.item()  # the Python bool, int or float it holds
+    if isinstance(value, float):
         return json_float(value)
-    return None if value is None else str(value)
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    return str(value)
