@@ -1,4 +1,4 @@
-"""A run's name and notes: the form that edits them and the facts of the chosen run.
+"""A run's name and notes: the form that edits them.
 
 Saving checks them in core (one line on bad input, nothing written) and drops the cached
 bundles and reports, which print the name and notes.
@@ -6,13 +6,11 @@ bundles and reports, which print the name and notes.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from components import compare
 from components.bundle import bundle_bytes
 from components.state import StudioState
-from components.tables import static_table
 from core.errors import StudioError
 from core.workspace.records import NAME_MAX_CHARS, NOTES_MAX_CHARS, RunInfo
 from core.workspace.store import Workspace
@@ -50,9 +48,3 @@ def run_label_form(workspace: Workspace, state: StudioState, run: RunInfo) -> No
     compare.report_html.clear()
     state.flash = f"Saved: run #{run.id} is now named “{labelled.label}”."
     st.rerun()
-
-
-def facts_table(facts: pd.DataFrame) -> None:
-    """Facts by name (the index) beside one or more runs' values, wrapping to the page."""
-    shown = facts.map(lambda cell: str(cell).replace("\n", " / "))
-    static_table(shown.rename_axis("").reset_index())

@@ -7,9 +7,9 @@ import streamlit as st
 from components.bundle import bundle_download
 from components.guard import SYNTHESIZE, stop_with
 from components.routing import inside_router
-from components.run_label import facts_table, run_label_form
+from components.run_label import run_label_form
+from components.run_tables import facts_table, fitted_table
 from components.state import get_state
-from components.tables import static_table
 from components.workspace import get_workspace
 from core.runs.history import compare_runs, history_view, run_facts, runs_table
 
@@ -24,7 +24,7 @@ table = runs_table(workspace)
 if table.empty:
     stop_with("No runs yet: generate synthetic data on the Synthesize page.", go_to=SYNTHESIZE)
 
-static_table(history_view(table))
+fitted_table(history_view(table), key="runs-history", long_text=["Name", "Shaping"])
 st.caption(
     "Quality: how closely the synthetic rows follow the real ones (0 to 1); the holdout "
     "ceiling is the quality of fresh real rows. Utility: a model trained on synthetic rows "
@@ -51,7 +51,7 @@ run = workspace.get_run(int(chosen))
 facts_col, label_col = st.columns([3, 2])
 with facts_col:
     dataset_name = workspace.get_dataset(run.dataset_id).name
-    facts_table(pd.DataFrame({run.label: run_facts(run, dataset_name)}))
+    facts_table(pd.DataFrame({run.label: run_facts(run, dataset_name)}), key="runs-facts")
 with label_col:
     run_label_form(workspace, state, run)
     if run.status == "done":
@@ -64,7 +64,7 @@ with label_col:
 st.subheader("Compare two runs")
 pair = st.multiselect("Two runs", done, max_selections=2, key="runs.pair", format_func=label)
 if len(pair) == 2:
-    facts_table(compare_runs(workspace, int(pair[0]), int(pair[1])))
+    facts_table(compare_runs(workspace, int(pair[0]), int(pair[1])), key="runs-compare")
 
 with st.expander("Delete runs or datasets"):
     kind = st.radio("Delete", ["a run", "a dataset and all its runs"], key="runs.delete_kind")
