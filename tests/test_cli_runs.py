@@ -12,7 +12,8 @@ def test_a_named_run_is_listed_by_name_with_formatted_scores(tmp_path, tips_csv)
     made = run_cli(
         "synthesize", tips_csv, "--synthesizer", "gaussian_copula", "--rows", 1200,
         "--output", tmp_path / "o.csv", "--workspace", ws, "--report", report,
-        "--name", "  Tips baseline  ", "--notes", "Default settings.",
+        "--html", tmp_path / "r.html", "--name", "  Tips <baseline>  ",
+        "--notes", "Default settings.",
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
 
@@ -24,12 +25,19 @@ def test_a_named_run_is_listed_by_name_with_formatted_scores(tmp_path, tips_csv)
     assert listed.returncode == 0, listed.stderr
     header, line = listed.stdout.splitlines()
     assert header.split()[:4] == ["Run", "Name", "Synthesizer", "Rows"]
-    assert "Tips baseline" in line and "Gaussian copula" in line and "1,200" in line
+    assert "Tips <baseline>" in line and "Gaussian copula" in line and "1,200" in line
     assert not re.search(r"\d\.\d{4,}", listed.stdout)  # no raw floats
     (run,) = json.loads(as_json.stdout)
-    assert (run["name"], run["notes"], run["rows"]) == ("Tips baseline", "Default settings.", 1200)
+    assert (run["name"], run["notes"], run["rows"]) == (
+        "Tips <baseline>",
+        "Default settings.",
+        1200,
+    )
     assert 0.4 <= run["quality_score"] <= 1
-    assert json.loads(report.read_text())["name"] == "Tips baseline"
+    assert json.loads(report.read_text())["name"] == "Tips <baseline>"
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<p>Run: <strong>Tips &lt;baseline&gt;</strong></p>" in html
+    assert "Default settings.</p>" in html
 
 
 def test_a_name_of_two_lines_is_refused_before_anything_is_fitted(tmp_path, tips_csv):
