@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -143,7 +144,7 @@ def run_facts(run: RunInfo, dataset_name: str) -> dict[str, str]:
         "Quality against ceiling": _against_ceiling(row),
         "Scored on": f"{row['scored_on']} columns" if row["scored_on"] else "n/a",
         "Privacy gate": row["privacy_gate"] or "n/a",
-        "Utility ratio": score(row["utility_ratio"]),
+        "Utility ratio": _utility(StoredScores.of(run.scores).utility),
         "Fit time": duration(run.fit_seconds),
         "Sampling time": duration(run.sample_seconds),
         "Created": run.created.strftime("%Y-%m-%d %H:%M"),
@@ -176,3 +177,11 @@ def _against_ceiling(row: dict[str, Any]) -> str:
     if quality is None or not ceiling:
         return "n/a"
     return percent(quality / ceiling, digits=0)
+
+
+def _utility(utility: Mapping[str, Any]) -> str:
+    ratio = score(utility.get("ratio"))
+    target = utility.get("target")
+    return (
+        f"{ratio} (predicting {target})" if target and utility.get("ratio") is not None else ratio
+    )

@@ -54,6 +54,8 @@ def test_history_view_is_formatted_and_names_the_gate_and_utility(workspace):
     assert re.fullmatch(r"\d+(\.\d)? s|\d+ min( \d+ s)?", view.loc[newer, "Time"])
     assert view.loc[newer, "Shaping"] == "none"
     assert not view.map(lambda cell: bool(RAW_FLOAT.search(str(cell)))).any().any()
+    utility = compare_runs(workspace, aimed.run.id, plain.run.id).loc["Utility ratio"].tolist()
+    assert utility == [f"{view.loc[newer, 'Utility']} (predicting species)", "n/a"]
 
 
 def test_a_failed_run_reads_failed_with_no_scores(workspace):
