@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.state import get_state
 from core.evaluate.shaping_view import rare_note, rare_rows
 from core.evaluate.stored import StoredScores
 
-# Read by the Synthesize page: {"conditions": {column: value, ...}} fills its conditions.
-PREFILL_KEY = "shaping.prefill"
 SYNTHESIZE_PAGE = "pages/3_synthesize.py"
 
 
@@ -35,5 +34,5 @@ def rare_panel(scores: StoredScores) -> None:
             )
             counts.caption(f"{row.real_rows:,} real, {row.synthetic_rows:,} extract rows: {mark}")
             if button.button("Generate more of these", key=f"compare.rare.{i}"):
-                st.session_state[PREFILL_KEY] = {"conditions": dict(row.condition)}
+                get_state().shaping_prefill = {"conditions": dict(row.condition)}
                 st.switch_page(SYNTHESIZE_PAGE)

@@ -1,8 +1,8 @@
 """The stakeholder report's options on the Compare page: the columns it plots and the utility
 result it prints, remembered per run for the session, and its download button.
 
-Both are small user choices kept under namespaced keys beside the widgets that make them, so
-leaving Compare and coming back (which drops a widget's own state) keeps them.
+Both are small user choices kept in the session's state (:class:`components.state.StudioState`),
+so leaving Compare and coming back (which drops a widget's own state) keeps them.
 """
 
 from __future__ import annotations
@@ -12,15 +12,14 @@ from typing import Any
 import streamlit as st
 
 from components import compare
+from components.state import get_state
 
 COLUMNS_KEY = "compare.report.columns"  # the multiselect
-CHOICES_KEY = "compare.report.choices"  # run id -> columns picked
-UTILITY_KEY = "compare.report.utility"  # run id -> utility result measured on Compare
 
 
 def remember_utility(run_id: int, result: dict[str, Any]) -> None:
     """Keep the utility result measured on Compare for this run's report."""
-    st.session_state.setdefault(UTILITY_KEY, {})[run_id] = dict(result)
+    get_state().utility_results[run_id] = dict(result)
 
 
 def report_columns_picker(
@@ -28,7 +27,7 @@ def report_columns_picker(
 ) -> list[str]:
     """A multiselect of the learned ``columns`` the report plots, defaulting to the most
     informative ones; identifiers and keys are never among ``columns``."""
-    choices = st.session_state.setdefault(CHOICES_KEY, {})
+    choices = get_state().report_columns
     if run_id not in choices:
         choices[run_id] = compare.default_report_columns(path, dataset_id, run_id, sdtypes)
     picked = st.multiselect(
@@ -51,7 +50,7 @@ def report_download(
     columns = report_columns_picker(
         path, dataset_id, run_id, sdtypes, list(compare.learned_only(sdtypes))
     )
-    utility = st.session_state.get(UTILITY_KEY, {}).get(run_id)
+    utility = get_state().utility_results.get(run_id)
     if utility is not None:
         st.caption(
             f"The report includes the utility result for '{utility['target']}' measured on "

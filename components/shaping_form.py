@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from components.share_inputs import rebalance_inputs
+from components.state import get_state
 from components.workspace import open_workspace
 from core.meta import StudioMetadata
 from core.runs.shaping_options import (
@@ -30,7 +31,6 @@ from core.workspace.records import DatasetInfo
 
 KEY = "synthesize.shape"
 # Set by the Compare page's "Generate more of these": {"conditions": {column: value}}.
-PREFILL_KEY = "shaping.prefill"
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def shaping_inputs(
 
 def _apply_prefill(columns: dict[str, ShapeableColumn]) -> str:
     """Fill the conditions from Compare's "Generate more of these", once; say what was done."""
-    prefill = st.session_state.pop(PREFILL_KEY, None)
+    prefill = get_state().take_prefill()
     if not prefill:
         return ""
     picked, kept, left = [], [], []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
@@ -24,6 +24,11 @@ class StudioState:
     # The run under way ("CTGAN on tips"), cleared when it ends; still set on the next rerun
     # means a click (Stop, or any other) interrupted it.
     generating: str | None = None
+    # Compare's "Generate more of these": {"conditions": {column: value}}, read once by
+    # Synthesize to fill in its conditions.
+    shaping_prefill: dict[str, Any] | None = None
+    report_columns: dict[int, list[str]] = field(default_factory=dict)  # run id -> picked
+    utility_results: dict[int, dict[str, Any]] = field(default_factory=dict)  # run id -> result
 
     def drop_missing(self, workspace: Workspace) -> None:
         """Forget ids whose dataset or run was deleted (in this or another session)."""
@@ -41,6 +46,11 @@ class StudioState:
     def pop_flash(self) -> str | None:
         message, self.flash = self.flash, None
         return message
+
+    def take_prefill(self) -> dict[str, Any] | None:
+        """Compare's prefill for Synthesize's conditions, handed over once."""
+        prefill, self.shaping_prefill = self.shaping_prefill, None
+        return prefill
 
     def select_dataset(self, dataset_id: int) -> None:
         if dataset_id != self.dataset_id:

@@ -254,7 +254,7 @@ def test_report_columns_default_to_the_most_informative_and_are_remembered(
 ) -> None:
     # Setup
     from components import compare
-    from components.report_options import CHOICES_KEY, COLUMNS_KEY
+    from components.report_options import COLUMNS_KEY
 
     at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
     picker = at.multiselect(key=f"{COLUMNS_KEY}.{tips_run.id}")
@@ -270,7 +270,7 @@ def test_report_columns_default_to_the_most_informative_and_are_remembered(
     # Assert: numbers first by default; the pick survives a visit to another page
     assert not at.exception
     assert before == default and before[:2] == ["total_bill", "tip"]
-    assert at.session_state[CHOICES_KEY][tips_run.id] == ["tip", "day"]
+    assert at.session_state["studio.state"].report_columns[tips_run.id] == ["tip", "day"]
     assert at.multiselect(key=f"{COLUMNS_KEY}.{tips_run.id}").value == ["tip", "day"]
 
 
@@ -285,14 +285,13 @@ def test_the_report_plots_the_chosen_columns_and_prints_the_utility_picked(
     import html
 
     from components import compare
-    from components.report_options import CHOICES_KEY, UTILITY_KEY
 
     at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
     at.multiselect(key=f"compare.report.columns.{tips_run.id}").set_value(["smoker", "tip"])
     at.selectbox(key="compare.target").set_value("time").run()
     assert not at.exception
-    columns = at.session_state[CHOICES_KEY][tips_run.id]
-    utility = at.session_state[UTILITY_KEY][tips_run.id]
+    columns = at.session_state["studio.state"].report_columns[tips_run.id]
+    utility = at.session_state["studio.state"].utility_results[tips_run.id]
     sdtypes = workspace.get_dataset(tips.id).metadata.sdtypes
 
     # Run: what the download button hands over
@@ -359,8 +358,9 @@ def test_generate_more_of_a_rare_item_opens_synthesize_with_its_condition(
     # Assert: Synthesize either still holds the prefill or has filled its conditions from it
     assert not at.exception
     assert at.title[0].value == "Synthesize"
-    if "shaping.prefill" in at.session_state:
-        assert at.session_state["shaping.prefill"] == {"conditions": first.condition}
+    prefill = at.session_state["studio.state"].shaping_prefill
+    if prefill is not None:
+        assert prefill == {"conditions": first.condition}
     else:
         said = " ".join(i.value for i in at.info)
         assert said.startswith("Conditions filled in from Compare: "), said

@@ -163,7 +163,9 @@ def test_conditions_are_prefilled_from_compare_once(
 ) -> None:
     # Setup: what Compare's "Generate more of these" leaves, with a column tips lacks
     at = studio(dataset_id=tips.id).switch_page(PAGE)
-    at.session_state["shaping.prefill"] = {"conditions": {"smoker": "True", "plan": "gold"}}
+    at.session_state["studio.state"].shaping_prefill = {
+        "conditions": {"smoker": "True", "plan": "gold"}
+    }
 
     # Run
     at.run()
@@ -177,7 +179,7 @@ def test_conditions_are_prefilled_from_compare_once(
         "be shaped by): plan=gold."
     ]
     assert not at.info
-    assert "shaping.prefill" not in at.session_state
+    assert at.session_state["studio.state"].shaping_prefill is None
     assert at.multiselect(key=f"{KEY}.columns").value == ["smoker"]
     assert at.selectbox(key=f"{KEY}.value.smoker").value == "True"
     _submit(at, rows=100)
