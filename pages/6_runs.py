@@ -24,7 +24,7 @@ table = runs_table(workspace)
 if table.empty:
     stop_with("No runs yet: generate synthetic data on the Synthesize page.", go_to=SYNTHESIZE)
 
-fitted_table(history_view(table), key="runs-history", long_text=["Name", "Shaping"])
+fitted_table(history_view(table), key="runs-history", long_text=["Name", "Dataset", "Shaping"])
 st.caption(
     "Quality: how closely the synthetic rows follow the real ones (0 to 1); the holdout "
     "ceiling is the quality of fresh real rows. Utility: a model trained on synthetic rows "

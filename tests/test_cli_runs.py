@@ -24,7 +24,7 @@ def test_a_named_run_is_listed_by_name_with_formatted_scores(tmp_path, tips_csv)
     # Assert
     assert listed.returncode == 0, listed.stderr
     header, line = listed.stdout.splitlines()
-    assert header.split()[:4] == ["Run", "Name", "Synthesizer", "Rows"]
+    assert header.split()[:5] == ["Run", "Name", "Dataset", "Synthesizer", "Rows"]
     assert "Tips <baseline>" in line and "Gaussian copula" in line and "1,200" in line
     assert not re.search(r"\d\.\d{4,}", listed.stdout)  # no raw floats
     (run,) = json.loads(as_json.stdout)

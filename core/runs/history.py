@@ -48,6 +48,7 @@ COLUMNS = (
 VIEW_COLUMNS = (
     "Run",
     "Name",
+    "Dataset",
     "Synthesizer",
     "Rows",
     "Quality",
@@ -114,6 +115,7 @@ def history_view(table: pd.DataFrame) -> pd.DataFrame:
         {
             "Run": f"#{r['run']}" + ("" if r["status"] == "done" else f" ({r['status']})"),
             "Name": r["name"],
+            "Dataset": r["dataset"],
             "Synthesizer": name(r["synthesizer"]),
             "Rows": count(r["rows"]),
             "Quality": score(r["quality_score"]),

@@ -44,6 +44,7 @@ def test_history_view_is_formatted_and_names_the_gate_and_utility(workspace):
     assert view.loc[newer, "Name"] == "Aimed at species"
     assert view.loc[older, "Name"] == ""
     assert view.loc[newer, "Synthesizer"] == "Gaussian copula"
+    assert view.loc[newer, "Dataset"] == "iris"
     assert view.loc[newer, "Rows"] == "1,500"
     for column in ("Quality", "Holdout ceiling"):
         assert re.fullmatch(r"0\.\d\d|1\.00", view.loc[newer, column])

@@ -135,13 +135,13 @@ def test_runs_table_is_formatted_and_the_facts_say_what_the_quality_covers(
     assert not at.exception
     assert not at.dataframe  # wrapping tables only: nothing wider than the page
     assert list(history.columns) == [
-        "Run", "Name", "Synthesizer", "Rows", "Quality", "Holdout ceiling", "Privacy gate",
-        "Utility", "Time", "Shaping",
+        "Run", "Name", "Dataset", "Synthesizer", "Rows", "Quality", "Holdout ceiling",
+        "Privacy gate", "Utility", "Time", "Shaping",
     ]  # fmt: skip
     newest = dict(zip(history.columns, first_row, strict=True))
     assert newest["Run"] == f"#{older.id}"
-    assert (newest["Synthesizer"], newest["Rows"], newest["Shaping"]) == (
-        "Gaussian copula", "50", "none"
+    assert (newest["Dataset"], newest["Synthesizer"], newest["Rows"], newest["Shaping"]) == (
+        "tips", "Gaussian copula", "50", "none"
     )  # fmt: skip
     assert 0.4 <= float(newest["Quality"]) <= 1 and len(newest["Quality"]) == 4
     assert 0.4 <= float(newest["Holdout ceiling"]) <= 1
