@@ -9,15 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.data.demos import DEMOS
 from tests.conftest import run_cli
-
-
-@pytest.fixture(scope="module")
-def tips_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli_dask") / "tips.csv"
-    pd.read_csv(DEMOS["tips"].path).to_csv(path, index=False)
-    return path
 
 
 def _synthesize(tips_csv: Path, out: Path, report: Path, *engine: object):
