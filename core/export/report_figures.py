@@ -20,7 +20,8 @@ from core.evaluate.projection import (
 )
 from core.evaluate.readings import headline_columns, protection_notes
 from core.evaluate.stored import StoredScores
-from core.export.report import render_report, shaping_blocks
+from core.export.report import render_report
+from core.export.report_shaping import shaping_blocks
 from core.privacy.gate import release_status
 from core.synth.training_sample import fitted_sample_note
 
