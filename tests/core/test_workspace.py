@@ -443,3 +443,23 @@ def test_a_bad_name_or_notes_is_refused_in_one_line_and_nothing_changes(
 def test_naming_a_missing_run_says_so(workspace):
     with pytest.raises(NotFoundError, match="Run 99 is not in this workspace"):
         workspace.label_run(99, name="x", notes="")
+
+
+def test_a_run_named_while_it_is_being_made_still_ends_well_and_keeps_its_name(workspace, tips):
+    # Setup: a run whose rows are stored but not yet committed
+    dataset = _add(workspace, tips)
+    with workspace.running(
+        dataset_id=dataset.id, synthesizer="gaussian_copula", params={}, seed=1, n_rows=5
+    ) as run:
+        run.store([tips.head(5)])
+
+        # Run: named from another session before and after the run's own update
+        workspace.label_run(run.id, name="Named early", notes="")
+        run.finish(fit_seconds=1.0, sample_seconds=0.5)
+        workspace.label_run(run.id, name="Named late", notes="while it was committing")
+
+    # Assert
+    stored = workspace.get_run(run.id)
+    assert (stored.status, stored.n_rows, stored.fit_seconds) == ("done", 5, 1.0)
+    assert (stored.name, stored.notes) == ("Named late", "while it was committing")
+    pd.testing.assert_frame_equal(workspace.read_synthetic(run.id), tips.head(5))
