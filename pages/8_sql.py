@@ -7,7 +7,8 @@ from components.guard import need_run
 from components.routing import inside_router
 from components.state import get_state
 from components.workspace import example_sql, get_workspace, real_table, synthetic_table
-from core.data.sql import MAX_ROWS, REL_DIFF_SUFFIX, SCALED_SUFFIX, TIMEOUT_SECONDS, run_parity
+from core.data.sql import MAX_ROWS, TIMEOUT_SECONDS, run_parity
+from core.data.sql_compare import REL_DIFF_SUFFIX, SCALED_SUFFIX
 from core.errors import StudioError
 
 inside_router()

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from core.data.demos import DEMOS
-from core.data.sql import (
+from core.data.sql import example_query, run_parity
+from core.data.sql_compare import (
     BOTH,
     DIFF_SUFFIX,
     PRESENCE,
@@ -21,8 +22,6 @@ from core.data.sql import (
     SCALED_SUFFIX,
     SYNTHETIC_ONLY,
     SYNTHETIC_SUFFIX,
-    example_query,
-    run_parity,
 )
 from core.errors import InvalidParameterError
 

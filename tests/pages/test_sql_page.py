@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.data.sql import PRESENCE
+from core.data.sql_compare import PRESENCE
 from core.runs.pipeline import synthesize
 from core.workspace.records import DatasetInfo, RunInfo
 from core.workspace.store import Workspace
