@@ -5,22 +5,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.routing import inside_router
-from components.state import get_state
+from components.step import open_step
 from components.upload_form import read_options, upload_columns
-from components.workspace import get_workspace
-from core.config import get_settings
 from core.data.demos import DEMOS, load_demo
 from core.data.ingest import accepted_extensions, ingest_file
 from core.data.personal import direct_in_sample, mask_direct
 from core.errors import StudioError
 
-inside_router()
-state = get_state()
-workspace = get_workspace()
-settings = get_settings()
-
-st.title("Data")
+step = open_step("Data")
+state, workspace, settings = step
 source = st.radio(
     "Where is your table?",
     ["Demo dataset", "Upload a file", "Workspace"],

@@ -3,12 +3,10 @@ every extract keeps, found in the data or written by hand."""
 
 import streamlit as st
 
-from components.guard import need_dataset
 from components.metadata_editor import metadata_editor
-from components.routing import inside_router
 from components.rules_editor import rules_editor
-from components.state import get_state
-from components.workspace import get_workspace, real_table
+from components.step import open_step
+from components.workspace import real_table
 from core.data.metadata import apply_edits, columns_of
 from core.data.personal import ROLE_HELP
 from core.data.roles import COMMON_LOCALES, with_locale
@@ -17,12 +15,9 @@ from core.errors import StudioError
 from core.meta import DIRECT, QUASI
 from core.runs.pipeline import ensure_metadata
 
-inside_router()
-state = get_state()
-workspace = get_workspace()
-
-st.title("Metadata")
-dataset = workspace.get_dataset(need_dataset(state))
+step = open_step("Metadata")
+state, workspace, settings = step
+dataset = step.dataset()
 with st.spinner("Detecting column types…"):
     metadata = ensure_metadata(workspace, dataset)
 st.caption(

@@ -3,17 +3,13 @@
 import streamlit as st
 
 from components.fit_estimate import dataset_shape, epochs_input, without_epochs
-from components.guard import need_dataset
 from components.param_form import param_inputs
 from components.progress import StreamlitProgress
 from components.protection_form import protection_inputs
-from components.routing import inside_router
 from components.run_inputs import rows_input, run_preview, seed_input
 from components.shaping_form import shaping_inputs
 from components.shaping_result import shaping_result
-from components.state import get_state
-from components.workspace import get_workspace
-from core.config import get_settings
+from components.step import open_step
 from core.errors import StudioError
 from core.evaluate.readings import headline_columns, protection_notes
 from core.formatting import count, duration, percent
@@ -21,13 +17,9 @@ from core.runs.pipeline import synthesize
 from core.synth.estimate import plan_fit
 from core.synth.registry import REGISTRY
 
-inside_router()
-state = get_state()
-workspace = get_workspace()
-settings = get_settings()
-
-st.title("Synthesize")
-dataset = workspace.get_dataset(need_dataset(state))
+step = open_step("Synthesize")
+state, workspace, settings = step
+dataset = step.dataset()
 key = st.selectbox(
     "Synthesizer",
     list(REGISTRY),

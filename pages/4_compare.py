@@ -5,10 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from components import compare
-from components.guard import need_run
 from components.rare_panel import rare_panel
 from components.report_options import report_download
-from components.routing import inside_router
 from components.score_panel import (
     coverage_panel,
     protections_panel,
@@ -16,17 +14,12 @@ from components.score_panel import (
     utility_panel,
 )
 from components.shaping_panel import shaping_panel
-from components.state import get_state
-from components.workspace import get_workspace
+from components.step import open_step
 from core.evaluate.stored import StoredScores
 
-inside_router()
-state = get_state()
-workspace = get_workspace()
-
-st.title("Compare")
-run = workspace.get_run(need_run(state))
-dataset = workspace.get_dataset(run.dataset_id)
+step = open_step("Compare")
+state, workspace, settings = step
+run, dataset = step.run()
 scores = StoredScores.of(run.scores)
 path = str(workspace.path)
 sdtypes = dataset.metadata.sdtypes

@@ -2,26 +2,17 @@
 
 import streamlit as st
 
-from components.guard import need_run
 from components.release_panel import override_form, release_panel
-from components.routing import inside_router
-from components.state import get_state
-from components.workspace import get_workspace
-from core.config import get_settings
+from components.step import open_step
 from core.data.formats import TableFormat
 from core.evaluate.readings import protection_notes
 from core.evaluate.stored import StoredScores
 from core.export.writers import EXPORT_FORMATS, export_bytes
 from core.privacy.gate import release_status
 
-inside_router()
-state = get_state()
-workspace = get_workspace()
-settings = get_settings()
-
-st.title("Export")
-run = workspace.get_run(need_run(state))
-dataset = workspace.get_dataset(run.dataset_id)
+step = open_step("Export")
+state, workspace, settings = step
+run, dataset = step.run()
 # Only the first rows are read on a rerun; the whole table only when a download is asked for.
 preview = workspace.read_synthetic(run.id, limit=settings.preview_rows)
 st.caption(f"Run #{run.id} on **{dataset.name}**: {run.n_rows:,} rows × {preview.shape[1]}.")

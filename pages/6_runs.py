@@ -6,18 +6,13 @@ import streamlit as st
 
 from components.bundle import bundle_download
 from components.guard import SYNTHESIZE, stop_with
-from components.routing import inside_router
 from components.run_label import run_label_form
 from components.run_tables import facts_table, fitted_table
-from components.state import get_state
-from components.workspace import get_workspace
+from components.step import open_step
 from core.runs.history import compare_runs, history_view, run_facts, runs_table
 
-inside_router()
-state = get_state()
-workspace = get_workspace()
-
-st.title("Runs")
+step = open_step("Runs")
+state, workspace, settings = step
 if message := state.pop_flash():
     st.success(message)
 table = runs_table(workspace)

@@ -3,20 +3,14 @@ the two side by side. Built on a click, kept beside the workspace, shown again w
 
 import streamlit as st
 
-from components.guard import need_dataset
 from components.profile_build import build_profile
-from components.routing import inside_router
-from components.state import get_state
-from components.workspace import get_workspace
+from components.step import open_step
 from core.data.profile import ProfileCache, ProfileSettings, cache_key, plan_profile
 from core.runs.pipeline import ensure_metadata
 
-inside_router()
-state = get_state()
-workspace = get_workspace()
-
-st.title("Profile")
-dataset = workspace.get_dataset(need_dataset(state))
+step = open_step("Profile")
+state, workspace, settings = step
+dataset = step.dataset()
 run = workspace.get_run(state.run_id) if state.run_id is not None else None
 path = str(workspace.path)
 settings = ProfileSettings()

@@ -3,21 +3,15 @@ side."""
 
 import streamlit as st
 
-from components.guard import need_run
-from components.routing import inside_router
-from components.state import get_state
-from components.workspace import example_sql, get_workspace, real_table, synthetic_table
+from components.step import open_step
+from components.workspace import example_sql, real_table, synthetic_table
 from core.data.sql import MAX_ROWS, TIMEOUT_SECONDS, run_parity
 from core.data.sql_compare import REL_DIFF_SUFFIX, SCALED_SUFFIX
 from core.errors import StudioError
 
-inside_router()
-state = get_state()
-workspace = get_workspace()
-
-st.title("SQL")
-run = workspace.get_run(need_run(state))
-dataset = workspace.get_dataset(run.dataset_id)
+step = open_step("SQL")
+state, workspace, settings = step
+run, dataset = step.run()
 path = str(workspace.path)
 hidden = dataset.metadata.direct_columns if dataset.metadata else []
 # Counts come from the workspace's records: the tables themselves are read only for a query.

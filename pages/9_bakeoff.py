@@ -12,24 +12,16 @@ from components.bakeoff import (
     plan_list,
     remember,
 )
-from components.guard import need_dataset
-from components.routing import inside_router
 from components.run_inputs import rows_input, seed_input
-from components.state import get_state
-from components.workspace import get_workspace
-from core.config import get_settings
+from components.step import open_step
 from core.errors import StudioError
 from core.formatting import duration
 from core.runs.bakeoff import plan_for, run_bakeoff
 from core.synth.registry import REGISTRY
 
-inside_router()
-state = get_state()
-workspace = get_workspace()
-settings = get_settings()
-
-st.title("Bake-off")
-dataset = workspace.get_dataset(need_dataset(state))
+step = open_step("Bake-off")
+state, workspace, settings = step
+dataset = step.dataset()
 st.caption(
     "Each synthesizer is fitted as a normal run within its share of the budget (neural ones get "
     "the epochs that fit), then all are ranked. The plan is worked out from the table's shape "

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from core.workspace.store import Workspace
+from tests import ui
 from tests.server import start_studio, stop_studio
 
 ROOT = Path(__file__).parents[2]
@@ -61,6 +63,19 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def studio_server() -> Callable[[Path], AbstractContextManager[str]]:
     """:func:`serve_studio`, for tests that prepare a workspace before the server starts."""
     return serve_studio
+
+
+@pytest.fixture(scope="session")
+def serve_prepared(
+    tmp_path_factory: pytest.TempPathFactory,
+    studio_server: Callable[[Path], AbstractContextManager[str]],
+) -> Callable[..., AbstractContextManager[tuple[str, object]]]:
+    """``serve_prepared(name, prepare)``: :func:`tests.ui.served_after` in a fresh folder."""
+
+    def serve(name: str, prepare: Callable[[Workspace], object]):
+        return ui.served_after(studio_server, tmp_path_factory.mktemp(name), prepare)
+
+    return serve
 
 
 @pytest.fixture

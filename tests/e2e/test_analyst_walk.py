@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from core.data.demos import load_demo
 from core.data.ingest import ingest_file
 from core.runs.pipeline import ensure_metadata, synthesize
 from core.workspace.store import Workspace
+from tests import ui
 
 ROOT = Path(__file__).parents[2]
 UI_TIMEOUT_MS = 30_000
@@ -47,9 +48,9 @@ def walk(
     workdir = tmp_path_factory.mktemp("walk")
     airports = workdir / "airports.csv"
     data.airports().to_csv(airports, index=False)
-    workspace = Workspace(workdir / "workspace.duckdb")
-    ids: dict[str, tuple[int, int | None]] = {}
-    try:
+
+    def prepare(workspace: Workspace) -> dict[str, tuple[int, int | None]]:
+        ids: dict[str, tuple[int, int | None]] = {}
         customers = ROOT / "tests" / "data" / "customers.csv"
         for name, path in (("airports", airports), ("customers", customers)):
             dataset = ingest_file(workspace, path, name=name)
@@ -59,38 +60,10 @@ def walk(
             ).run
             ids[name] = (dataset.id, run.id)
         ids["tips"] = (load_demo(workspace, "tips").id, None)
-    finally:
-        workspace.close()  # one DuckDB writer per file: the server opens it next
-    with studio_server(workdir) as url:
+        return ids
+
+    with ui.served_after(studio_server, workdir, prepare) as (url, ids):
         yield Walk(url, ids)
-
-
-def _main(page: Page) -> Locator:
-    return page.locator('[data-testid="stMain"]')
-
-
-def _settle(page: Page, timeout: int = FIT_TIMEOUT_MS) -> None:
-    """Wait until Streamlit has finished the current rerun (no running status widget)."""
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout)
-
-
-def _no_errors(page: Page) -> None:
-    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-    expect(page.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
-
-
-def _open(page: Page, url: str) -> None:
-    page.goto(url)
-    expect(_main(page).get_by_role("heading", level=1)).to_be_visible(timeout=UI_TIMEOUT_MS)
-    _settle(page)
-
-
-def _go_to(page: Page, title: str) -> None:
-    page.locator('[data-testid="stSidebar"]').get_by_role("link", name=title, exact=True).click()
-    expect(_main(page).get_by_role("heading", name=title, level=1)).to_be_visible(
-        timeout=UI_TIMEOUT_MS
-    )
-    _settle(page)
 
 
 # --- 1. Pairs on a wide text table -----------------------------------------------------------
@@ -106,8 +79,8 @@ def test_pairs_on_a_wide_text_table_open_on_an_informative_bounded_figure(
         lambda ws: ws.on("framereceived", lambda payload: sizes.append(len(payload))),
     )
     dataset_id, run_id = walk.ids["airports"]
-    main = _main(page)
-    _open(page, f"{walk.url}/compare?dataset={dataset_id}&run={run_id}")
+    main = ui.main(page)
+    ui.open_page(page, f"{walk.url}/compare?dataset={dataset_id}&run={run_id}")
 
     # Run
     main.get_by_role("tab", name="Pairs").click()
@@ -115,8 +88,8 @@ def test_pairs_on_a_wide_text_table_open_on_an_informative_bounded_figure(
     # Assert: a figure drawn at once, on a pair that is neither names nor cities
     pair_chart = main.locator('.st-key-compare-pair [data-testid="stPlotlyChart"]')
     expect(pair_chart.locator(".js-plotly-plot")).to_be_visible(timeout=UI_TIMEOUT_MS)
-    _settle(page)
-    _no_errors(page)
+    ui.settle(page)
+    ui.no_errors(page)
     x = main.get_by_role("combobox", name="X", exact=True).input_value()
     y = main.get_by_role("combobox", name="Y", exact=True).input_value()
     assert x and y and x != y
@@ -128,14 +101,14 @@ def test_pairs_on_a_wide_text_table_open_on_an_informative_bounded_figure(
     # Run + Assert: the worst pair there is, names against cities, is bounded too
     main.get_by_role("combobox", name="X", exact=True).click()
     page.get_by_role("option", name="name", exact=True).click()
-    _settle(page)
+    ui.settle(page)
     main.get_by_role("combobox", name="Y", exact=True).click()
     page.get_by_role("option", name="city", exact=True).click()
-    _settle(page)
+    ui.settle(page)
     name_city = pair_chart.filter(has_text="city against name")
     expect(name_city).to_have_count(1)
     expect(name_city.locator(".js-plotly-plot")).to_be_visible()
-    _no_errors(page)
+    ui.no_errors(page)
     screenshot("compare_pairs_name_city")
     assert max(sizes) < MAX_MESSAGE_BYTES, f"largest message {max(sizes):,} bytes"
 
@@ -148,10 +121,10 @@ def test_a_built_comparison_profile_replaces_the_prompt_and_fits_its_frame(
 ) -> None:
     # Setup
     dataset_id, run_id = walk.ids["customers"]
-    main = _main(page)
-    _open(page, f"{walk.url}/profile?dataset={dataset_id}&run={run_id}")
+    main = ui.main(page)
+    ui.open_page(page, f"{walk.url}/profile?dataset={dataset_id}&run={run_id}")
     main.get_by_text("Real vs synthetic", exact=True).click()
-    _settle(page)
+    ui.settle(page)
     prompt = main.get_by_text("No profile of this yet", exact=False)
     expect(prompt).to_be_visible()
 
@@ -161,8 +134,8 @@ def test_a_built_comparison_profile_replaces_the_prompt_and_fits_its_frame(
     # Assert: the report, and neither the prompt nor its button above it
     frame = main.locator("iframe")
     expect(frame).to_be_visible(timeout=PROFILE_TIMEOUT_MS)
-    _settle(page, PROFILE_TIMEOUT_MS)
-    _no_errors(page)
+    ui.settle(page, PROFILE_TIMEOUT_MS)
+    ui.no_errors(page)
     expect(prompt).to_have_count(0)
     expect(main.get_by_role("button", name="Build profile")).to_have_count(0)
     expect(main.get_by_text(re.compile(r"rows profiled, minimal mode, built in"))).to_be_visible()
@@ -196,14 +169,14 @@ def test_a_whole_session_requests_only_the_studio_itself(
     context.route(lambda url: not url.startswith(origin), lambda route: route.abort())
     page = context.new_page()
     page.on("websocket", lambda ws: sockets.append(ws.url))
-    main = _main(page)
+    main = ui.main(page)
     dataset_id, _ = walk.ids["tips"]
 
     try:
         # Run: every page, a run, Compare's tabs and report, an export, a profile, a query
-        _open(page, f"{origin}/?dataset={dataset_id}")
-        _go_to(page, "Metadata")
-        _go_to(page, "Synthesize")
+        ui.open_page(page, f"{origin}/?dataset={dataset_id}")
+        ui.go_to(page, "Metadata")
+        ui.go_to(page, "Synthesize")
         rows = main.get_by_label("Rows to generate")
         rows.fill("300")
         rows.press("Tab")
@@ -211,37 +184,37 @@ def test_a_whole_session_requests_only_the_studio_itself(
         expect(main.get_by_text(re.compile(r"^Run #\d+: 300 rows"))).to_be_visible(
             timeout=FIT_TIMEOUT_MS
         )
-        _settle(page)
-        _go_to(page, "Compare")
+        ui.settle(page)
+        ui.go_to(page, "Compare")
         for tab in ("Columns", "Correlations", "Pairs", "Projection", "Coverage", "Per-column"):
             main.get_by_role("tab", name=tab).click()
-            _settle(page)
+            ui.settle(page)
         with page.expect_download(timeout=UI_TIMEOUT_MS) as report:
             main.get_by_role("button", name="Download the HTML report").click()
         report.value.save_as(tmp_path / "report.html")
-        _go_to(page, "Export")
+        ui.go_to(page, "Export")
         if main.get_by_text("Release checks failed", exact=False).count():
             main.get_by_label("Reason").fill("Internal test extract, reviewed by the owner.")
             main.get_by_text("I have reviewed the failing checks").click()
             main.get_by_role("button", name="Record override and unlock downloads").click()
-            _settle(page)
+            ui.settle(page)
         with page.expect_download(timeout=UI_TIMEOUT_MS) as extract:
             main.locator(".st-key-export-download button").click()
         saved = tmp_path / extract.value.suggested_filename
         extract.value.save_as(saved)
-        _go_to(page, "Runs")
-        _go_to(page, "Profile")
+        ui.go_to(page, "Runs")
+        ui.go_to(page, "Profile")
         main.get_by_role("button", name="Build profile").click()
         expect(main.locator("iframe")).to_be_visible(timeout=PROFILE_TIMEOUT_MS)
-        _settle(page, PROFILE_TIMEOUT_MS)
-        _go_to(page, "SQL")
+        ui.settle(page, PROFILE_TIMEOUT_MS)
+        ui.go_to(page, "SQL")
         main.get_by_role("button", name="Run on both").click()
         expect(main.get_by_text(re.compile(r"^Real: \d+ rows?, synthetic: "))).to_be_visible(
             timeout=UI_TIMEOUT_MS
         )
-        _go_to(page, "Bake-off")
-        _go_to(page, "Data")
-        _no_errors(page)
+        ui.go_to(page, "Bake-off")
+        ui.go_to(page, "Data")
+        ui.no_errors(page)
         screenshot("local_session_end")
     finally:
         context.close()

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -20,6 +18,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from core.data.demos import load_demo
 from core.runs.pipeline import ensure_metadata, synthesize
 from core.workspace.store import Workspace
+from tests import ui
 
 ROOT = Path(__file__).parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -27,31 +26,24 @@ UI_TIMEOUT_MS = 30_000
 RULE = {"type": "Inequality", "low_column_name": "tip", "high_column_name": "total_bill"}
 
 
-class Shaped(NamedTuple):
-    url: str
-    dataset_id: int
-    run_id: int
+Shaped = ui.Studio
 
 
 @pytest.fixture(scope="module")
-def shaped(
-    tmp_path_factory: pytest.TempPathFactory,
-    studio_server: Callable[[Path], AbstractContextManager[str]],
-) -> Iterator[Shaped]:
+def shaped(serve_prepared) -> Iterator[Shaped]:
     """A fresh server over tips and one shaped run of it."""
-    workdir = tmp_path_factory.mktemp("compare")
-    workspace = Workspace(workdir / "workspace.duckdb")
-    try:
+
+    def prepare(workspace: Workspace) -> tuple[int, int]:
         tips = load_demo(workspace, "tips")
         workspace.set_metadata(tips.id, ensure_metadata(workspace, tips).with_rules([RULE]))
         run = synthesize(
             workspace, dataset_id=tips.id, key="gaussian_copula", rows=300, seed=1,
             rebalance="day", augment=True, target="time",
         ).run  # fmt: skip
-    finally:
-        workspace.close()  # one DuckDB writer per file: the server opens it next
-    with studio_server(workdir) as url:
-        yield Shaped(url, tips.id, run.id)
+        return tips.id, run.id
+
+    with serve_prepared("compare", prepare) as (url, (dataset_id, run_id)):
+        yield Shaped(url, dataset_id, run_id)
 
 
 @pytest.fixture
@@ -65,36 +57,22 @@ def page(browser: Browser) -> Iterator[Page]:
         context.close()
 
 
-def _main(page: Page) -> Locator:
-    return page.locator('[data-testid="stMain"]')
-
-
-def _settle(page: Page) -> None:
-    """Wait until Streamlit has finished the current rerun (no running status widget)."""
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=UI_TIMEOUT_MS)
-
-
-def _no_errors(page: Page) -> None:
-    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-    expect(page.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
-
-
 def _open_compare(page: Page, shaped: Shaped) -> None:
     page.goto(f"{shaped.url}/compare?dataset={shaped.dataset_id}&run={shaped.run_id}")
-    expect(_main(page).get_by_role("heading", name="Compare", level=1)).to_be_visible(
+    expect(ui.main(page).get_by_role("heading", name="Compare", level=1)).to_be_visible(
         timeout=UI_TIMEOUT_MS
     )
-    _settle(page)
+    ui.settle(page)
 
 
 def _pick(page: Page, picker: Locator, columns: list[str]) -> None:
     """Empty a multiselect, then choose ``columns`` by typing each one."""
     picker.get_by_role("button", name="Clear all").click()
-    _settle(page)
+    ui.settle(page)
     for column in columns:
         picker.get_by_role("combobox").fill(column)
         page.keyboard.press("Enter")
-        _settle(page)
+        ui.settle(page)
     # The choice reaches the server when the menu closes and the box loses focus.
     page.keyboard.press("Escape")
     page.get_by_role("heading", name="Report").click()
@@ -106,14 +84,14 @@ def _after_rerun(page: Page) -> None:
     status = page.locator('[data-testid="stStatusWidget"]')
     with contextlib.suppress(AssertionError):  # the rerun may end before its status shows
         expect(status).to_have_count(1, timeout=2_000)
-    _settle(page)
+    ui.settle(page)
 
 
 def test_the_report_plots_the_columns_picked_on_compare(
     page: Page, shaped: Shaped, tmp_path: Path, screenshot
 ) -> None:
     # Setup
-    main = _main(page)
+    main = ui.main(page)
     _open_compare(page, shaped)
     picker = main.locator(f".st-key-compare-report-columns-{shaped.run_id}")
     expect(picker).to_contain_text("total_bill")  # numbers first by default
@@ -126,9 +104,9 @@ def test_the_report_plots_the_columns_picked_on_compare(
     expect(main.get_by_text("The report includes the utility result for 'time'")).to_be_visible(
         timeout=UI_TIMEOUT_MS
     )
-    _settle(page)
+    ui.settle(page)
     expect(picker).not_to_contain_text("total_bill")
-    _no_errors(page)
+    ui.no_errors(page)
     picker.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "compare_after.png"))
     with page.expect_download(timeout=UI_TIMEOUT_MS) as download:
@@ -157,10 +135,10 @@ def test_generate_more_of_a_rare_item_opens_synthesize_with_its_condition(
     page: Page, shaped: Shaped, screenshot
 ) -> None:
     # Setup
-    main = _main(page)
+    main = ui.main(page)
     _open_compare(page, shaped)
     main.get_by_role("tab", name="Shaping").click()
-    _settle(page)
+    ui.settle(page)
     expect(main.get_by_text("Every added rule holds in every extract row.")).to_be_visible()
     first = main.locator(".st-key-compare-rare-0")
     item = main.locator(".st-key-compare-rare").locator("code").first.inner_text()
@@ -172,8 +150,8 @@ def test_generate_more_of_a_rare_item_opens_synthesize_with_its_condition(
     expect(main.get_by_role("heading", name="Synthesize", level=1)).to_be_visible(
         timeout=UI_TIMEOUT_MS
     )
-    _settle(page)
-    _no_errors(page)
+    ui.settle(page)
+    ui.no_errors(page)
     filled = main.get_by_text(re.compile(r"^Conditions filled in from Compare: "))
     for condition in item.split(" and "):
         expect(filled).to_contain_text(condition)
@@ -184,15 +162,15 @@ def test_the_shaping_tab_shows_rules_scenarios_shares_and_augmentation(
     page: Page, shaped: Shaped
 ) -> None:
     # Setup
-    main = _main(page)
+    main = ui.main(page)
     _open_compare(page, shaped)
 
     # Run
     main.get_by_role("tab", name="Shaping").click()
-    _settle(page)
+    ui.settle(page)
 
     # Assert
-    _no_errors(page)
+    ui.no_errors(page)
     shares = main.locator('.st-key-compare-shaping-shares [data-testid="stPlotlyChart"]')
     expect(shares.locator(".js-plotly-plot")).to_be_visible(timeout=UI_TIMEOUT_MS)
     expect(shares).to_contain_text("Shares of day")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 from playwright.sync_api import Locator, Page, expect
 
+from tests import ui
 from tests.conftest import write_shop_table
 
 N_REAL = 300
@@ -20,20 +21,6 @@ TYPE_COL, ROLE_COL = 1, 3
 
 def _write_upload(path: Path) -> pd.DataFrame:
     return write_shop_table(path, N_REAL, seed=7)
-
-
-def _main(page: Page) -> Locator:
-    return page.locator('[data-testid="stMain"]')
-
-
-def _settle(page: Page) -> None:
-    """Wait until Streamlit has finished the current rerun (no running status widget)."""
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=FIT_TIMEOUT_MS)
-
-
-def _assert_no_errors(page: Page) -> None:
-    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-    expect(page.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
 
 
 def _cell(editor: Locator, row: int, col: int) -> Locator:
@@ -74,20 +61,12 @@ def _choose(page: Page, editor: Locator, row: int, col: int, value: str) -> None
     expect(_cell(editor, row, col)).to_have_text(value)
 
 
-def _go_to(page: Page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNavLink"]', has_text=title).click()
-    expect(_main(page).get_by_role("heading", name=title, level=1)).to_be_visible(
-        timeout=UI_TIMEOUT_MS
-    )
-    _settle(page)
-
-
 def _upload(page: Page, app_url: str, path: Path, screenshot) -> None:
     """Data page: upload ``path`` through the file input and load it."""
-    main = _main(page)
+    main = ui.main(page)
     page.goto(app_url)
     expect(main.get_by_text("Where is your table?")).to_be_visible(timeout=UI_TIMEOUT_MS)
-    _assert_no_errors(page)
+    ui.no_errors(page)
     screenshot("data_start")
     main.get_by_text("Upload a file", exact=True).click()
     file_input = main.locator('[data-testid="stFileUploader"] input[type="file"]')
@@ -99,8 +78,8 @@ def _upload(page: Page, app_url: str, path: Path, screenshot) -> None:
     expect(rows_metric.locator('[data-testid="stMetricValue"]')).to_have_text(
         str(N_REAL), timeout=UI_TIMEOUT_MS
     )
-    _settle(page)
-    _assert_no_errors(page)
+    ui.settle(page)
+    ui.no_errors(page)
     screenshot("data_loaded")
 
 
@@ -108,13 +87,13 @@ def test_upload_to_export(page: Page, app_url: str, tmp_path: Path, screenshot) 
     # Setup
     upload = tmp_path / "customers.csv"
     real = _write_upload(upload)
-    main = _main(page)
+    main = ui.main(page)
 
     # Run + Assert: Data
     _upload(page, app_url, upload, screenshot)
 
     # Run + Assert: Metadata
-    _go_to(page, "Metadata")
+    ui.go_to(page, "Metadata")
     editor = main.locator('[data-testid="stDataFrame"]')
     expect(editor).to_be_visible(timeout=UI_TIMEOUT_MS)
     names = _grid_column(editor, 0)
@@ -128,12 +107,12 @@ def test_upload_to_export(page: Page, app_url: str, tmp_path: Path, screenshot) 
     screenshot("metadata_edited")
     main.get_by_role("button", name="Save metadata").click()
     expect(main.get_by_text("Metadata saved.")).to_be_visible(timeout=UI_TIMEOUT_MS)
-    _settle(page)
-    _assert_no_errors(page)
+    ui.settle(page)
+    ui.no_errors(page)
     screenshot("metadata_saved")
 
     # Run + Assert: Synthesize
-    _go_to(page, "Synthesize")
+    ui.go_to(page, "Synthesize")
     expect(main.get_by_role("combobox", name="Synthesizer")).to_have_value("Gaussian copula")
     rows_input = main.get_by_label("Rows to generate")
     rows_input.fill(str(N_SYNTHETIC))
@@ -143,23 +122,23 @@ def test_upload_to_export(page: Page, app_url: str, tmp_path: Path, screenshot) 
     expect(main.get_by_text(re.compile(rf"^Run #\d+: {N_SYNTHETIC} rows"))).to_be_visible(
         timeout=FIT_TIMEOUT_MS
     )
-    _settle(page)
-    _assert_no_errors(page)
+    ui.settle(page)
+    ui.no_errors(page)
     screenshot("synthesize_done")
 
     # Run + Assert: Compare
-    _go_to(page, "Compare")
+    ui.go_to(page, "Compare")
     quality = main.locator('[data-testid="stMetric"]', has_text="Quality score")
     expect(quality).to_be_visible(timeout=UI_TIMEOUT_MS)
     expect(quality.locator('[data-testid="stMetricValue"]')).to_have_text(re.compile(r"\d+\.\d%"))
     expect(main.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first).to_be_visible(
         timeout=UI_TIMEOUT_MS
     )
-    _assert_no_errors(page)
+    ui.no_errors(page)
     screenshot("compare")
 
     # Run + Assert: Export, behind the release checks
-    _go_to(page, "Export")
+    ui.go_to(page, "Export")
     expect(main.get_by_role("heading", name="Release checks")).to_be_visible()
     expect(main.get_by_text(re.compile("do not rule out re-identification"))).to_be_visible()
     if main.get_by_text("Release checks failed", exact=False).count():
@@ -174,10 +153,10 @@ def test_upload_to_export(page: Page, app_url: str, tmp_path: Path, screenshot) 
     screenshot("export_checks")
     main.locator('[data-testid="stRadio"]').get_by_text("CSV", exact=True).click()
     expect(main.get_by_role("radio", name="CSV")).to_be_checked()
-    _settle(page)
+    ui.settle(page)
     button = main.get_by_role("button", name="Download CSV")
     expect(button).to_be_visible(timeout=UI_TIMEOUT_MS)
-    _assert_no_errors(page)
+    ui.no_errors(page)
     screenshot("export")
     with page.expect_download(timeout=UI_TIMEOUT_MS) as download_info:
         button.click()
@@ -204,8 +183,8 @@ def test_save_detected_metadata_unchanged(
     _upload(page, app_url, upload, screenshot)
 
     # Run
-    _go_to(page, "Metadata")
-    main = _main(page)
+    ui.go_to(page, "Metadata")
+    main = ui.main(page)
     expect(main.locator('[data-testid="stDataFrame"]')).to_be_visible(timeout=UI_TIMEOUT_MS)
     main.get_by_role("button", name="Save metadata").click()
     saved_or_error = main.get_by_text("Metadata saved.").or_(
@@ -225,9 +204,9 @@ def test_stop_ends_a_run_and_the_studio_goes_on(
     # Setup: a CTGAN run of far more epochs than the test waits for
     upload = tmp_path / "stoppable.csv"
     _write_upload(upload)
-    main = _main(page)
+    main = ui.main(page)
     _upload(page, app_url, upload, screenshot)
-    _go_to(page, "Synthesize")
+    ui.go_to(page, "Synthesize")
     main.get_by_role("combobox", name="Synthesizer").click()
     page.get_by_role("option", name="CTGAN", exact=True).click()
     epochs = main.get_by_role("spinbutton", name="Epochs", exact=True)
@@ -245,9 +224,9 @@ def test_stop_ends_a_run_and_the_studio_goes_on(
     stopped = re.compile(r"^Stopped: the CTGAN run on \S+ was marked failed; nothing of it")
     expect(main.get_by_text(stopped)).to_be_visible(timeout=UI_TIMEOUT_MS)
     expect(fitting).to_have_count(0)
-    _assert_no_errors(page)
+    ui.no_errors(page)
     screenshot("stopped")
-    _settle(page)
+    ui.settle(page)
     # The form is taller than the window: bring the choice into view before opening it, so
     # the scroll does not close its list again.
     chooser = main.get_by_role("combobox", name="Synthesizer")
@@ -259,4 +238,4 @@ def test_stop_ends_a_run_and_the_studio_goes_on(
     expect(main.get_by_text(re.compile(r"^Run #\d+: \d[\d,]* rows in "))).to_be_visible(
         timeout=FIT_TIMEOUT_MS
     )
-    _assert_no_errors(page)
+    ui.no_errors(page)

@@ -10,10 +10,7 @@ first request of a fresh server, the case that hand-over exists for, and then go
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
-from pathlib import Path
-from typing import NamedTuple
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -21,6 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 from core.data.demos import load_demo
 from core.runs.pipeline import synthesize
 from core.workspace.store import Workspace
+from tests import ui
 
 UI_TIMEOUT_MS = 30_000
 # The router's menu, in order; Streamlit's classic menu would list "app" and the file names.
@@ -30,33 +28,22 @@ STEPS = [
 ]
 
 
-class Seeded(NamedTuple):
-    url: str
-    dataset_id: int
-    run_id: int
+Seeded = ui.Studio
 
 
 @pytest.fixture(scope="module")
-def seeded(
-    tmp_path_factory: pytest.TempPathFactory,
-    studio_server: Callable[[Path], AbstractContextManager[str]],
-) -> Iterator[Seeded]:
+def seeded(serve_prepared) -> Iterator[Seeded]:
     """A fresh server on a workspace that already holds tips and one finished run."""
-    workdir = tmp_path_factory.mktemp("seeded")
-    workspace = Workspace(workdir / "workspace.duckdb")
-    try:
+
+    def prepare(workspace: Workspace) -> tuple[int, int]:
         dataset = load_demo(workspace, "tips")
         run = synthesize(
             workspace, dataset_id=dataset.id, key="gaussian_copula", rows=200, seed=7
         ).run
-    finally:
-        workspace.close()  # one DuckDB writer per file: the server opens it next
-    with studio_server(workdir) as url:
-        yield Seeded(url, dataset.id, run.id)
+        return dataset.id, run.id
 
-
-def _main(page: Page) -> Locator:
-    return page.locator('[data-testid="stMain"]')
+    with serve_prepared("seeded", prepare) as (url, (dataset_id, run_id)):
+        yield Seeded(url, dataset_id, run_id)
 
 
 def _sidebar(page: Page) -> Locator:
@@ -65,7 +52,7 @@ def _sidebar(page: Page) -> Locator:
 
 def _expect_step(page: Page, title: str) -> None:
     """The step's page inside the frame: its heading, the router's menu and no error."""
-    expect(_main(page).get_by_role("heading", name=title, level=1)).to_be_visible(
+    expect(ui.main(page).get_by_role("heading", name=title, level=1)).to_be_visible(
         timeout=UI_TIMEOUT_MS
     )
     # Each link's text is its icon's name then its title ("table_viewData").
@@ -96,8 +83,8 @@ def test_deep_link_first_request_reload_and_sidebar(page: Page, seeded: Seeded, 
     _expect_step(page, "Compare")
     _expect_selection(page, seeded)
     expect(page).to_have_url(re.compile(r"/compare\?"))
-    expect(_main(page).get_by_text(run_caption)).to_be_visible()
-    quality = _main(page).locator('[data-testid="stMetric"]', has_text="Quality score")
+    expect(ui.main(page).get_by_text(run_caption)).to_be_visible()
+    quality = ui.main(page).locator('[data-testid="stMetric"]', has_text="Quality score")
     expect(quality.locator('[data-testid="stMetricValue"]')).to_have_text(re.compile(r"\d+\.\d%"))
     screenshot("deep_link_compare")
 
@@ -105,18 +92,18 @@ def test_deep_link_first_request_reload_and_sidebar(page: Page, seeded: Seeded, 
     page.reload()
     _expect_step(page, "Compare")
     _expect_selection(page, seeded)
-    expect(_main(page).get_by_text(run_caption)).to_be_visible()
+    expect(ui.main(page).get_by_text(run_caption)).to_be_visible()
 
     # Run + Assert: the sidebar menu switches steps and the URL keeps the selection
     _sidebar(page).get_by_role("link", name="Export", exact=True).click()
     _expect_step(page, "Export")
     expect(page).to_have_url(re.compile(r"/export\?"))
     _expect_selection(page, seeded)
-    expect(_main(page).get_by_text(run_caption)).to_be_visible()
+    expect(ui.main(page).get_by_text(run_caption)).to_be_visible()
     _sidebar(page).get_by_role("link", name="Data", exact=True).click()
     _expect_step(page, "Data")
     _expect_selection(page, seeded)
-    rows = _main(page).locator('[data-testid="stMetric"]', has_text="Rows")
+    rows = ui.main(page).locator('[data-testid="stMetric"]', has_text="Rows")
     expect(rows.locator('[data-testid="stMetricValue"]')).to_have_text("244")
     screenshot("sidebar_to_data")
 
@@ -129,7 +116,7 @@ def test_deep_link_without_a_selection_meets_the_guard(
 
     # Assert: the guard's line and link, inside the frame
     _expect_step(page, "Metadata")
-    main = _main(page)
+    main = ui.main(page)
     expect(main.get_by_text("Choose a dataset on the Data page first.")).to_be_visible()
     screenshot("guard_metadata")
 

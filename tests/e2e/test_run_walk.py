@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
-from pathlib import Path
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from core.data.demos import load_demo
 from core.workspace.store import Workspace
+from tests import ui
 
 UI_TIMEOUT_MS = 30_000
 FIT_TIMEOUT_MS = 180_000
@@ -32,48 +31,22 @@ class Walk(NamedTuple):
 
 
 @pytest.fixture(scope="module")
-def walk(
-    tmp_path_factory: pytest.TempPathFactory,
-    studio_server: Callable[[Path], AbstractContextManager[str]],
-) -> Iterator[Walk]:
-    workdir = tmp_path_factory.mktemp("run_walk")
-    workspace = Workspace(workdir / "workspace.duckdb")
-    try:
-        ids = {key: load_demo(workspace, key).id for key in ("gapminder", "tips")}
-    finally:
-        workspace.close()  # one DuckDB writer per file: the server opens it next
-    with studio_server(workdir) as url:
+def walk(serve_prepared) -> Iterator[Walk]:
+    def prepare(workspace: Workspace) -> dict[str, int]:
+        return {key: load_demo(workspace, key).id for key in ("gapminder", "tips")}
+
+    with serve_prepared("run_walk", prepare) as (url, ids):
         yield Walk(url, ids)
 
 
-def _main(page: Page) -> Locator:
-    return page.locator('[data-testid="stMain"]')
-
-
-def _settle(page: Page, timeout: int = FIT_TIMEOUT_MS) -> None:
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout)
-
-
-def _open(page: Page, url: str) -> None:
-    page.goto(url)
-    # A first visit imports SDV and torch in the server: on a loaded CI box that takes a while.
-    expect(_main(page).get_by_role("heading", level=1)).to_be_visible(timeout=FIT_TIMEOUT_MS)
-    _settle(page)
-
-
-def _no_errors(page: Page) -> None:
-    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-    expect(page.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
-
-
 def _choose(page: Page, label: str, option: str) -> None:
-    _main(page).get_by_role("combobox", name=label, exact=False).first.click()
+    ui.main(page).get_by_role("combobox", name=label, exact=False).first.click()
     page.get_by_role("option", name=option, exact=True).click()
-    _settle(page)
+    ui.settle(page)
 
 
 def _estimate(page: Page) -> str:
-    return _main(page).get_by_text(re.compile(r"estimated fit ~")).first.inner_text()
+    return ui.main(page).get_by_text(re.compile(r"estimated fit ~")).first.inner_text()
 
 
 def _seconds(text: str) -> float:
@@ -90,12 +63,12 @@ def test_the_estimate_follows_the_epochs_progress_moves_and_the_rows_are_preview
     page: Page, walk: Walk, screenshot
 ) -> None:
     # Setup: CTGAN on gapminder, its default epochs
-    main = _main(page)
-    _open(page, f"{walk.url}/synthesize?dataset={walk.ids['gapminder']}")
+    main = ui.main(page)
+    ui.open_page(page, f"{walk.url}/synthesize?dataset={walk.ids['gapminder']}")
     _choose(page, "Synthesizer", "CTGAN")
     epochs = main.get_by_role("spinbutton", name="Epochs")
     expect(epochs).to_have_value("300")
-    _settle(page)
+    ui.settle(page)
     default = _estimate(page)
 
     # Run: type 3 epochs and leave the field, without submitting anything
@@ -103,7 +76,7 @@ def test_the_estimate_follows_the_epochs_progress_moves_and_the_rows_are_preview
     epochs.press("Tab")
     caption = main.get_by_text(re.compile(r"estimated fit ~")).first
     expect(caption).not_to_have_text(default, timeout=UI_TIMEOUT_MS)
-    _settle(page)
+    ui.settle(page)
 
     # Assert: the estimate already reads the 3 epochs
     typed = _estimate(page)
@@ -124,8 +97,8 @@ def test_the_estimate_follows_the_epochs_progress_moves_and_the_rows_are_preview
             texts.append((time.perf_counter() - clicked, bar.first.inner_text()))
         page.wait_for_timeout(500)
     expect(finished).to_be_visible(timeout=UI_TIMEOUT_MS)
-    _settle(page)
-    _no_errors(page)
+    ui.settle(page)
+    ui.no_errors(page)
 
     # Assert: within 5 s of the click the bar names a step of the fit, and it keeps changing
     early = [text for at, text in texts if at <= 5 and "Starting" not in text]
@@ -144,8 +117,8 @@ def test_the_estimate_follows_the_epochs_progress_moves_and_the_rows_are_preview
 
 
 def _bakeoff_once(page: Page, walk: Walk) -> tuple[str, list[list[str]]]:
-    main = _main(page)
-    _open(page, f"{walk.url}/bakeoff?dataset={walk.ids['tips']}")
+    main = ui.main(page)
+    ui.open_page(page, f"{walk.url}/bakeoff?dataset={walk.ids['tips']}")
     chosen = main.get_by_role("combobox", name="Synthesizers", exact=False).first
     chosen.click()
     for label in ("Gaussian copula", "TVAE"):
@@ -162,8 +135,8 @@ def _bakeoff_once(page: Page, walk: Walk) -> tuple[str, list[list[str]]]:
     main.get_by_role("button", name=re.compile(r"^Run the bake-off on ")).click()
     table = main.locator('[data-testid="stTable"]')
     expect(table).to_be_visible(timeout=FIT_TIMEOUT_MS)
-    _settle(page)
-    _no_errors(page)
+    ui.settle(page)
+    ui.no_errors(page)
     plan = main.locator('[data-testid="stMarkdown"]').filter(has_text="for a budget of")
     plan_text = plan.first.inner_text()
     body = table.locator("tbody tr").all()

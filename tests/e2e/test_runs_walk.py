@@ -8,8 +8,7 @@ rebalanced run (a long shaping cell) and a failed run.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -19,6 +18,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from core.data.demos import load_demo
 from core.runs.pipeline import synthesize
 from core.workspace.store import Workspace
+from tests import ui
 
 ROOT = Path(__file__).parents[2]
 SCREENSHOT = ROOT / "docs" / "screenshots" / "runs_after.png"
@@ -37,13 +37,8 @@ class Runs(NamedTuple):
 
 
 @pytest.fixture(scope="module")
-def runs(
-    tmp_path_factory: pytest.TempPathFactory,
-    studio_server: Callable[[Path], AbstractContextManager[str]],
-) -> Iterator[Runs]:
-    workdir = tmp_path_factory.mktemp("runs_walk")
-    workspace = Workspace(workdir / "workspace.duckdb")
-    try:
+def runs(serve_prepared) -> Iterator[Runs]:
+    def prepare(workspace: Workspace) -> tuple[int, int, int, int]:
         dataset = load_demo(workspace, "iris")
         kwargs = {"dataset_id": dataset.id, "key": "gaussian_copula", "rows": 1500}
         plain = synthesize(workspace, **kwargs, seed=1).run
@@ -55,10 +50,10 @@ def runs(
             dataset_id=dataset.id, synthesizer="ctgan", params={"epochs": 2}, seed=4, n_rows=10
         )
         workspace.fail_run(failed, "interrupted before it finished")
-    finally:
-        workspace.close()  # one DuckDB writer per file: the server opens it next
-    with studio_server(workdir) as url:
-        yield Runs(url, dataset.id, plain.id, aimed.id, rebalanced.id)
+        return dataset.id, plain.id, aimed.id, rebalanced.id
+
+    with serve_prepared("runs_walk", prepare) as (url, ids):
+        yield Runs(url, *ids)
 
 
 @pytest.fixture
@@ -71,20 +66,6 @@ def laptop(browser: Browser) -> Iterator[Page]:
         yield page
     finally:
         context.close()
-
-
-def _main(page: Page) -> Locator:
-    return page.locator('[data-testid="stMain"]')
-
-
-def _settle(page: Page) -> None:
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=60_000)
-
-
-def _open(page: Page, url: str) -> None:
-    page.goto(url)
-    expect(_main(page).get_by_role("heading", name="Runs", level=1)).to_be_visible()
-    _settle(page)
 
 
 def _overflow(table: Locator) -> dict[str, float]:
@@ -118,8 +99,8 @@ def test_a_run_named_on_the_page_keeps_its_name_and_the_tables_fit(
     laptop: Page, runs: Runs
 ) -> None:
     # Setup
-    page, main = laptop, _main(laptop)
-    _open(page, f"{runs.url}/runs?dataset={runs.dataset_id}&run={runs.rebalanced}")
+    page, main = laptop, ui.main(laptop)
+    ui.open_page(page, f"{runs.url}/runs?dataset={runs.dataset_id}&run={runs.rebalanced}")
     history = main.locator('[data-testid="stTable"]').first
     expect(history).to_contain_text("Holdout ceiling")
     _assert_fits(history)
@@ -129,10 +110,10 @@ def test_a_run_named_on_the_page_keeps_its_name_and_the_tables_fit(
     main.get_by_label("Notes", exact=True).fill(NOTES)
     main.get_by_role("button", name="Save name and notes").click()
     expect(main.get_by_text(f"Saved: run #{runs.rebalanced} is now named")).to_be_visible()
-    _settle(page)
+    ui.settle(page)
     page.reload()
     expect(main.get_by_role("heading", name="Runs", level=1)).to_be_visible()
-    _settle(page)
+    ui.settle(page)
 
     # Assert: the name in the history, the facts and the form, after a reload
     history = main.locator('[data-testid="stTable"]').first
@@ -154,9 +135,9 @@ def test_a_run_named_on_the_page_keeps_its_name_and_the_tables_fit(
         pair.click()
         page.keyboard.type(option)
         page.get_by_role("option", name=option, exact=True).click()
-        _settle(page)
+        ui.settle(page)
     page.keyboard.press("Escape")
-    _settle(page)
+    ui.settle(page)
     comparison = main.locator('[data-testid="stTable"]').nth(2)
     expect(comparison).to_contain_text("Holdout ceiling")
     expect(comparison).to_contain_text("Utility ratio")

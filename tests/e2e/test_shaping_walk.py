@@ -14,34 +14,21 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pandas as pd
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from core.data.demos import load_demo
+from core.data.rule_rows import compile_rule
 from core.data.rule_suggestions import suggest_rules
-from core.data.rules import compile_rule
 from core.runs.pipeline import ensure_metadata
 from core.workspace.records import RunInfo
 from core.workspace.store import Workspace
+from tests import ui
 
 ROOT = Path(__file__).parents[2]
 SCREENSHOT = ROOT / "docs" / "screenshots" / "synthesize_shaping.png"
 UI_TIMEOUT_MS = 30_000
 FIT_TIMEOUT_MS = 120_000
 Served = Callable[[Path], AbstractContextManager[str]]
-
-
-def _main(page: Page) -> Locator:
-    return page.locator('[data-testid="stMain"]')
-
-
-def _settle(page: Page, timeout: int = FIT_TIMEOUT_MS) -> None:
-    """Wait until Streamlit has finished the current rerun (no running status widget)."""
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout)
-
-
-def _no_errors(page: Page) -> None:
-    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-    expect(page.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
 
 
 def _iris(workdir: Path, *, rule: bool = False) -> tuple[int, dict | None]:
@@ -71,27 +58,27 @@ def _synthesize_page(page: Page, served: Served, workdir: Path, dataset_id: int)
     """The Synthesize page of ``dataset_id`` on a fresh server, its shaping section open."""
     with served(workdir) as url:
         page.goto(f"{url}/synthesize?dataset={dataset_id}")
-        main = _main(page)
+        main = ui.main(page)
         expect(main.get_by_role("heading", name="Synthesize", level=1)).to_be_visible(
             timeout=UI_TIMEOUT_MS
         )
-        _settle(page)
+        ui.settle(page)
         main.get_by_text("Shape the rows", exact=True).click()
-        _settle(page)
+        ui.settle(page)
         expect(main.get_by_text("Rebalance a category column", exact=True)).to_be_visible()
         yield
 
 
 def _choose(page: Page, label: str, option: str, *, many: bool = False) -> None:
-    _main(page).get_by_role("combobox", name=label, exact=True).click()
+    ui.main(page).get_by_role("combobox", name=label, exact=True).click()
     page.get_by_role("option", name=option, exact=True).click()
     if many:  # a multiselect stays open for another choice (Escape would clear a selectbox)
         page.keyboard.press("Escape")
-    _settle(page)
+    ui.settle(page)
 
 
 def _generate(page: Page, rows: int) -> None:
-    main = _main(page)
+    main = ui.main(page)
     field = main.get_by_label("Rows to generate")
     field.fill(str(rows))
     field.press("Tab")
@@ -99,8 +86,8 @@ def _generate(page: Page, rows: int) -> None:
     expect(main.get_by_text(re.compile(rf"^Run #\d+: {rows} rows"))).to_be_visible(
         timeout=FIT_TIMEOUT_MS
     )
-    _settle(page)
-    _no_errors(page)
+    ui.settle(page)
+    ui.no_errors(page)
 
 
 def _whole_page(page: Page, path: Path) -> None:
@@ -135,7 +122,7 @@ def test_a_scenario_extract_has_the_value_and_follows_its_real_rows(
         _choose(page, "Conditions: every row has these values", "species", many=True)
         _choose(page, "species", "setosa")
         _generate(page, 200)
-        scenarios = _main(page).get_by_text("how its rows were shaped")
+        scenarios = ui.main(page).get_by_text("how its rows were shaped")
         expect(scenarios).to_be_visible()
         screenshot("shaping_scenario")
 
@@ -161,15 +148,15 @@ def test_a_rebalanced_extract_reaches_the_typed_shares(
     # Run
     page.set_viewport_size({"width": 1280, "height": 900})
     with _synthesize_page(page, studio_server, tmp_path, dataset_id):
-        main = _main(page)
+        main = ui.main(page)
         _choose(page, "Rebalance a category column", "species")
         main.get_by_text("Typed per category", exact=True).click()
-        _settle(page)
+        ui.settle(page)
         for species, percent in asked.items():
             field = main.get_by_label(f"{species} (%)")
             field.fill(str(percent))
             field.press("Tab")
-            _settle(page)
+            ui.settle(page)
         expect(main.get_by_text(re.compile(r"^The shares add up to"))).to_have_count(0)
         _generate(page, 300)
         expect(
@@ -199,7 +186,7 @@ def test_a_rule_bound_extract_keeps_the_rule_in_every_row(
 
     # Run
     with _synthesize_page(page, studio_server, tmp_path, dataset_id):
-        main = _main(page)
+        main = ui.main(page)
         expect(
             main.get_by_text(re.compile(r"^Every row keeps the dataset's 1 rule"))
         ).to_be_visible()

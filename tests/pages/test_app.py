@@ -161,11 +161,18 @@ def test_every_page_starts_inside_the_router() -> None:
         body = ast.parse(path.read_text()).body
         code = [n for n in body[1:] if not isinstance(n, ast.Import | ast.ImportFrom)]
 
-        # Assert: docstring first, naming its step, then imports, then the hand-over
+        # Assert: docstring first, naming its step, then imports, then the hand-over (bare, or
+        # in open_step, which calls it before anything else)
         docstring = ast.get_docstring(ast.Module(body=body[:1], type_ignores=[]))
         assert docstring and docstring.startswith(f"Step {path.name[0]}, "), path.name
         first = code[0]
-        assert isinstance(first, ast.Expr) and _is_call(first.value, "inside_router"), path.name
+        bare = isinstance(first, ast.Expr) and _is_call(first.value, "inside_router")
+        opened = isinstance(first, ast.Assign) and _is_call(first.value, "open_step")
+        assert bare or opened, path.name
+    step = ast.parse((ROOT / "components" / "step.py").read_text())
+    opening = next(n for n in step.body if isinstance(n, ast.FunctionDef) and n.name == "open_step")
+    first = opening.body[1]  # after its docstring
+    assert isinstance(first, ast.Expr) and _is_call(first.value, "inside_router")
 
 
 def test_every_link_names_a_registered_page() -> None:

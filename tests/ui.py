@@ -1,0 +1,77 @@
+"""What every browser walk does, in one place: find the page's main area, wait for Streamlit's
+rerun to end, open a page or a step, check no error shows, and start a studio on a workspace
+prepared before it (DuckDB lets one process write a file at a time, so the workspace is closed
+before the server opens it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import NamedTuple, TypeVar
+
+from playwright.sync_api import Locator, Page, expect
+
+from core.workspace.store import Workspace
+
+UI_TIMEOUT_MS = 30_000
+FIT_TIMEOUT_MS = 120_000
+# A first visit imports SDV and torch in the server: on a loaded CI box that takes a while.
+FIRST_VISIT_MS = 180_000
+Prepared = TypeVar("Prepared")
+
+
+class Studio(NamedTuple):
+    """A served studio with the dataset and run a walk opens."""
+
+    url: str
+    dataset_id: int
+    run_id: int
+
+
+def main(page: Page) -> Locator:
+    return page.locator('[data-testid="stMain"]')
+
+
+def settle(page: Page, timeout: int = FIT_TIMEOUT_MS) -> None:
+    """Wait until Streamlit has finished the current rerun (no running status widget)."""
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout)
+
+
+def no_errors(page: Page) -> None:
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    expect(page.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
+
+
+def open_page(page: Page, url: str, *, title: str | None = None) -> None:
+    """Go to ``url`` and wait for its heading (``title``, when given) and the end of the rerun."""
+    page.goto(url)
+    heading = main(page).get_by_role("heading", name=title, level=1)
+    expect(heading).to_be_visible(timeout=FIRST_VISIT_MS)
+    settle(page)
+
+
+def go_to(page: Page, title: str) -> None:
+    """Follow the sidebar's link to the step ``title``."""
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name=title, exact=True).click()
+    expect(main(page).get_by_role("heading", name=title, level=1)).to_be_visible(
+        timeout=UI_TIMEOUT_MS
+    )
+    settle(page)
+
+
+@contextmanager
+def served_after(
+    studio_server: Callable[[Path], AbstractContextManager[str]],
+    workdir: Path,
+    prepare: Callable[[Workspace], Prepared],
+) -> Iterator[tuple[str, Prepared]]:
+    """A fresh studio on ``workdir``'s workspace once ``prepare`` has filled it: (URL, what
+    ``prepare`` returned)."""
+    workspace = Workspace(workdir / "workspace.duckdb")
+    try:
+        prepared = prepare(workspace)
+    finally:
+        workspace.close()  # one DuckDB writer per file: the server opens it next
+    with studio_server(workdir) as url:
+        yield url, prepared
