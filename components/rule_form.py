@@ -6,7 +6,8 @@ from typing import Any
 
 import streamlit as st
 
-from core.data.rules import RULE_KINDS, RULE_TYPES, columns_for_rules
+from core.data.rule_types import RULE_KINDS, RULE_TYPES
+from core.data.rules import columns_for_rules
 from core.meta import StudioMetadata
 
 # Parameters that name one column, with their labels, per rule type.

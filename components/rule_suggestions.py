@@ -14,7 +14,8 @@ import streamlit as st
 
 from components.workspace import open_workspace
 from core.data.rule_suggestions import Suggestion, suggest_rules
-from core.data.rules import explain_rule, rule_key
+from core.data.rule_types import rule_key
+from core.data.rule_words import explain_rule
 from core.meta import StudioMetadata
 from core.workspace.records import DatasetInfo
 

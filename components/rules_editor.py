@@ -16,7 +16,8 @@ from components.rule_form import rule_form
 from components.rule_suggestions import find_suggestions, suggestion_table
 from components.state import StudioState
 from components.workspace import real_table
-from core.data.rules import add_rules, explain_rule, remove_rule
+from core.data.rule_words import explain_rule
+from core.data.rules import add_rules, remove_rule
 from core.errors import StudioError
 from core.meta import StudioMetadata
 from core.synth.registry import REGISTRY

@@ -45,7 +45,8 @@ from core.data.metadata import detect_metadata
 from core.data.pii import detect_pii
 from core.data.roles import fake_pii_metadata
 from core.data.rule_suggestions import suggest_rules, suggestion_rows
-from core.data.rules import check_rules, describe_rule, parse_rules
+from core.data.rule_words import describe_rule
+from core.data.rules import check_rules, parse_rules
 from core.errors import InvalidParameterError, NotFoundError, ReleaseBlockedError, StudioError
 from core.export.report_figures import build_report, report_figures
 from core.export.writers import format_for_path, write_batches

@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.data.rules import as_numbers, describe_rule
+from core.data.rule_rows import as_numbers
+from core.data.rule_words import describe_rule
 from core.meta import StudioMetadata
 
 # A candidate is listed when at most this share of the rows it reads break it.

@@ -11,46 +11,29 @@ user writes in a ``RULES.json`` file::
 
 SDV's own form (``{"class_name": ..., "parameters": {...}}``) reads too. Synthesizers enforce
 rules through ``sdv.cag`` (:func:`to_sdv_constraints`); the studio checks them with its own
-code (:func:`compile_rule`), so a rule's hold rate is measured independently of SDV. A row with
-a missing value in a rule's columns keeps it, as SDV counts it.
+code (:func:`core.data.rule_rows.compile_rule`), so a rule's hold rate is measured
+independently of SDV. A row with a missing value in a rule's columns keeps it, as SDV counts it.
+
+This module parses rules and checks them against a table before they are kept
+(:func:`parse_rules`, :func:`check_rules`, :func:`add_rules`); what a rule is lives in
+:mod:`core.data.rule_types`, checking rows in :mod:`core.data.rule_rows`, and rules in words
+in :mod:`core.data.rule_words`.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from core.data.rule_rows import compile_rule
+from core.data.rule_types import RULE_PARAMS, RULE_TYPES, SUGGESTION_KEYS, rule_columns, rule_key
+from core.data.rule_words import describe_rule
 from core.errors import InvalidParameterError
 from core.meta import StudioMetadata
 
-# Parameters of each rule type: (required, optional with SDV's default).
-_PARAMS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
-    "Inequality": (("low_column_name", "high_column_name"), {"strict_boundaries": False}),
-    "Range": (
-        ("low_column_name", "middle_column_name", "high_column_name"),
-        {"strict_boundaries": True},
-    ),
-    "FixedCombinations": (("column_names",), {}),
-    "FixedIncrements": (("column_name", "increment_value"), {}),
-    "OneHotEncoding": (("column_names",), {"learning_strategy": "one_hot"}),
-}
-RULE_TYPES = tuple(_PARAMS)
-# Each rule type in a few plain words, for choosing one.
-RULE_KINDS = {
-    "Inequality": "Inequality: a column never exceeds another",
-    "Range": "Range: a column lies between two others",
-    "FixedCombinations": "Fixed combinations: categories appear together as in the data",
-    "FixedIncrements": "Fixed increments: a column is a multiple of a step",
-    "OneHotEncoding": "One-hot: exactly one of several 0/1 columns is 1",
-}
-# Keys a suggestion adds beside the rule (see core.data.rule_suggestions): a file of printed
-# suggestions reads back as rules.
-SUGGESTION_KEYS = frozenset({"label", "support_rows", "breaking_rows", "checked_rows", "holds"})
 _ORDERED_SDTYPES = ("numerical", "datetime")
 _CATEGORY_SDTYPES = ("categorical", "boolean", "ordinal")
 _ONE_HOT_SDTYPES = ("numerical", "categorical", "boolean", "ordinal")
@@ -77,11 +60,11 @@ def _parse_rule(item: Any, index: int) -> dict[str, Any]:
         item = {"type": item["class_name"], **dict(item.get("parameters") or {})}
         item.pop("table_name", None)
     kind = item.get("type")
-    if kind not in _PARAMS:
+    if kind not in RULE_PARAMS:
         raise InvalidParameterError(
             f"Rule {index} has type {kind!r}; use one of {', '.join(RULE_TYPES)}."
         )
-    required, optional = _PARAMS[kind]
+    required, optional = RULE_PARAMS[kind]
     missing = [name for name in required if name not in item]
     if missing:
         raise InvalidParameterError(f"Rule {index} ({kind}) lacks {', '.join(missing)}.")
@@ -125,59 +108,6 @@ def _parse_rule(item: Any, index: int) -> dict[str, Any]:
     if len(set(columns)) != len(columns):
         raise InvalidParameterError(f"Rule {index} ({kind}) names a column twice.")
     return rule
-
-
-def rule_columns(rule: Mapping[str, Any]) -> list[str]:
-    """The columns a rule reads, in its order."""
-    if "column_names" in rule:
-        return list(rule["column_names"])
-    names = ("low_column_name", "middle_column_name", "high_column_name", "column_name")
-    return [rule[name] for name in names if name in rule]
-
-
-def describe_rule(rule: Mapping[str, Any]) -> str:
-    """The rule in a few words, e.g. ``temp_min ≤ temp_max``."""
-    kind = rule["type"]
-    if kind in ("Inequality", "Range"):
-        strict = rule.get("strict_boundaries", _PARAMS[kind][1]["strict_boundaries"])
-        return f" {'<' if strict else '≤'} ".join(rule_columns(rule))
-    if kind == "FixedCombinations":
-        return f"{', '.join(rule['column_names'])}: only combinations seen in the data"
-    if kind == "FixedIncrements":
-        return f"{rule['column_name']}: multiples of {rule['increment_value']:g}"
-    return f"{', '.join(rule['column_names'])}: exactly one is 1 in every row"
-
-
-def explain_rule(rule: Mapping[str, Any], sdtypes: Mapping[str, str] | None = None) -> str:
-    """The rule in plain words, e.g. ``checkout is never before checkin``.
-
-    Args:
-        rule: A parsed rule (:func:`parse_rules`).
-        sdtypes: Column types; dates read as before / after, numbers as below / exceeds.
-    """
-    kind, columns = rule["type"], rule_columns(rule)
-    dates = bool(sdtypes) and any(sdtypes.get(c) == "datetime" for c in columns)
-    if kind in ("Inequality", "Range"):
-        strict = rule.get("strict_boundaries", _PARAMS[kind][1]["strict_boundaries"])
-        if kind == "Range":
-            low, middle, high = columns
-            ends = "strictly between" if strict else "between"
-            return f"{middle} is always {ends} {low} and {high}" + (
-                "" if strict else ", ends included"
-            )
-        low, high = columns
-        if dates:
-            return f"{high} is always after {low}" if strict else f"{high} is never before {low}"
-        return f"{low} is always below {high}" if strict else f"{low} never exceeds {high}"
-    if kind == "FixedCombinations":
-        return f"{_and(columns)} always appear together"
-    if kind == "FixedIncrements":
-        return f"{columns[0]} is a multiple of {rule['increment_value']:g}"
-    return f"exactly one of {'/'.join(columns)} is 1"
-
-
-def _and(names: Sequence[str]) -> str:
-    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def columns_for_rules(metadata: StudioMetadata) -> dict[str, list[str]]:
@@ -226,12 +156,6 @@ def remove_rule(metadata: StudioMetadata, rule: Mapping[str, Any]) -> StudioMeta
     """``metadata`` without ``rule`` (compared by :func:`rule_key`)."""
     gone = rule_key(rule)
     return metadata.with_rules([r for r in metadata.rules if rule_key(r) != gone])
-
-
-def rule_key(rule: Mapping[str, Any]) -> tuple[Any, ...]:
-    """What makes two rules the same rule (type, parameters with SDV's defaults), hashable."""
-    full = {**_PARAMS.get(rule["type"], ((), {}))[1], **rule}
-    return (rule["type"], *(str(full[k]) for k in sorted(set(full) - {"type", *SUGGESTION_KEYS})))
 
 
 def check_rules(
@@ -302,103 +226,6 @@ def _check_types(
             raise InvalidParameterError(f"{label}: its columns must hold 0 and 1 only.")
 
 
-@dataclass(frozen=True, eq=False)
-class CompiledRule:
-    """A rule ready to check rows: ``holds(frame)`` is True for each row that keeps it."""
-
-    rule: dict[str, Any]
-    label: str
-    holds: Callable[[pd.DataFrame], np.ndarray]
-
-
-def compile_rule(rule: Mapping[str, Any], reference: pd.DataFrame) -> CompiledRule:
-    """A checker for ``rule``; a fixed combination is one of those in ``reference``.
-
-    ``reference`` is the table the rule was learned from (the rows a model is fitted on):
-    SDV keeps exactly the combinations it saw there.
-    """
-    kind, columns = rule["type"], rule_columns(rule)
-    if kind in ("Inequality", "Range"):
-        strict = bool(rule.get("strict_boundaries", _PARAMS[kind][1]["strict_boundaries"]))
-        holds = _ordered(columns, strict=strict)
-    elif kind == "FixedIncrements":
-        holds = _multiples(columns[0], float(rule["increment_value"]))
-    elif kind == "FixedCombinations":
-        holds = _combinations(columns, reference)
-    else:
-        holds = _one_hot(columns)
-    return CompiledRule(rule=dict(rule), label=describe_rule(rule), holds=holds)
-
-
-def as_numbers(series: pd.Series) -> np.ndarray:
-    """Numbers as floats and dates as nanoseconds, missing values as NaN."""
-    if pd.api.types.is_datetime64_any_dtype(series):
-        if isinstance(series.dtype, pd.DatetimeTZDtype):
-            series = series.dt.tz_convert(None)
-        raw = series.to_numpy(dtype="datetime64[ns]").view("int64").astype(float)
-        raw[series.isna().to_numpy()] = np.nan
-        return raw
-    if pd.api.types.is_bool_dtype(series):
-        series = series.astype(float)
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
-def _ordered(columns: list[str], *, strict: bool) -> Callable[[pd.DataFrame], np.ndarray]:
-    def holds(frame: pd.DataFrame) -> np.ndarray:
-        values = [as_numbers(frame[c]) for c in columns]
-        keep = np.ones(len(frame), dtype=bool)
-        for i, low in enumerate(values):
-            for high in values[i + 1 :]:
-                ordered = high > low if strict else high >= low
-                keep &= np.isnan(low) | np.isnan(high) | ordered
-        return keep
-
-    return holds
-
-
-def _multiples(column: str, step: float) -> Callable[[pd.DataFrame], np.ndarray]:
-    def holds(frame: pd.DataFrame) -> np.ndarray:
-        values = as_numbers(frame[column])
-        with np.errstate(invalid="ignore"):
-            return np.isnan(values) | (np.mod(values, step) == 0)
-
-    return holds
-
-
-def _combination_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    # One text key per row; a missing value is a value of its own, as SDV combines them.
-    parts = [frame[c].astype(object).where(frame[c].notna(), "\x00na").astype(str) for c in columns]
-    key = parts[0]
-    for part in parts[1:]:
-        key = key + "\x1f" + part
-    return key
-
-
-def _combinations(
-    columns: list[str], reference: pd.DataFrame
-) -> Callable[[pd.DataFrame], np.ndarray]:
-    allowed = set(_combination_keys(reference, columns))
-
-    def holds(frame: pd.DataFrame) -> np.ndarray:
-        return _combination_keys(frame, columns).isin(allowed).to_numpy()
-
-    return holds
-
-
-def _one_hot(columns: list[str]) -> Callable[[pd.DataFrame], np.ndarray]:
-    def holds(frame: pd.DataFrame) -> np.ndarray:
-        values = np.column_stack([as_numbers(frame[c]) for c in columns])
-        with np.errstate(invalid="ignore"):
-            return (
-                ~np.isnan(values).any(axis=1)
-                & (values.sum(axis=1) == 1)
-                & (values.max(axis=1) == 1)
-                & (values.min(axis=1) == 0)
-            )
-
-    return holds
-
-
 def to_sdv_constraints(rules: Sequence[Mapping[str, Any]]) -> list[Any]:
     """SDV's constraint objects (``sdv.cag``) for the rules, for ``add_constraints``."""
     import sdv.cag
@@ -408,8 +235,3 @@ def to_sdv_constraints(rules: Sequence[Mapping[str, Any]]) -> list[Any]:
         params = {k: v for k, v in rule.items() if k != "type" and k not in SUGGESTION_KEYS}
         built.append(getattr(sdv.cag, rule["type"])(**params))
     return built
-
-
-def share(kept: int, rows: int) -> float:
-    """``kept / rows``, NaN without rows."""
-    return kept / rows if rows else math.nan

