@@ -3,7 +3,9 @@
 It sits beside the form, not inside it: a column picked here shows its values at once, and
 the shares typed for a rebalance are added up (and drawn) as they are typed, which inputs
 inside an ``st.form`` would only do on submit. The choices come from the real rows through
-:mod:`core.runs.shaping_options`, so only what the pipeline accepts is offered.
+:mod:`core.runs.shaping_options`, so only what the pipeline accepts is offered. The conditions
+(and their prefill from Compare) are in :mod:`components.shape_conditions`, the rebalance in
+:mod:`components.share_inputs`, the augmentation switch in :mod:`components.augment_inputs`.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from typing import Any
 
 import streamlit as st
 
+from components.augment_inputs import augment_inputs
+from components.shape_conditions import apply_prefill, condition_inputs
 from components.share_inputs import rebalance_inputs
-from components.state import get_state
 from components.workspace import open_workspace
 from core.meta import StudioMetadata
 from core.runs.shaping_options import (
@@ -26,11 +29,9 @@ from core.runs.shaping_options import (
     unable_to_condition,
 )
 from core.synth.registry import SynthesizerSpec
-from core.synth.scenarios import value_label
 from core.workspace.records import DatasetInfo
 
 KEY = "synthesize.shape"
-# Set by the Compare page's "Generate more of these": {"conditions": {column: value}}.
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def shaping_inputs(
     """The section, in an expander; returns what it asks of the run."""
     metadata = dataset.metadata.to_dict() if dataset.metadata else None
     columns = {c.name: c for c in _columns(workspace_path, dataset.id, metadata)}
-    prefilled = _apply_prefill(columns)
+    prefilled = apply_prefill(columns, key=KEY)
     refused = refusal(spec)
     # Keyed and tracked: it stays as the person left it across reruns, and opens for a prefill.
     with st.expander("Shape the rows", key=f"{KEY}.open", on_change="rerun"):
@@ -86,18 +87,11 @@ def shaping_inputs(
             st.warning(refused)
         if rules := rules_line(dataset.metadata, spec):
             st.caption(rules)
-        conditions = _conditions(columns, disabled=bool(refused))
+        conditions = condition_inputs(columns, disabled=bool(refused), key=KEY)
         rebalance, shares, problem = rebalance_inputs(
             columns, conditions, disabled=bool(refused), key=KEY
         )
-        augment = st.checkbox(
-            "Measure whether the synthetic rows help a model (mix with real)",
-            help="Trains one classifier on the real rows alone and one on real plus synthetic "
-            "rows, and tests both on the holdout neither saw.",
-            key=f"{KEY}.augment",
-        )
-        targets = [c.name for c in columns.values() if c.classes]
-        target = st.selectbox("Target column", targets, disabled=not augment, key=f"{KEY}.target")
+        augment, target = augment_inputs(columns, key=KEY)
     shaped = bool(conditions or rebalance)
     return ShapeRequest(
         conditions=conditions,
@@ -107,43 +101,3 @@ def shaping_inputs(
         target=target if augment else None,
         problem=refused if shaped and refused else problem,
     )
-
-
-def _apply_prefill(columns: dict[str, ShapeableColumn]) -> str:
-    """Fill the conditions from Compare's "Generate more of these", once; say what was done."""
-    prefill = get_state().take_prefill()
-    if not prefill:
-        return ""
-    picked, kept, left = [], [], []
-    for column, value in (prefill.get("conditions") or {}).items():
-        label = value_label(value)
-        if column in columns and label in columns[column].values:
-            st.session_state[f"{KEY}.value.{column}"] = label
-            picked.append(column)
-            kept.append(f"{column}={label}")
-        else:
-            left.append(f"{column}={label}")
-    st.session_state[f"{KEY}.columns"] = picked
-    st.session_state[f"{KEY}.open"] = True
-    said = f"Conditions filled in from Compare: {', '.join(kept)}." if kept else ""
-    if left:
-        said += f" Left out (not a value this table can be shaped by): {', '.join(left)}."
-    return said.strip()
-
-
-def _conditions(columns: dict[str, ShapeableColumn], *, disabled: bool) -> dict[str, str]:
-    picked = st.multiselect(
-        "Conditions: every row has these values",
-        list(columns),
-        help="Category columns and numbers with few values. The model draws the other columns "
-        "given them.",
-        disabled=disabled,
-        key=f"{KEY}.columns",
-    )
-    slots = st.columns(min(len(picked), 3)) if picked else []
-    return {
-        column: slots[i % len(slots)].selectbox(
-            column, columns[column].values, disabled=disabled, key=f"{KEY}.value.{column}"
-        )
-        for i, column in enumerate(picked)
-    }
