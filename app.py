@@ -10,8 +10,9 @@ import streamlit as st
 
 from components.routing import run_page
 from components.state import StudioState, get_state, sync_url
+from components.tables import plain
 from components.workspace import get_workspace
-from core.errors import StudioError
+from core.errors import NotFoundError, StudioError
 from core.workspace.store import Workspace
 
 # A file beside the app, served by the studio itself: a ":material/..:" page icon makes the
@@ -39,7 +40,11 @@ def show_selection(slot: st.delta_generator.DeltaGenerator, state: StudioState) 
             dataset = workspace.get_dataset(state.dataset_id)
             st.caption(f"Dataset: **{dataset.name}** ({dataset.n_rows:,} × {dataset.n_columns})")
         if state.run_id is not None:
-            st.caption(f"Run: **#{state.run_id}**")
+            try:
+                named = workspace.get_run(state.run_id).name
+            except NotFoundError:  # deleted by the page that just ran
+                named = ""
+            st.caption(f"Run: **#{state.run_id}**" + (f" {plain(named)}" if named else ""))
 
 
 with st.sidebar:

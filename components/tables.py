@@ -11,6 +11,8 @@ import re
 import pandas as pd
 import streamlit as st
 
+from core.workspace.records import RunInfo
+
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$])")
 
 
@@ -24,3 +26,8 @@ def static_table(frame: pd.DataFrame) -> None:
     shown = frame.copy()
     shown.columns = [plain(c) for c in shown.columns]
     st.table(shown.map(plain), hide_index=True)
+
+
+def run_title(run: RunInfo) -> str:
+    """ "Run #12", then the run's name when it has one, for Markdown (the name escaped)."""
+    return f"Run #{run.id}, {plain(run.name)}" if run.name else f"Run #{run.id}"

@@ -15,7 +15,9 @@ from components.score_panel import (
 )
 from components.shaping_panel import shaping_panel
 from components.step import open_step
+from components.tables import run_title
 from core.evaluate.stored import StoredScores
+from core.formatting import name
 
 step = open_step("Compare")
 state, workspace, settings = step
@@ -27,7 +29,7 @@ sdtypes = dataset.metadata.sdtypes
 columns = list(compare.learned_only(sdtypes))
 holdout = scores.holdout
 st.caption(
-    f"Run #{run.id} on **{dataset.name}**: {run.synthesizer}, seed {run.seed}, "
+    f"{run_title(run)} on **{dataset.name}**: {name(run.synthesizer)}, seed {run.seed}, "
     f"{run.n_rows:,} synthetic rows. Quality compares them with all {dataset.n_rows:,} real "
     f"rows; the figures with the {holdout.get('train_rows', dataset.n_rows):,} rows it was "
     "fitted on."

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.release_panel import override_form, release_panel
 from components.step import open_step
+from components.tables import run_title
 from core.data.formats import TableFormat
 from core.evaluate.readings import protection_notes
 from core.evaluate.stored import StoredScores
@@ -15,7 +16,7 @@ state, workspace, settings = step
 run, dataset = step.run()
 # Only the first rows are read on a rerun; the whole table only when a download is asked for.
 preview = workspace.read_synthetic(run.id, limit=settings.preview_rows)
-st.caption(f"Run #{run.id} on **{dataset.name}**: {run.n_rows:,} rows × {preview.shape[1]}.")
+st.caption(f"{run_title(run)} on **{dataset.name}**: {run.n_rows:,} rows × {preview.shape[1]}.")
 st.dataframe(preview, hide_index=True)
 
 st.subheader("Release checks")

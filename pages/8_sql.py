@@ -4,6 +4,7 @@ side."""
 import streamlit as st
 
 from components.step import open_step
+from components.tables import run_title
 from components.workspace import example_sql, real_table, synthetic_table
 from core.data.sql import MAX_ROWS, TIMEOUT_SECONDS, run_parity
 from core.data.sql_compare import REL_DIFF_SUFFIX, SCALED_SUFFIX
@@ -16,7 +17,7 @@ path = str(workspace.path)
 hidden = dataset.metadata.direct_columns if dataset.metadata else []
 # Counts come from the workspace's records: the tables themselves are read only for a query.
 st.caption(
-    f"Run #{run.id} on **{dataset.name}**: one SELECT runs on the real table "
+    f"{run_title(run)} on **{dataset.name}**: one SELECT runs on the real table "
     f"({dataset.n_rows:,} rows) and on the synthetic one ({run.n_rows:,} rows); in both it is "
     f"called `data`. Read-only, no files or network, the first {MAX_ROWS:,} rows of each "
     f"result, {TIMEOUT_SECONDS:g} s at most."

@@ -37,7 +37,23 @@ def test_metrics_show_the_run_scores_as_percentages(
     assert all(PERCENT.match(value) for value in metrics.values()), metrics
     assert metrics["Quality score"] == f"{tips_run.scores['quality_score']:.1%}"
     assert metrics["Holdout ceiling"] == f"{tips_run.scores['holdout_quality_score']:.1%}"
-    assert at.caption[0].value.startswith(f"Run #{tips_run.id} on **tips**: gaussian_copula")
+    assert at.caption[0].value.startswith(f"Run #{tips_run.id} on **tips**: Gaussian copula")
+
+
+def test_a_named_run_is_called_by_its_name_in_the_sidebar_and_the_caption(
+    shown: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo, tips_run: RunInfo
+) -> None:
+    # Setup: a name with Markdown in it, shown as written
+    workspace.label_run(tips_run.id, name="Baseline *v2*", notes="")
+
+    # Run
+    at = shown(PAGE, dataset_id=tips.id, run_id=tips_run.id)
+
+    # Assert
+    assert not at.exception
+    assert at.caption[0].value.startswith(f"Run #{tips_run.id}, Baseline \\*v2\\* on **tips**")
+    sidebar = [c.value for c in at.sidebar.caption]
+    assert f"Run: **#{tips_run.id}** Baseline \\*v2\\*" in sidebar, sidebar
 
 
 def test_columns_tab_draws_one_chart_per_selected_column(
