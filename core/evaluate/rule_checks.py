@@ -3,7 +3,7 @@
 Every extract is checked against the rules added to its dataset (each must hold in every row:
 SDV enforces them) and against the rules found in the real data (:mod:`core.data.
 rule_suggestions`) that every real row keeps, so a broken business rule shows even when
-nobody added it. The checks are the studio's own code (:func:`core.data.rules.compile_rule`),
+nobody added it. The checks are the studio's own code (:func:`core.data.rule_rows.compile_rule`),
 not SDV's, and count every stored row, batch by batch (:class:`RuleTally`).
 """
 
