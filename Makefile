@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export SYNTH_STUDIO_WORKSPACE ?= $(HOME)/.synth_studio/workspace.duckdb
 PORT ?= 8501
 
-.PHONY: run test bench lint format install install-dev clean
+.PHONY: run test bench screenshots lint format install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -36,6 +36,10 @@ test: install-dev
 ## Studio vs pandas / SDV / SDMetrics, side by side: one table of ratios, JSON in benchmarks/results.
 bench: install-dev
 	$(BIN)/python -m benchmarks
+
+## Retake the documentation's screenshots (docs/screenshots) from the browser walks.
+screenshots: install-dev
+	SYNTH_STUDIO_DOC_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/e2e
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@ before the server opens it)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -14,6 +15,8 @@ from playwright.sync_api import Locator, Page, expect
 
 from core.workspace.store import Workspace
 
+DOC_SCREENSHOTS = Path(__file__).parents[1] / "docs" / "screenshots"
+ARTIFACTS = Path(__file__).parent / "e2e" / "artifacts"
 UI_TIMEOUT_MS = 30_000
 FIT_TIMEOUT_MS = 120_000
 # A first visit imports SDV and torch in the server: on a loaded CI box that takes a while.
@@ -27,6 +30,15 @@ class Studio(NamedTuple):
     url: str
     dataset_id: int
     run_id: int
+
+
+def doc_screenshot(name: str) -> Path:
+    """Where a walk saves a picture the documentation shows: ``docs/screenshots`` when
+    ``SYNTH_STUDIO_DOC_SCREENSHOTS=1`` (``make screenshots``), else beside the test artifacts, so
+    running the tests leaves the checkout as it was."""
+    folder = DOC_SCREENSHOTS if os.environ.get("SYNTH_STUDIO_DOC_SCREENSHOTS") == "1" else ARTIFACTS
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
 
 
 def main(page: Page) -> Locator:

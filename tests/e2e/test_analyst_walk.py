@@ -95,7 +95,7 @@ def test_pairs_on_a_wide_text_table_open_on_an_informative_bounded_figure(
     assert x and y and x != y
     assert not {x, y} & {"name", "city", "iata"}, (x, y)
     expect(pair_chart).to_contain_text(f"{y} against {x}")
-    screenshot("compare_pairs_airports")
+    page.screenshot(path=str(ui.doc_screenshot("compare_pairs_after.png")), full_page=True)
     assert max(sizes) < MAX_MESSAGE_BYTES, f"largest message {max(sizes):,} bytes"
 
     # Run + Assert: the worst pair there is, names against cities, is bounded too
@@ -150,7 +150,7 @@ def test_a_built_comparison_profile_replaces_the_prompt_and_fits_its_frame(
     )
     assert cut == []
     assert report.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
-    screenshot("profile_compare_built")
+    page.screenshot(path=str(ui.doc_screenshot("profile_after.png")), full_page=True)
 
 
 # --- 5. Nothing is fetched from outside the studio ---------------------------------------------

@@ -21,7 +21,6 @@ from core.workspace.store import Workspace
 from tests import ui
 
 ROOT = Path(__file__).parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 UI_TIMEOUT_MS = 30_000
 RULE = {"type": "Inequality", "low_column_name": "tip", "high_column_name": "total_bill"}
 
@@ -108,7 +107,7 @@ def test_the_report_plots_the_columns_picked_on_compare(
     expect(picker).not_to_contain_text("total_bill")
     ui.no_errors(page)
     picker.scroll_into_view_if_needed()
-    page.screenshot(path=str(SCREENSHOTS / "compare_after.png"))
+    page.screenshot(path=str(ui.doc_screenshot("compare_after.png")))
     with page.expect_download(timeout=UI_TIMEOUT_MS) as download:
         main.get_by_role("button", name="Download the HTML report").click()
     saved = tmp_path / "report.html"
@@ -127,7 +126,7 @@ def test_the_report_plots_the_columns_picked_on_compare(
     expect(page.get_by_role("heading", name="Plots")).to_be_attached()
     page.locator("#utility").scroll_into_view_if_needed()
     page.evaluate("document.getElementById('utility').scrollIntoView()")
-    page.screenshot(path=str(SCREENSHOTS / "report_after.png"))
+    page.screenshot(path=str(ui.doc_screenshot("report_after.png")))
     screenshot("compare_report")
 
 
@@ -176,4 +175,4 @@ def test_the_shaping_tab_shows_rules_scenarios_shares_and_augmentation(
     expect(shares).to_contain_text("Shares of day")
     expect(main.get_by_text(re.compile(r"^Minority class 'Lunch' recall"))).to_be_visible()
     main.get_by_text("Augmentation", exact=True).scroll_into_view_if_needed()
-    page.screenshot(path=str(SCREENSHOTS / "compare_shaping_after.png"))
+    page.screenshot(path=str(ui.doc_screenshot("compare_shaping_after.png")))

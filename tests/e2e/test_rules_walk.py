@@ -22,7 +22,6 @@ from core.workspace.store import Workspace
 from tests import ui
 
 ROOT = Path(__file__).parents[2]
-SCREENSHOT = ROOT / "docs" / "screenshots" / "metadata_rules.png"
 UI_TIMEOUT_MS = 30_000
 FIT_TIMEOUT_MS = 120_000
 ROWS = 200
@@ -90,8 +89,7 @@ def test_a_ticked_rule_is_kept_by_every_stored_row(page: Page, tmp_path: Path, s
         expect(main.get_by_role("button", name="Remove")).to_have_count(1)
         ui.no_errors(page)
         main.get_by_role("heading", name="Rules").evaluate("e => e.scrollIntoView()")
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT))
+        page.screenshot(path=str(ui.doc_screenshot("metadata_rules.png")))
 
         # Run: a small Gaussian copula run
         page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Synthesize").click()

@@ -152,7 +152,7 @@ def test_the_same_bakeoff_settings_give_the_same_plan_and_a_skip_says_why(
 ) -> None:
     # Run: the same settings twice
     first_plan, first = _bakeoff_once(page, walk)
-    screenshot("bakeoff_after")
+    page.screenshot(path=str(ui.doc_screenshot("bakeoff_after.png")), full_page=True)
     second_plan, second = _bakeoff_once(page, walk)
 
     # Assert: the same plan both times, and the same outcome per synthesizer

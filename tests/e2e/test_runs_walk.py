@@ -21,7 +21,6 @@ from core.workspace.store import Workspace
 from tests import ui
 
 ROOT = Path(__file__).parents[2]
-SCREENSHOT = ROOT / "docs" / "screenshots" / "runs_after.png"
 UI_TIMEOUT_MS = 30_000
 NAME = "Iris rebalanced by species"
 LONG_NAME = "copula_seed_1_rows_1500_rare_grouping_on_clipping_on_first_baseline_of_iris"
@@ -147,9 +146,8 @@ def test_a_run_named_on_the_page_keeps_its_name_and_the_tables_fit(
     _assert_fits(comparison)
     # The page as a person sees it (the studio scrolls inside its main block, so a tall window
     # rather than a full-page shot): the history and the chosen run, then the comparison.
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 1500})
     main.get_by_role("heading", name="Runs", level=1).scroll_into_view_if_needed()
-    page.screenshot(path=str(SCREENSHOT))
+    page.screenshot(path=str(ui.doc_screenshot("runs_after.png")))
     comparison.scroll_into_view_if_needed()
-    page.screenshot(path=str(SCREENSHOT.with_name("runs_compare_after.png")))
+    page.screenshot(path=str(ui.doc_screenshot("runs_compare_after.png")))

@@ -25,7 +25,6 @@ from core.workspace.store import Workspace
 from tests import ui
 
 ROOT = Path(__file__).parents[2]
-SCREENSHOT = ROOT / "docs" / "screenshots" / "synthesize_shaping.png"
 UI_TIMEOUT_MS = 30_000
 FIT_TIMEOUT_MS = 120_000
 Served = Callable[[Path], AbstractContextManager[str]]
@@ -164,7 +163,7 @@ def test_a_rebalanced_extract_reaches_the_typed_shares(
         ).to_be_visible()
         charts = main.locator('[data-testid="stPlotlyChart"] .js-plotly-plot')
         expect(charts).to_have_count(2)  # asked before the run, reached after it
-        _whole_page(page, SCREENSHOT)
+        _whole_page(page, ui.doc_screenshot("synthesize_shaping.png"))
         screenshot("shaping_rebalance")
 
     # Assert: counted over every stored row, each share within one point of the asked one
