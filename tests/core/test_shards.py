@@ -12,7 +12,7 @@ import pytest
 from core.data.demos import DEMOS
 from core.data.metadata import detect_metadata
 from core.errors import CancelledError, InvalidParameterError, StudioError
-from core.synth.registry import fit_synthesizer
+from core.synth.fitting import fit_synthesizer
 from core.synth.sampling import iter_batches
 from core.synth.shards import plan_shards, sample_sharded, shard_layout
 

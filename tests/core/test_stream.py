@@ -21,7 +21,7 @@ from core.data.roles import fake_pii_metadata
 from core.errors import CancelledError, StudioError
 from core.meta import TABLE
 from core.runs.pipeline import synthesize
-from core.synth.registry import fit_synthesizer
+from core.synth.fitting import fit_synthesizer
 from core.synth.sampling import (
     Draw,
     arrow_schema,

@@ -5,13 +5,9 @@ import pytest
 
 from core.data.metadata import detect_metadata
 from core.errors import InvalidParameterError, UnknownSynthesizerError
-from core.synth.registry import (
-    REGISTRY,
-    epochs_done,
-    fit_synthesizer,
-    get_spec,
-    resolve_params,
-)
+from core.synth.fit_watch import epochs_done
+from core.synth.fitting import fit_synthesizer
+from core.synth.registry import REGISTRY, get_spec, resolve_params
 from core.synth.sampling import iter_batches
 
 # Cheapest settings per synthesizer: one line each, so adding an entry is one line here too.
