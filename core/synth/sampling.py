@@ -27,8 +27,9 @@ from core.meta import TABLE, StudioMetadata
 from core.progress import Progress, no_progress
 from core.synth.fake_values import FakeSpec
 from core.synth.fakes import build_specs, fake_columns, normal_text
-from core.synth.scenarios import Shaping, draw_shaped
+from core.synth.scenarios import Shaping
 from core.synth.seeding import holding_global_random, set_seed
+from core.synth.shaped_draws import draw_shaped
 from core.workspace.store import ActiveRun, Workspace
 
 Cancel = threading.Event | Callable[[], bool] | None

@@ -9,39 +9,31 @@
   batch holds each category's share of its rows (largest remainder), drawn as the scenario of
   that category, then shuffled with the run's seed.
 - **Rules** (:mod:`core.data.rules`) are fitted into the model as SDV constraints; the rows
-  SDV drops for breaking one are drawn again here.
+  SDV drops for breaking one are drawn again.
 
-Rows matching a scenario are drawn until there are enough, with progress after each draw. A
-scenario the model rarely makes ends in one line saying what was reached, when fewer than
-:attr:`DrawLimits.min_match_share` of the drawn rows match or after
-:attr:`DrawLimits.seconds`; it never hangs. Draws are seeded through the model's own seeded
-state, so the same seed gives the same rows.
+This module says what a shaping is and checks it against the real rows (conditions, shares,
+:class:`Shaping`, :func:`describe_shaping`); drawing the rows of one lives in
+:mod:`core.synth.shaped_draws`.
 """
 
 from __future__ import annotations
 
 import math
-import time
-import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sdv.single_table.base import BaseSingleTableSynthesizer
 
 from core.data.rule_words import describe_rule
-from core.errors import InvalidParameterError, StudioError
+from core.errors import InvalidParameterError
 from core.meta import StudioMetadata
-from core.synth.seeding import holding_global_random
 
 # Columns a condition or a rebalance may fix: categories, and numbers with few distinct values
 # (a count such as a party size); a continuous number or a date has no scenario of one value.
 CONDITION_SDTYPES = ("categorical", "boolean", "ordinal", "numerical")
 MAX_DISTINCT = 50
-# The shuffle of a rebalanced batch draws from its own stream of the run's seed.
-_SHUFFLE_STREAM = 1
 _TRUE = {"true", "yes", "1", "t", "y"}
 _FALSE = {"false", "no", "0", "f", "n"}
 
@@ -231,7 +223,7 @@ class Shaping:
 
     @property
     def active(self) -> bool:
-        """Whether sampling goes through :func:`draw_shaped` rather than plain batches."""
+        """Whether batches are drawn shaped (:mod:`core.synth.shaped_draws`), not plain."""
         return bool(self.conditions or self.rebalance or self.rules)
 
     @property
@@ -305,116 +297,3 @@ def apportion(rows: int, shares: Sequence[float]) -> list[int]:
     for i in order[: rows - sum(counts)]:
         counts[i] += 1
     return counts
-
-
-def shuffle_order(rows: int, *, seed: int, index: int) -> np.ndarray:
-    """The order a rebalanced batch is shuffled into: its own stream of the run's seed."""
-    sequence = np.random.SeedSequence(int(seed), spawn_key=(int(index), _SHUFFLE_STREAM))
-    return np.random.default_rng(sequence).permutation(rows)
-
-
-def draw_shaped(
-    synth: BaseSingleTableSynthesizer,
-    shaping: Shaping,
-    *,
-    rows: int,
-    seed: int,
-    index: int,
-    wait: Callable[[], None] | None = None,
-    report: Callable[[int], None] | None = None,
-) -> pd.DataFrame:
-    """One batch of ``rows`` shaped rows: each scenario's rows, shuffled together.
-
-    Args:
-        synth: A fitted model, seeded (:func:`core.synth.seeding.set_seed`).
-        shaping: The run's conditions, rebalance and rules.
-        rows: Rows in the batch.
-        seed: The run's seed; the shuffle of batch ``index`` draws from it.
-        index: The batch's position in the run.
-        wait: Called while another thread holds the random generators.
-        report: Called with the rows of this batch reached so far, after each draw.
-
-    Raises:
-        StudioError: a scenario the model rarely makes (one line with what was reached).
-    """
-    parts, done = [], 0
-    for conditions, count in shaping.plan(rows):
-        if count:
-            parts.append(
-                draw_matching(
-                    synth,
-                    conditions,
-                    rows=count,
-                    limits=shaping.limits,
-                    wait=wait,
-                    report=lambda got, before=done: report and report(before + got),
-                )
-            )
-        done += count
-    batch = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    if len(parts) > 1:
-        batch = batch.iloc[shuffle_order(len(batch), seed=seed, index=index)]
-    return batch.reset_index(drop=True)
-
-
-def draw_matching(
-    synth: BaseSingleTableSynthesizer,
-    conditions: Mapping[str, Any],
-    *,
-    rows: int,
-    limits: DrawLimits,
-    wait: Callable[[], None] | None = None,
-    report: Callable[[int], None] | None = None,
-) -> pd.DataFrame:
-    """``rows`` rows meeting ``conditions`` (and the model's rules), drawn until there are.
-
-    Each draw asks for the rows still missing divided by the share that matched so far
-    (SDV's own estimate), at most ``limits.draw_rows``.
-
-    Raises:
-        StudioError: too few drawn rows match, or the time limit passed (one line).
-    """
-    started = time.monotonic()
-    parts: list[pd.DataFrame] = []
-    have = drawn = matched = 0
-    while have < rows:
-        missing = rows - have
-        rate = max(matched, 1) / drawn if drawn else 1.0
-        ask = min(max(limits.draw_rows, missing), max(missing, math.ceil(missing / rate)))
-        with warnings.catch_warnings(), holding_global_random(wait):
-            warnings.simplefilter("ignore")
-            part = sample_once(synth, conditions, ask)
-        drawn, matched = drawn + ask, matched + len(part)
-        parts.append(part.iloc[:missing])
-        have += len(parts[-1])
-        if report is not None:
-            report(have)
-        if have >= rows:
-            break
-        seconds = time.monotonic() - started
-        rare = drawn >= limits.probe_rows and matched / drawn < limits.min_match_share
-        if rare or seconds > limits.seconds:
-            raise StudioError(
-                f"Scenario {scenario_label(conditions)}: reached {have:,} of {rows:,} rows "
-                f"after drawing {drawn:,} ({matched / drawn:.2%} matched) in {seconds:.0f} s; "
-                "the model rarely makes it. Condition on fewer columns, fit longer, or use a "
-                "synthesizer that conditions directly (Gaussian copula)."
-            )
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-
-
-def sample_once(
-    synth: BaseSingleTableSynthesizer, conditions: Mapping[str, Any], rows: int
-) -> pd.DataFrame:
-    """One draw of ``rows`` rows, keeping those that meet ``conditions`` and the rules.
-
-    SDV's public ``sample_from_conditions`` retries up to 100 times per batch with no time
-    limit and prints its own progress bar; its private steps draw once, so the loop, its
-    progress and its limits stay here. Wrapped here alone, with a test that fails loudly if an
-    SDV upgrade changes them.
-    """
-    if not conditions:
-        return synth._sample_batch(batch_size=rows, max_tries=1).reset_index(drop=True)
-    frame = pd.DataFrame({column: [value] * rows for column, value in conditions.items()})
-    sampled = synth._sample_with_conditions(frame, 1, rows)
-    return sampled.reset_index(drop=True)

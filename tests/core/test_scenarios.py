@@ -15,14 +15,13 @@ from core.synth.scenarios import (
     DrawLimits,
     Shaping,
     apportion,
-    draw_matching,
     parse_conditions,
     parse_shares,
     resolve_conditions,
     resolve_rebalance,
-    sample_once,
 )
 from core.synth.seeding import set_seed
+from core.synth.shaped_draws import draw_matching, sample_once
 from tests.conftest import TEMPS
 from tests.core.test_synthesizers import CHEAP
 
