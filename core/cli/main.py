@@ -56,8 +56,8 @@ from core.privacy.protections import ProtectionSettings
 from core.runs.assess import evaluate
 from core.runs.history import history_view, runs_table
 from core.runs.pipeline import ensure_metadata, synthesize
+from core.synth.redraw import load_run_model
 from core.synth.registry import get_spec
-from core.synth.sampling import load_run_model
 from core.synth.scenarios import parse_conditions, parse_shares
 from core.synth.shards import sample_sharded
 from core.workspace.records import clean_run_name, clean_run_notes

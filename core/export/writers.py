@@ -17,7 +17,7 @@ import pandas as pd
 from core.data.formats import TableFormat, render_typed
 from core.errors import UnsupportedFormatError
 from core.export.safe_cells import safe_csv_bytes, safe_excel_bytes
-from core.synth.sampling import write_parquet
+from core.synth.parquet import write_parquet
 
 Write = Callable[[pd.DataFrame, io.BufferedIOBase, TableFormat], None]
 

@@ -38,8 +38,9 @@ from core.runs.assess import Evaluation, evaluate
 from core.runs.request import RunRequest
 from core.runs.shaping import learned_shaping, plan_shaping
 from core.synth.fitting import fit_synthesizer
+from core.synth.redraw import RedrawRealPii, redraw_real_pii
 from core.synth.registry import get_spec, resolve_params
-from core.synth.sampling import Draw, RedrawRealPii, redraw_real_pii, sample_into_run
+from core.synth.sampling import Draw, sample_into_run
 from core.synth.scenarios import Shaping, value_label
 from core.synth.seeding import check_seed
 from core.synth.training_sample import TrainingSample, category_columns, training_sample

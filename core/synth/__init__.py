@@ -6,6 +6,8 @@
 - ``dp``: the differentially private MST synthesizer.
 - ``training_sample``: the stratified sample big tables fit on, and the fit estimate.
 - ``sampling``: rows drawn in batches into the workspace or Parquet, never all in memory.
+- ``parquet``: batches as Arrow tables of one schema, written into one Parquet file.
+- ``redraw``: fake personal values redrawn per batch, and a saved run's model with them.
 - ``scenarios`` and ``shaped_draws``: a run's conditions, rebalance and rules, and drawing the
   rows that meet them.
 - ``shards``: a big extract in seeded shards, in this process or on Dask.

@@ -3,6 +3,9 @@
 Every way of sampling draws the batches of :func:`iter_batches`, so the same seed and batch
 size give the same rows; only one batch is held at a time, so memory is bounded by
 ``batch_rows``, not by ``rows``.
+
+Writing batches as Arrow and Parquet lives in :mod:`core.synth.parquet`; the postprocess that
+redraws fake personal values, and a saved run's model, in :mod:`core.synth.redraw`.
 """
 
 from __future__ import annotations
@@ -10,27 +13,24 @@ from __future__ import annotations
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 from sdv.single_table.base import BaseSingleTableSynthesizer
 
 from core.data.conform import conform, to_frame
-from core.errors import CancelledError, InvalidParameterError, NotFoundError, StudioError, one_line
-from core.meta import TABLE, StudioMetadata
+from core.errors import CancelledError, InvalidParameterError, StudioError, one_line
+from core.meta import TABLE
 from core.progress import Progress, no_progress
-from core.synth.fake_values import FakeSpec
-from core.synth.fakes import build_specs, fake_columns, normal_text
+from core.synth.parquet import cast_table, write_parquet
 from core.synth.scenarios import Shaping
 from core.synth.seeding import holding_global_random, set_seed
 from core.synth.shaped_draws import draw_shaped
-from core.workspace.store import ActiveRun, Workspace
+from core.workspace.store import ActiveRun
 
 Cancel = threading.Event | Callable[[], bool] | None
 # Applied to each batch before it is written, with a seed of its own (see batch_seed), e.g.
@@ -48,111 +48,6 @@ def batch_seed(seed: int, index: int) -> int:
     if seed < 0 or index < 0:
         raise InvalidParameterError(f"Seeds must be 0 or more; got {seed}.")
     return int(np.random.SeedSequence(int(seed), spawn_key=(int(index),)).generate_state(1)[0])
-
-
-@dataclass(eq=False)
-class RedrawRealPii:
-    """A postprocess that fakes direct identifiers and id columns in the real shape, per batch.
-
-    Each value of a direct identifier becomes a fake of its column's shape (see
-    :mod:`core.synth.fakes`) that equals no real value; each id column (a key, personal or not)
-    becomes codes of the real keys' shape, unique across the run's batches. ``real`` holds
-    only the direct identifiers' distinct real values and ``specs`` only shapes, so that is
-    all a worker receives; ``redrawn`` counts the fakes redrawn in this process because they
-    equalled a real value.
-    """
-
-    real: pd.DataFrame
-    sdtypes: dict[str, str]
-    columns: tuple[str, ...]
-    locale: str
-    redrawn: int = 0
-    specs: dict[str, FakeSpec] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self._avoid = {c: normal_text(self.real[c].dropna()) for c in self.columns}
-
-    def starting_at(self, row: int) -> RedrawRealPii:
-        """A copy for rows drawn from ``row`` on by a fresh copy of the model, e.g. a shard.
-
-        SDV's key counter restarts in every copy of a model, so each shard would repeat the
-        first shard's keys; from this copy they continue at ``row`` instead.
-        """
-        specs = {c: replace(s, first_row=row) if s.counter else s for c, s in self.specs.items()}
-        return RedrawRealPii(
-            real=self.real,
-            sdtypes=self.sdtypes,
-            columns=self.columns,
-            locale=self.locale,
-            specs=specs,
-        )
-
-    def __call__(self, batch: pd.DataFrame, seed: int) -> pd.DataFrame:
-        out, redrawn = fake_columns(
-            batch, self.specs, avoid=self._avoid, locale=self.locale, seed=seed
-        )
-        self.redrawn += redrawn
-        return out
-
-
-def redraw_real_pii(metadata: StudioMetadata, real: pd.DataFrame) -> RedrawRealPii | None:
-    """The postprocess for a dataset's direct identifiers and id columns, or None without any.
-
-    Args:
-        metadata: The table's metadata (roles, sdtypes, locale).
-        real: Every real row a fake must differ from (training and holdout); only the shapes
-            of its values and the distinct values of the direct identifiers are kept.
-    """
-    sdtypes = metadata.sdtypes
-    columns = [c for c in metadata.direct_columns if c in real.columns]
-    ids = [c for c, t in sdtypes.items() if t == "id" and c in real.columns and c not in columns]
-    if not columns and not ids:
-        return None
-    kinds = {c: e["kind"] for c, e in metadata.roles.items() if e.get("kind")}
-    specs = build_specs(
-        real[columns + ids],
-        sdtypes=sdtypes,
-        kinds=kinds,
-        keys=[metadata.primary_key] if metadata.primary_key else [],
-    )
-    distinct = pd.DataFrame({c: pd.Series(real[c].dropna().unique()) for c in columns})
-    return RedrawRealPii(
-        real=distinct,
-        sdtypes=sdtypes,
-        columns=tuple(columns),
-        locale=metadata.locale,
-        specs=specs,
-    )
-
-
-@dataclass(frozen=True, eq=False)
-class RunModel:
-    """A finished run's fitted model and the postprocess its extra rows need."""
-
-    synth: BaseSingleTableSynthesizer
-    postprocess: RedrawRealPii | None
-
-
-def load_run_model(workspace: Workspace, run_id: int) -> RunModel:
-    """Load the model a run saved, to sample more rows from it (e.g. a big sharded extract).
-
-    Only the studio's own model files are loaded (cloudpickle); the postprocess redraws fake
-    personal values that equal a real one, as the run itself did.
-
-    Raises:
-        NotFoundError: the run or its model file is gone.
-    """
-    from sdv.utils.utils import load_synthesizer  # SDV's cloudpickle loader
-
-    run = workspace.get_run(run_id)
-    if not run.model_path or not Path(run.model_path).is_file():
-        raise NotFoundError(f"Run {run_id} has no saved model to sample from.")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        synth = load_synthesizer(run.model_path)
-    metadata = workspace.get_dataset(run.dataset_id).metadata
-    post = redraw_real_pii(metadata, workspace.read_real(run.dataset_id)) if metadata else None
-    return RunModel(synth=synth, postprocess=post)
 
 
 @dataclass(frozen=True)
@@ -248,84 +143,6 @@ class Draw:
             shaping=self.shaping,
             report=report,
         )
-
-
-# What pandas infers for an object column holding numbers, alone or beside text: e.g. a number
-# column marked categorical whose rare values were grouped as "(other)" before fitting.
-_NUMBERS_AS_OBJECTS = frozenset(
-    {"integer", "floating", "mixed-integer", "mixed-integer-float", "mixed", "decimal"}
-)
-
-
-def as_storable(batch: pd.DataFrame) -> pd.DataFrame:
-    """``batch`` with each object column of numbers (and maybe text) as text.
-
-    Arrow types an object column from its first values, so ``[1, "(other)"]`` fails to
-    convert, and one batch may hold only the numbers while the next holds the text too. SDV
-    returns object columns only where the training column was one, so text is their type in
-    every batch. Missing values stay missing.
-    """
-    mixed = [
-        column
-        for column in batch.columns
-        if batch[column].dtype == object
-        and pd.api.types.infer_dtype(batch[column], skipna=True) in _NUMBERS_AS_OBJECTS
-    ]
-    if not mixed:
-        return batch
-    return batch.assign(**{c: batch[c].map(lambda v: v if pd.isna(v) else str(v)) for c in mixed})
-
-
-def arrow_schema(batch: pd.DataFrame) -> pa.Schema:
-    """The Parquet schema a stream fixes from its first batch.
-
-    A column with no value in that batch has Arrow's null type, which no later value fits; it
-    is widened to text, the type SDV gives every object column.
-    """
-    schema = pa.Schema.from_pandas(as_storable(batch), preserve_index=False)
-    for i, item in enumerate(schema):
-        if pa.types.is_null(item.type):
-            schema = schema.set(i, item.with_type(pa.string()))
-    return schema
-
-
-def to_arrow(batch: pd.DataFrame, schema: pa.Schema) -> pa.Table:
-    """``batch`` as an Arrow table of ``schema``, or one line naming the column that differs."""
-    return _cast(pa.Table.from_pandas(as_storable(batch), preserve_index=False), schema)
-
-
-def _cast(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    try:
-        return table.cast(schema)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError) as err:
-        first = str(err).splitlines()[0][:200]
-        raise StudioError(
-            f"A batch of rows does not fit the extract's column types: {first}"
-        ) from err
-
-
-def write_parquet(
-    batches: Iterable[pd.DataFrame],
-    sink: Path | str | BinaryIO,
-    *,
-    schema: pa.Schema | None = None,
-) -> None:
-    """Write batches into one Parquet file (a path or a binary handle), one row group each.
-
-    Each batch is cast to the first one's types (see :func:`arrow_schema`), or to ``schema``;
-    only one batch is held at a time.
-    """
-    writer: pq.ParquetWriter | None = None
-    try:
-        for batch in batches:
-            if writer is None:
-                schema = schema or arrow_schema(batch)
-                writer = pq.ParquetWriter(sink, schema)
-            writer.write_table(to_arrow(batch, schema))
-            del batch  # not held while the next one is drawn
-    finally:
-        if writer is not None:
-            writer.close()
 
 
 def is_cancelled(cancel: Cancel) -> bool:
@@ -458,7 +275,7 @@ def sample_into_run(
                 observe(to_frame(table))
             stored = stored or table.schema
             done, count = done + len(batch), count + 1
-            yield _cast(table, stored)
+            yield cast_table(table, stored)
             del batch, table
             progress("sample", done, rows)
 

@@ -28,11 +28,11 @@ from sdv.single_table.base import BaseSingleTableSynthesizer
 
 from core.errors import CancelledError, InvalidParameterError, StudioError, one_line
 from core.progress import Progress, no_progress
+from core.synth.parquet import arrow_schema
 from core.synth.sampling import (
     Cancel,
     Draw,
     Postprocess,
-    arrow_schema,
     batch_seed,
     is_cancelled,
     sample_to_parquet,

@@ -181,7 +181,7 @@ def test_keys_are_unique_across_shards(workspace, tmp_path: Path) -> None:
     from core.data.formats import TableFormat
     from core.data.ingest import ingest_file
     from core.runs.pipeline import synthesize
-    from core.synth.sampling import load_run_model
+    from core.synth.redraw import load_run_model
 
     source = Path(__file__).parents[1] / "data" / "customers.csv"
     dataset = ingest_file(workspace, source)

@@ -22,16 +22,9 @@ from core.errors import CancelledError, StudioError
 from core.meta import TABLE
 from core.runs.pipeline import synthesize
 from core.synth.fitting import fit_synthesizer
-from core.synth.sampling import (
-    Draw,
-    arrow_schema,
-    iter_batches,
-    load_run_model,
-    redraw_real_pii,
-    sample_into_run,
-    sample_to_parquet,
-    to_arrow,
-)
+from core.synth.parquet import arrow_schema, to_arrow
+from core.synth.redraw import load_run_model, redraw_real_pii
+from core.synth.sampling import Draw, iter_batches, sample_into_run, sample_to_parquet
 from core.workspace.records import synth_table
 from core.workspace.store import Workspace
 
