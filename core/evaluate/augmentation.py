@@ -21,17 +21,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.pipeline import make_pipeline
 
 from core.errors import InvalidParameterError, StudioError
+from core.evaluate.features import as_labels, build_encoder, kinds_from_dtypes, prepare_features
 from core.evaluate.sdmetrics import json_float
-from core.evaluate.utility import (
-    MIN_ROWS,
-    as_labels,
-    build_encoder,
-    cap_rows,
-    infer_task,
-    kinds_from_dtypes,
-    prepare_features,
-    require_target,
-)
+from core.evaluate.utility import MIN_ROWS, cap_rows, infer_task, require_target
 
 BOOTSTRAP = 1000
 LEVEL = 0.95

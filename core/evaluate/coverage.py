@@ -25,16 +25,11 @@ from sdmetrics.single_column import CategoryCoverage, RangeCoverage
 from sklearn.neighbors import NearestNeighbors
 
 from core.errors import StudioError
+from core.evaluate.features import as_labels, as_seconds, build_encoder, prepare_features
 from core.evaluate.rare import RARE_SHARE, RareCounter, RareCoverage
 from core.evaluate.sdmetrics import Score, json_float
 from core.evaluate.tally import ColumnFacts, SyntheticTally, as_float, count_in, row_hashes
-from core.evaluate.utility import (
-    as_labels,
-    as_seconds,
-    build_encoder,
-    cap_rows,
-    prepare_features,
-)
+from core.evaluate.utility import cap_rows
 
 NEAR_PERCENTILE = 5.0
 _PER_COLUMN = [

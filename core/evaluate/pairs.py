@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.errors import StudioError
+from core.evaluate.features import as_labels, as_seconds
 from core.evaluate.plots import (
     MISSING,
     OTHER,
@@ -27,7 +28,6 @@ from core.evaluate.plots import (
     short_labels,
     top_categories,
 )
-from core.evaluate.utility import as_labels, as_seconds
 
 REAL = "Real"
 SYNTHETIC = "Synthetic"

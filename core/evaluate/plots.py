@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.evaluate.utility import as_labels
+from core.evaluate.features import as_labels
 
 # Okabe-Ito blue and orange: distinct for colour-blind readers, fixed across every figure.
 REAL_COLOR = "#0072B2"

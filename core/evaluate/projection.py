@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from sklearn.decomposition import PCA
 
 from core.errors import StudioError
+from core.evaluate.features import build_encoder, kinds_from_sdtypes, prepare_features
 from core.evaluate.plots import (
     NO_CORRELATIONS,
     REAL_COLOR,
@@ -23,7 +24,6 @@ from core.evaluate.plots import (
     empty_figure,
     note_dropped,
 )
-from core.evaluate.utility import build_encoder, kinds_from_sdtypes, prepare_features
 
 REAL = "Real"
 SYNTHETIC = "Synthetic"

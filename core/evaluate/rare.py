@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
+from core.evaluate.features import as_labels
 from core.evaluate.sdmetrics import json_float
-from core.evaluate.utility import as_labels
 
 # A category or pair in fewer than this share of the real rows is rare (as coverage counts).
 RARE_SHARE = 0.05

@@ -25,8 +25,8 @@ from typing import Any
 import pandas as pd
 from sdmetrics.single_column import KSComplement, TVComplement
 
+from core.evaluate.features import as_labels, as_seconds, kinds_from_sdtypes
 from core.evaluate.sdmetrics import json_float
-from core.evaluate.utility import as_labels, as_seconds, kinds_from_sdtypes
 from core.meta import StudioMetadata
 from core.synth.registry import get_spec
 from core.synth.scenarios import Rebalance, json_value, scenario_label, value_label

@@ -22,12 +22,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InvalidParameterError
-from core.evaluate.utility import (
-    as_labels,
-    as_seconds,
-    kinds_from_sdtypes,
-    prepare_features,
-)
+from core.evaluate.features import as_labels, as_seconds, kinds_from_sdtypes, prepare_features
 
 
 @dataclass

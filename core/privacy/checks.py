@@ -16,7 +16,7 @@ that memorised records puts its rows on top of training rows. After mostlyai-qa 
 - **PII leaks**: real values of personal-data columns found in the synthetic table.
 
 Distances are Euclidean on the encoding shared with coverage and utility
-(``core.evaluate.utility.build_encoder``): numbers and dates standardised (median-imputed),
+(``core.evaluate.features.build_encoder``): numbers and dates standardised (median-imputed),
 categories
 one-hot (one column each for the 50 most frequent, the rest sharing one), fitted on the
 training and holdout rows together. Ids and personal-data columns are left out: they are
@@ -40,9 +40,10 @@ import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
 from core.errors import InvalidParameterError
+from core.evaluate.features import build_encoder, prepare_features
 from core.evaluate.sdmetrics import Score, json_float
 from core.evaluate.tally import SyntheticTally, count_in, normalised, row_hashes
-from core.evaluate.utility import build_encoder, cap_rows, prepare_features
+from core.evaluate.utility import cap_rows
 from core.privacy.gate import release_status
 
 MIN_SYNTHETIC_ROWS = 100

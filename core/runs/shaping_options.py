@@ -19,8 +19,9 @@ from core.data.pii import detect_pii
 from core.data.roles import fake_pii_metadata
 from core.data.rule_words import describe_rule
 from core.errors import InvalidParameterError
+from core.evaluate.features import as_labels
 from core.evaluate.stored import StoredScores
-from core.evaluate.utility import MAX_CLASSES_AS_INTEGERS, as_labels
+from core.evaluate.utility import MAX_CLASSES_AS_INTEGERS
 from core.meta import StudioMetadata
 from core.synth.registry import REGISTRY, SynthesizerSpec
 from core.synth.scenarios import apportion, check_column, value_label

@@ -15,10 +15,10 @@ from core.data.holdout import split_holdout
 from core.data.metadata import detect_metadata
 from core.errors import InvalidParameterError
 from core.evaluate.augmentation import compute_augmentation
+from core.evaluate.features import as_labels, build_encoder, kinds_from_dtypes, prepare_features
 from core.evaluate.rare import RareCounter
 from core.evaluate.rule_checks import RuleTally, compute_rule_checks
 from core.evaluate.scenario import ShareTally, rebalance_result, scenario_fidelity
-from core.evaluate.utility import as_labels, build_encoder, kinds_from_dtypes, prepare_features
 from core.synth.scenarios import Rebalance
 
 TEMPS = {"type": "Inequality", "low_column_name": "temp_min", "high_column_name": "temp_max"}
