@@ -11,6 +11,7 @@
 - ``scenarios`` and ``shaped_draws``: a run's conditions, rebalance and rules, and drawing the
   rows that meet them.
 - ``shards``: a big extract in seeded shards, in this process or on Dask.
-- ``fakes`` and ``fake_values``: realistic fake values of each direct identifier's kind and
-  shape, never equal to a real one; codes and keys in the real keys' shape.
+- ``fake_specs``, ``fakes`` and ``fake_values``: the shape of each direct identifier's real
+  values, and realistic fakes of that kind and shape, never equal to a real one; codes and
+  keys in the real keys' shape.
 """

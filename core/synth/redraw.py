@@ -16,8 +16,9 @@ from sdv.single_table.base import BaseSingleTableSynthesizer
 
 from core.errors import NotFoundError
 from core.meta import StudioMetadata
+from core.synth.fake_specs import build_specs
 from core.synth.fake_values import FakeSpec
-from core.synth.fakes import build_specs, fake_columns, normal_text
+from core.synth.fakes import fake_columns, normal_text
 from core.workspace.store import Workspace
 
 

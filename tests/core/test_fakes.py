@@ -16,7 +16,8 @@ from core.data.pii import detect_pii
 from core.data.pii_values import iban_valid, luhn_valid
 from core.data.roles import fake_pii_metadata
 from core.runs.pipeline import synthesize
-from core.synth.fakes import build_specs, fake_columns, normal_text
+from core.synth.fake_specs import build_specs
+from core.synth.fakes import fake_columns, normal_text
 from core.synth.redraw import redraw_real_pii
 from core.workspace.store import Workspace
 
