@@ -12,6 +12,6 @@
   rows that meet them.
 - ``shards``: a big extract in seeded shards, in this process or on Dask.
 - ``fake_specs``, ``fakes`` and ``fake_values``: the shape of each direct identifier's real
-  values, and realistic fakes of that kind and shape, never equal to a real one; codes and
-  keys in the real keys' shape.
+  values, and realistic fakes of that kind and shape, never equal to a real one.
+  ``fake_codes``: codes and keys in the real keys' shape, unique and never real.
 """

@@ -18,15 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.synth.fake_values import (
-    DIGIT_SLOT,
-    DIGITS,
-    LETTER_SLOT,
-    LOWER,
-    UPPER,
-    FakeSpec,
-    real_ranks,
-)
+from core.synth.fake_codes import real_ranks
+from core.synth.fake_values import DIGIT_SLOT, DIGITS, LETTER_SLOT, LOWER, UPPER, FakeSpec
 
 _D, _U = DIGIT_SLOT, LETTER_SLOT
 _MAX_FORMATS = 50
