@@ -39,7 +39,7 @@ from core.synth.redraw import RedrawRealPii, redraw_real_pii
 from core.synth.sampling import Draw, sample_into_run
 from core.synth.scenarios import Shaping, value_label
 from core.synth.training_sample import TrainingSample, category_columns, training_sample
-from core.workspace.store import ActiveRun
+from core.workspace.run_life import ActiveRun
 
 
 def real_all(split: RealSplit) -> pd.DataFrame:

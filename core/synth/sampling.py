@@ -30,7 +30,7 @@ from core.synth.parquet import cast_table, write_parquet
 from core.synth.scenarios import Shaping
 from core.synth.seeding import holding_global_random, set_seed
 from core.synth.shaped_draws import draw_shaped
-from core.workspace.store import ActiveRun
+from core.workspace.run_life import ActiveRun
 
 Cancel = threading.Event | Callable[[], bool] | None
 # Applied to each batch before it is written, with a seed of its own (see batch_seed), e.g.
