@@ -30,7 +30,7 @@ class TableReads(WorkspaceConnection):
         """The Arrow types of a dataset's table: what its synthetic rows are stored as."""
         table = real_table(self.get_dataset(dataset_id).id)
         with self.cursor() as cur:
-            return cur.execute(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
+            return cur.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
 
     def column_types(self, dataset_id: int) -> pd.DataFrame:
         """Column name and DuckDB type of a dataset's table."""

@@ -1,4 +1,5 @@
 import threading
+import warnings
 
 import pandas as pd
 import pytest
@@ -463,3 +464,16 @@ def test_a_run_named_while_it_is_being_made_still_ends_well_and_keeps_its_name(w
     assert (stored.status, stored.n_rows, stored.fit_seconds) == ("done", 5, 1.0)
     assert (stored.name, stored.notes) == ("Named late", "while it was committing")
     pd.testing.assert_frame_equal(workspace.read_synthetic(run.id), tips.head(5))
+
+
+def test_reading_a_tables_types_warns_nothing(workspace, tips):
+    # Setup: a warning here reached the CLI's stderr on every run
+    dataset = workspace.add_dataset(name="tips", source="tips.csv", fingerprint="x", frame=tips)
+
+    # Run
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        schema = workspace.real_schema(dataset.id)
+
+    # Assert
+    assert schema.names == list(tips.columns)
