@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.tables import static_table
 from core.errors import StudioError
+from core.formatting import count, name, percent
 from core.privacy.gate import ReleaseStatus
 from core.workspace.records import RunInfo
 from core.workspace.store import Workspace
@@ -23,20 +25,26 @@ def release_panel(status: ReleaseStatus) -> None:
         failing = ", ".join(status.failing) or "privacy not measured"
         st.error(f"Release checks failed: {failing}.", icon=":material/block:")
     if status.checks:
-        st.dataframe(
+        # A wrapping table: the reasons are sentences, cut off in a grid's narrow column.
+        static_table(
             pd.DataFrame(
                 {
-                    "Check": [c.name.replace("_", " ") for c in status.checks],
+                    "Check": [name(c.name) for c in status.checks],
                     "Result": ["✅ pass" if c.passed else "❌ fail" for c in status.checks],
-                    "Value": [c.value for c in status.checks],
-                    "Threshold": [c.threshold for c in status.checks],
+                    "Value": [_value(c.name, c.value) for c in status.checks],
+                    "Threshold": [_value(c.name, c.threshold) for c in status.checks],
                     "Why": [c.reason for c in status.checks],
                 }
-            ),
-            hide_index=True,
-            key="export.checks",
+            )
         )
     st.caption(status.statement)
+
+
+def _value(check: str, value: float | None) -> str:
+    """A check's value or threshold as read: a count of leaked values, else a share."""
+    if value is None:
+        return ""
+    return count(value) if check == "pii_leaks" else percent(value)
 
 
 def override_form(workspace: Workspace, run: RunInfo, status: ReleaseStatus) -> None:
