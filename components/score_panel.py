@@ -17,6 +17,7 @@ from core.evaluate.readings import (
     read_score,
 )
 from core.evaluate.stored import StoredScores
+from core.formatting import readable_rows
 from core.synth.training_sample import fitted_sample_note
 
 
@@ -72,7 +73,7 @@ def coverage_panel(scores: StoredScores) -> None:
         f"Near-duplicates searched on {coverage.get('near_duplicate_sample_rows', 0):,} rows "
         "per table."
     )
-    st.dataframe(coverage.get("per_column", []), hide_index=True)
+    st.dataframe(readable_rows(coverage.get("per_column", [])), hide_index=True)
 
 
 def protections_panel(scores: StoredScores) -> None:

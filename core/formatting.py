@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 MISSING = "n/a"  # a value that was not measured or does not apply
@@ -148,3 +149,26 @@ def text(item: Any) -> str:
     if isinstance(item, dict):
         return "; ".join(f"{name(k)}: {text(v)}" for k, v in item.items())
     return str(item)
+
+
+def readable_rows(
+    rows: Iterable[Mapping[str, Any]], *, named: Collection[str] = ("metric", "sdtype", "role")
+) -> list[dict[str, str]]:
+    """Stored per-column rows as a person reads them: headers by :func:`name`, the values of
+    ``named`` fields by :func:`name`, scores to two decimals, counts with separators, missing
+    blank. Other text (a column of the user's data) is kept as written."""
+
+    def spelled(key: Any) -> str:
+        shown = name(key)
+        return shown[:1].upper() + shown[1:]
+
+    def cell(field: str, value: Any) -> str:
+        if is_missing(value):
+            return ""
+        if field in named:
+            return spelled(value)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return str(value)
+        return count(value) if isinstance(value, int) else score(value)
+
+    return [{spelled(field): cell(field, value) for field, value in row.items()} for row in rows]

@@ -17,7 +17,7 @@ from components.shaping_panel import shaping_panel
 from components.step import open_step
 from components.tables import run_title
 from core.evaluate.stored import StoredScores
-from core.formatting import name
+from core.formatting import name, readable_rows
 
 step = open_step("Compare")
 state, workspace, settings = step
@@ -78,7 +78,7 @@ with st.spinner("Reading the real and synthetic rows…"):
         holdout_rows = holdout.get("holdout_rows", 0)
         utility_panel(path, dataset.id, run.id, columns, holdout_rows=holdout_rows)
     with tabs[6]:
-        st.dataframe(pd.DataFrame(scores.per_column), hide_index=True)
+        st.dataframe(pd.DataFrame(readable_rows(scores.per_column)), hide_index=True)
     with tabs[7]:
         shaping_panel(scores)
         rare_panel(scores)

@@ -76,3 +76,21 @@ def test_values_of_any_kind_read_as_text() -> None:
         "Embedding size: 128; lr: 0.0001, 0.0002"
     )
     assert formatting.text(None) == "n/a"
+
+
+def test_per_column_rows_read_as_people_read_them():
+    # Setup: a stored per-column row as the quality and coverage checks write it
+    rows = [
+        {"column": "total_bill", "metric": "KSComplement", "score": 0.8719672131147541},
+        {"column": "day", "sdtype": "categorical", "coverage": 1.0, "rare_categories": 3},
+        {"column": "tip", "metric": "RangeCoverage", "clipped_to": None},
+    ]
+
+    # Run
+    shown = formatting.readable_rows(rows)
+
+    # Assert: headers and metric names spelled out, the user's column names as written
+    assert shown[0] == {"Column": "total_bill", "Metric": "Column shape (KS)", "Score": "0.87"}
+    assert shown[1]["Sdtype"] == "Categorical" and shown[1]["Coverage"] == "1.00"
+    assert shown[1]["Rare categories"] == "3"
+    assert shown[2]["Clipped to"] == ""

@@ -105,7 +105,9 @@ def test_correlations_and_scores_tabs(
     assert [c.key for c in tabs["Projection"].get("plotly_chart")] == ["compare.projection"]
     assert len(tabs["Coverage"].metric) == 7
     per_column = tabs["Per-column"].dataframe[0].value
-    assert list(per_column["column"]) == _columns(workspace, tips.id)
+    assert list(per_column["Column"]) == _columns(workspace, tips.id)
+    assert set(per_column["Metric"]) <= {"Column shape (KS)", "Category frequencies (TV)"}
+    assert all(len(value) == 4 for value in per_column["Score"] if value)  # 0.87, not 0.8719…
 
 
 def test_utility_tab_trains_on_both_and_reports_the_ratio(
