@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.config import get_settings
-from core.evaluate.plots import plot_shares
+from core.evaluate.plots import plot_rebalance
 from core.evaluate.shaping_view import (
     AUGMENTATION_HOW_TO,
     augmentation_rows,
@@ -39,13 +39,7 @@ def shaping_panel(scores: StoredScores) -> None:
     else:
         st.caption("This run was not conditioned or rebalanced.")
     if rebalance := scores.rebalance:
-        figure = plot_shares(
-            rebalance["column"],
-            before=rebalance["before"],
-            target=rebalance["target"],
-            after=rebalance["after"],
-            max_categories=get_settings().plot_max_categories,
-        )
+        figure = plot_rebalance(rebalance, max_categories=get_settings().plot_max_categories)
         st.plotly_chart(figure, key="compare.shaping.shares")
         st.caption(
             f"Counted over all {rebalance['rows']:,} rows: at most "

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.config import get_settings
+from core.evaluate.plots import plot_rebalance
 from core.evaluate.shaping_view import rule_summary, scenario_rows
-from core.evaluate.share_plot import plot_shares
 from core.evaluate.stored import StoredScores
 from core.runs.shaping_options import rule_lines, scenario_warning
 from core.synth.scenarios import describe_shaping
@@ -37,12 +38,7 @@ def shaping_result(workspace: Workspace, run_id: int, *, dataset_id: int) -> Non
     if warning := scenario_warning(scores):
         st.warning(warning)
     if rebalance:
-        figure = plot_shares(
-            rebalance["column"],
-            real=rebalance["before"],
-            asked=rebalance["target"],
-            reached=rebalance["after"],
-        )
+        figure = plot_rebalance(rebalance, max_categories=get_settings().plot_max_categories)
         st.plotly_chart(figure, key="synthesize.shape.reached")
         st.caption(
             f"Shares of {rebalance['column']} reached over all {rebalance['rows']:,} rows: at "

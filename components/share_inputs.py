@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.config import get_settings
 from core.errors import InvalidParameterError
-from core.evaluate.share_plot import plot_shares
+from core.evaluate.plots import plot_shares
 from core.runs.shaping_options import ShapeableColumn, shares_from_percents
 
 EQUAL, TYPED = "Equal shares", "Typed per category"
@@ -55,5 +56,11 @@ def rebalance_inputs(
             st.warning(problem)  # refused as an error on submit
     asked = shares if mode == TYPED else {v: 1 / len(choice.values) for v in choice.values}
     if not problem:
-        st.plotly_chart(plot_shares(column, real=choice.shares, asked=asked), key=f"{key}.plot")
+        figure = plot_shares(
+            column,
+            before=choice.shares,
+            target=asked,
+            max_categories=get_settings().plot_max_categories,
+        )
+        st.plotly_chart(figure, key=f"{key}.plot")
     return column, shares, problem

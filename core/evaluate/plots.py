@@ -7,6 +7,8 @@ carries a few dozen numbers instead of every row of the table.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -316,6 +318,18 @@ def _category_figure(sides: list[pd.Series], *, max_categories: int) -> go.Figur
     return fig
 
 
+def plot_rebalance(rebalance: Mapping[str, Any], *, max_categories: int = 20) -> go.Figure:
+    """:func:`plot_shares` of a run's stored rebalance block (its ``before``, ``target`` and
+    ``after`` shares), as Synthesize, Compare and the report draw it."""
+    return plot_shares(
+        rebalance["column"],
+        before=rebalance["before"],
+        target=rebalance["target"],
+        after=rebalance["after"],
+        max_categories=max_categories,
+    )
+
+
 def _labels(series: pd.Series) -> pd.Series:
     return as_labels(series).where(series.notna(), MISSING)
 
@@ -327,12 +341,13 @@ TARGET_COLOR = "#009E73"
 def plot_shares(
     column: str,
     *,
-    before: dict[str, float],
-    target: dict[str, float],
-    after: dict[str, float],
+    before: Mapping[str, float],
+    target: Mapping[str, float],
+    after: Mapping[str, float] | None = None,
     max_categories: int = 20,
 ) -> go.Figure:
-    """A rebalanced column's shares as grouped bars: real rows, asked for, reached.
+    """A rebalanced column's shares as grouped bars: real rows, asked for and, after a run,
+    reached.
 
     Bounded like every category figure: the ``max_categories`` categories with the largest
     share on any side are drawn, the rest summed as ``(other)``.
@@ -341,17 +356,19 @@ def plot_shares(
         column: The rebalanced column, for the title.
         before: Each category's share of the real rows.
         target: The shares asked for.
-        after: The shares reached in the extract.
+        after: The shares reached in the extract; None before the run (two sides drawn).
         max_categories: Most categories drawn one by one.
     """
-    sides = {"Real rows": before, "Asked for": target, "Extract": after}
+    sides = {"Real rows": before, "Asked for": target}
+    if after is not None:
+        sides["Extract"] = after
     frame = pd.DataFrame(sides).fillna(0.0)
     frame = frame.loc[frame.max(axis=1).sort_values(ascending=False, kind="stable").index]
     if len(frame) > max_categories:
         rest = frame.iloc[max_categories:].sum().rename(OTHER)
         frame = pd.concat([frame.iloc[:max_categories], rest.to_frame().T])
     shown = short_labels([str(label) for label in frame.index])
-    colors = (REAL_COLOR, TARGET_COLOR, SYNTH_COLOR)
+    colors = (REAL_COLOR, TARGET_COLOR, SYNTH_COLOR)[: len(sides)]
     fig = go.Figure()
     for (name, shares), color in zip(frame.items(), colors, strict=True):
         fig.add_trace(
@@ -365,7 +382,8 @@ def plot_shares(
         )
     fig.update_layout(
         barmode="group",
-        title=f"Shares of {column}: before, asked for and reached",
+        title=f"Shares of {column}: "
+        + ("before, asked for and reached" if after is not None else "real and asked for"),
         yaxis_title="share of rows",
         yaxis_tickformat=".0%",
         legend_title_text="",

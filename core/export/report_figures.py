@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from core.config import get_settings
 from core.data.metadata import LEARNED_SDTYPES
-from core.evaluate.plots import plot_column, plot_correlations, plot_shares
+from core.evaluate.plots import plot_column, plot_correlations, plot_rebalance
 from core.evaluate.projection import (
     compute_projection,
     plot_correlation_difference,
@@ -202,13 +202,7 @@ def _shares_figure(stored: StoredScores) -> dict[str, go.Figure]:
     rebalance = stored.rebalance
     if not rebalance:
         return {}
-    figure = plot_shares(
-        rebalance["column"],
-        before=rebalance["before"],
-        target=rebalance["target"],
-        after=rebalance["after"],
-        max_categories=get_settings().plot_max_categories,
-    )
+    figure = plot_rebalance(rebalance, max_categories=get_settings().plot_max_categories)
     return {f"Shares of {rebalance['column']}": figure}
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from core.data.metadata import detect_metadata
 from core.errors import InvalidParameterError
-from core.evaluate.share_plot import MAX_CATEGORIES, plot_shares
+from core.evaluate.plots import LABEL_WIDTH, OTHER, plot_shares
 from core.runs.shaping_options import (
     form_metadata,
     refusal,
@@ -135,14 +135,17 @@ def test_the_share_figure_is_bounded_and_names_its_sides() -> None:
     real = {k: 1 / len(labels) for k in labels}
     asked = {labels[-1]: 0.5, labels[0]: 0.5}
 
-    # Run
-    before = plot_shares("plan", real=real, asked=asked)
-    after = plot_shares("plan", real=real, asked=asked, reached=asked)
+    # Run: as the form draws it before a run (the configured bound, 20), and after one
+    before = plot_shares("plan", before=real, target=asked, max_categories=20)
+    after = plot_shares("plan", before=real, target=asked, after=asked, max_categories=20)
 
     # Assert
-    assert [t.name for t in before.data] == ["Real", "Asked"]
-    assert [t.name for t in after.data] == ["Real", "Asked", "Reached"]
+    assert [t.name for t in before.data] == ["Real rows", "Asked for"]
+    assert [t.name for t in after.data] == ["Real rows", "Asked for", "Extract"]
     drawn = list(after.data[0].x)
-    assert len(drawn) == MAX_CATEGORIES and max(len(x) for x in drawn) <= 40
-    assert after.data[1].y[drawn.index("x" * 39 + "…")] == 0.5
-    assert "50 largest categories" in after.layout.title.text
+    assert len(drawn) == 20 + 1 and drawn[-1] == OTHER  # the rest summed, not dropped
+    assert max(len(x) for x in drawn) <= LABEL_WIDTH
+    assert after.data[1].y[drawn.index("x" * (LABEL_WIDTH - 1) + "…")] == 0.5
+    assert all(abs(sum(trace.y) - 1.0) < 1e-9 for trace in after.data)
+    assert "real and asked for" in before.layout.title.text
+    assert "reached" in after.layout.title.text
