@@ -6,6 +6,7 @@ before the server opens it)."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -70,6 +71,28 @@ def go_to(page: Page, title: str) -> None:
         timeout=UI_TIMEOUT_MS
     )
     settle(page)
+
+
+def choose(page: Page, label: str, option: str, *, many: bool = False) -> None:
+    """Pick ``option`` in the select box (or, ``many``, the multiselect) named ``label``."""
+    main(page).get_by_role("combobox", name=label, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    if many:  # a multiselect stays open for another choice (Escape would clear a selectbox)
+        page.keyboard.press("Escape")
+    settle(page)
+
+
+def generate(page: Page, rows: int) -> None:
+    """On Synthesize: ask for ``rows`` rows, generate, and wait for the run to be stored."""
+    field = main(page).get_by_role("spinbutton", name="Rows to generate")
+    field.fill(str(rows))
+    field.press("Tab")
+    main(page).get_by_role("button", name=re.compile(r"^Generate from ")).click()
+    expect(main(page).get_by_text(re.compile(rf"^Run #\d+: {rows} rows"))).to_be_visible(
+        timeout=FIRST_VISIT_MS
+    )
+    settle(page)
+    no_errors(page)
 
 
 @contextmanager

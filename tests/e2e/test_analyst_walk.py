@@ -25,7 +25,6 @@ from tests import ui
 
 ROOT = Path(__file__).parents[2]
 UI_TIMEOUT_MS = 30_000
-FIT_TIMEOUT_MS = 120_000
 PROFILE_TIMEOUT_MS = 180_000
 # Largest message the server may send while Compare draws its figures. Airports' default pair
 # (names against cities) was one of 96 MB; a bounded figure is tens of kB.
@@ -177,14 +176,7 @@ def test_a_whole_session_requests_only_the_studio_itself(
         ui.open_page(page, f"{origin}/?dataset={dataset_id}")
         ui.go_to(page, "Metadata")
         ui.go_to(page, "Synthesize")
-        rows = main.get_by_label("Rows to generate")
-        rows.fill("300")
-        rows.press("Tab")
-        main.get_by_role("button", name=re.compile(r"^Generate from ")).click()
-        expect(main.get_by_text(re.compile(r"^Run #\d+: 300 rows"))).to_be_visible(
-            timeout=FIT_TIMEOUT_MS
-        )
-        ui.settle(page)
+        ui.generate(page, 300)
         ui.go_to(page, "Compare")
         for tab in ("Columns", "Correlations", "Pairs", "Projection", "Coverage", "Per-column"):
             main.get_by_role("tab", name=tab).click()

@@ -39,12 +39,6 @@ def walk(serve_prepared) -> Iterator[Walk]:
         yield Walk(url, ids)
 
 
-def _choose(page: Page, label: str, option: str) -> None:
-    ui.main(page).get_by_role("combobox", name=label, exact=False).first.click()
-    page.get_by_role("option", name=option, exact=True).click()
-    ui.settle(page)
-
-
 def _estimate(page: Page) -> str:
     return ui.main(page).get_by_text(re.compile(r"estimated fit ~")).first.inner_text()
 
@@ -65,7 +59,7 @@ def test_the_estimate_follows_the_epochs_progress_moves_and_the_rows_are_preview
     # Setup: CTGAN on gapminder, its default epochs
     main = ui.main(page)
     ui.open_page(page, f"{walk.url}/synthesize?dataset={walk.ids['gapminder']}")
-    _choose(page, "Synthesizer", "CTGAN")
+    ui.choose(page, "Synthesizer", "CTGAN")
     epochs = main.get_by_role("spinbutton", name="Epochs")
     expect(epochs).to_have_value("300")
     ui.settle(page)

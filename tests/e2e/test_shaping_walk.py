@@ -26,7 +26,6 @@ from tests import ui
 
 ROOT = Path(__file__).parents[2]
 UI_TIMEOUT_MS = 30_000
-FIT_TIMEOUT_MS = 120_000
 Served = Callable[[Path], AbstractContextManager[str]]
 
 
@@ -68,27 +67,6 @@ def _synthesize_page(page: Page, served: Served, workdir: Path, dataset_id: int)
         yield
 
 
-def _choose(page: Page, label: str, option: str, *, many: bool = False) -> None:
-    ui.main(page).get_by_role("combobox", name=label, exact=True).click()
-    page.get_by_role("option", name=option, exact=True).click()
-    if many:  # a multiselect stays open for another choice (Escape would clear a selectbox)
-        page.keyboard.press("Escape")
-    ui.settle(page)
-
-
-def _generate(page: Page, rows: int) -> None:
-    main = ui.main(page)
-    field = main.get_by_label("Rows to generate")
-    field.fill(str(rows))
-    field.press("Tab")
-    main.get_by_role("button", name=re.compile(r"^Generate from ")).click()
-    expect(main.get_by_text(re.compile(rf"^Run #\d+: {rows} rows"))).to_be_visible(
-        timeout=FIT_TIMEOUT_MS
-    )
-    ui.settle(page)
-    ui.no_errors(page)
-
-
 def _whole_page(page: Page, path: Path) -> None:
     """Save the whole page, 1280 wide: Streamlit scrolls inside its main block, not the page,
     so the viewport is made as tall as that block first."""
@@ -118,9 +96,9 @@ def test_a_scenario_extract_has_the_value_and_follows_its_real_rows(
 
     # Run: every flower a setosa
     with _synthesize_page(page, studio_server, tmp_path, dataset_id):
-        _choose(page, "Conditions: every row has these values", "species", many=True)
-        _choose(page, "species", "setosa")
-        _generate(page, 200)
+        ui.choose(page, "Conditions: every row has these values", "species", many=True)
+        ui.choose(page, "species", "setosa")
+        ui.generate(page, 200)
         scenarios = ui.main(page).get_by_text("how its rows were shaped")
         expect(scenarios).to_be_visible()
         screenshot("shaping_scenario")
@@ -148,7 +126,7 @@ def test_a_rebalanced_extract_reaches_the_typed_shares(
     page.set_viewport_size({"width": 1280, "height": 900})
     with _synthesize_page(page, studio_server, tmp_path, dataset_id):
         main = ui.main(page)
-        _choose(page, "Rebalance a category column", "species")
+        ui.choose(page, "Rebalance a category column", "species")
         main.get_by_text("Typed per category", exact=True).click()
         ui.settle(page)
         for species, percent in asked.items():
@@ -157,7 +135,7 @@ def test_a_rebalanced_extract_reaches_the_typed_shares(
             field.press("Tab")
             ui.settle(page)
         expect(main.get_by_text(re.compile(r"^The shares add up to"))).to_have_count(0)
-        _generate(page, 300)
+        ui.generate(page, 300)
         expect(
             main.get_by_text(re.compile(r"^Shares of species reached over all 300"))
         ).to_be_visible()
@@ -189,7 +167,7 @@ def test_a_rule_bound_extract_keeps_the_rule_in_every_row(
         expect(
             main.get_by_text(re.compile(r"^Every row keeps the dataset's 1 rule"))
         ).to_be_visible()
-        _generate(page, 300)
+        ui.generate(page, 300)
         expect(
             main.get_by_text(re.compile(r"^Rule petal_length .* kept by 100\.0% of 300 rows"))
         ).to_be_visible()
