@@ -13,9 +13,11 @@ import streamlit as st
 
 from components.workspace import open_workspace, synthetic_head
 from core.config import get_settings
+from core.data.formats import TableFormat
 from core.data.holdout import recorded_split
 from core.data.metadata import LEARNED_SDTYPES
 from core.data.personal import without_direct
+from core.data.spelling import spell_booleans
 from core.errors import StudioError
 from core.evaluate.pairs import default_pair, plot_pair
 from core.evaluate.plots import plot_column, plot_correlations
@@ -57,10 +59,15 @@ def plot_tables(workspace_path: str, dataset_id: int, run_id: int) -> tuple[Any,
     :func:`components.workspace.synthetic_head`), so a big run is never read whole.
     """
     cap = get_settings().plot_max_rows
-    metadata = open_workspace(workspace_path).get_dataset(dataset_id).metadata
+    dataset = open_workspace(workspace_path).get_dataset(dataset_id)
+    table, metadata = TableFormat.from_dict(dataset.formats), dataset.metadata
     train = without_direct(split_tables(workspace_path, dataset_id, run_id)[0], metadata)
     synthetic = without_direct(synthetic_head(workspace_path, run_id, cap), metadata)
-    return cap_rows(train, cap, seed=PLOT_SEED), synthetic
+    # True / false read as the input spells them (yes / no) on every figure and the report.
+    return (
+        spell_booleans(cap_rows(train, cap, seed=PLOT_SEED), table),
+        spell_booleans(synthetic, table),
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

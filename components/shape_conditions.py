@@ -26,10 +26,11 @@ def apply_prefill(columns: dict[str, ShapeableColumn], *, key: str) -> str:
     picked, kept, left = [], [], []
     for column, value in (prefill.get("conditions") or {}).items():
         label = value_label(value)
-        if column in columns and label in columns[column].values:
-            st.session_state[f"{key}.value.{column}"] = label
+        shown = columns[column].label_of(label) if column in columns else None
+        if shown is not None:
+            st.session_state[f"{key}.value.{column}"] = shown
             picked.append(column)
-            kept.append(f"{column}={label}")
+            kept.append(f"{column}={shown}")
         else:
             left.append(f"{column}={label}")
     st.session_state[f"{key}.columns"] = picked

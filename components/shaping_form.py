@@ -19,6 +19,7 @@ from components.augment_inputs import augment_inputs
 from components.shape_conditions import apply_prefill, condition_inputs
 from components.share_inputs import rebalance_inputs
 from components.workspace import open_workspace
+from core.data.formats import TableFormat
 from core.meta import StudioMetadata
 from core.runs.shaping_options import (
     ShapeableColumn,
@@ -61,10 +62,12 @@ class ShapeRequest:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _columns(workspace_path: str, dataset_id: int, metadata: dict | None) -> list[ShapeableColumn]:
+def _columns(
+    workspace_path: str, dataset_id: int, metadata: dict | None, formats: dict | None
+) -> list[ShapeableColumn]:
     real = open_workspace(workspace_path).read_real(dataset_id)
     known = StudioMetadata.from_dict(metadata) if metadata else None
-    return shapeable_columns(real, form_metadata(real, known))
+    return shapeable_columns(real, form_metadata(real, known), TableFormat.from_dict(formats))
 
 
 def shaping_inputs(
@@ -72,7 +75,7 @@ def shaping_inputs(
 ) -> ShapeRequest:
     """The section, in an expander; returns what it asks of the run."""
     metadata = dataset.metadata.to_dict() if dataset.metadata else None
-    columns = {c.name: c for c in _columns(workspace_path, dataset.id, metadata)}
+    columns = {c.name: c for c in _columns(workspace_path, dataset.id, metadata, dataset.formats)}
     prefilled = apply_prefill(columns, key=KEY)
     refused = refusal(spec)
     # Keyed and tracked: it stays as the person left it across reruns, and opens for a prefill.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.config import get_settings
+from core.data.formats import TableFormat
 from core.evaluate.plots import plot_rebalance
 from core.evaluate.shaping_view import rule_summary, scenario_rows
 from core.evaluate.stored import StoredScores
@@ -26,7 +27,9 @@ def shaping_result(workspace: Workspace, run_id: int, *, dataset_id: int) -> Non
     if not (scenarios or rules or rebalance or augmentation or run.shaping):
         return
     st.subheader(f"Run #{run.id}: how its rows were shaped")
-    if said := describe_shaping(run.shaping):
+    if said := describe_shaping(
+        run.shaping, TableFormat.from_dict(workspace.get_dataset(dataset_id).formats)
+    ):
         st.caption(f"Asked: {said}.")
     if scenarios:
         st.dataframe(scenarios, hide_index=True, key="synthesize.shape.scenarios")

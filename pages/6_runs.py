@@ -45,8 +45,8 @@ chosen = st.selectbox(
 run = workspace.get_run(int(chosen))
 facts_col, label_col = st.columns([3, 2])
 with facts_col:
-    dataset_name = workspace.get_dataset(run.dataset_id).name
-    facts_table(pd.DataFrame({run.label: run_facts(run, dataset_name)}), key="runs-facts")
+    dataset = workspace.get_dataset(run.dataset_id)
+    facts_table(pd.DataFrame({run.label: run_facts(run, dataset)}), key="runs-facts")
 with label_col:
     run_label_form(workspace, state, run)
     if run.status == "done":

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 from sdmetrics.single_column import KSComplement, TVComplement
 
+from core.data.formats import TableFormat
 from core.evaluate.features import as_labels, as_seconds, kinds_from_sdtypes
 from core.evaluate.sdmetrics import json_float
 from core.meta import StudioMetadata
@@ -253,14 +254,18 @@ class RebalanceResult:
 
 
 def rebalance_result(
-    rebalance: Rebalance, real: pd.DataFrame, tally: ShareTally
+    rebalance: Rebalance, real: pd.DataFrame, tally: ShareTally, table: TableFormat | None = None
 ) -> RebalanceResult:
-    """The shares of ``rebalance.column`` before (real rows), asked for and reached (tally)."""
+    """The shares of ``rebalance.column`` before (real rows), asked for and reached (tally).
+
+    With ``table`` (how the input spells its values), ``real`` and the tallied rows are spelled
+    so too (:func:`core.data.formats.spell_booleans`), and so are the asked-for shares.
+    """
     before = as_labels(real[rebalance.column]).fillna("(missing)").value_counts(normalize=True)
     return RebalanceResult(
         column=rebalance.column,
         before={str(k): float(v) for k, v in sorted(before.items())},
-        target=rebalance.labelled(),
+        target=rebalance.labelled(table),
         after=tally.shares(),
         rows=tally.rows,
     )

@@ -16,6 +16,7 @@ import io
 import zipfile
 
 from core.config import Settings, get_settings
+from core.data.formats import TableFormat
 from core.errors import StudioError
 from core.evaluate.stored import StoredScores
 from core.export.bundle_contents import bundle_protections, fitted_metadata, json_text, run_record
@@ -90,6 +91,7 @@ def export_bundle(workspace: Workspace, run_id: int, *, settings: Settings | Non
         split=split,
         batch_rows=batch_rows,
         protections=protections,
+        table=TableFormat.from_dict(dataset.formats),
     )
     members = {
         "metadata.json": json_text(fitted_metadata(dataset.metadata.sdv, protections, rare_values)),

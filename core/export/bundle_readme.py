@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.data.formats import TableFormat
 from core.synth.registry import SynthesizerSpec
 from core.synth.scenarios import describe_shaping
 from core.workspace.records import RunInfo
@@ -76,8 +77,10 @@ def readme_text(
     split: dict[str, Any],
     batch_rows: int,
     protections: dict[str, Any],
+    table: TableFormat | None = None,
 ) -> str:
-    """The README of a run's bundle, for the split, batch size and protections it records."""
+    """The README of a run's bundle, for the split, batch size and protections it records
+    (values it names spelled as the input file, ``table``, spells them)."""
     versions = run.versions or {}
     redrawn = protections["pii_values_redrawn"]
     return README_TXT.format(
@@ -92,7 +95,7 @@ def readme_text(
         split_seed=split.get("seed"),
         batch=batch_rows,
         protection_summary=_summary(protections),
-        shaping_note=SHAPING_NOTE.format(summary=describe_shaping(run.shaping))
+        shaping_note=SHAPING_NOTE.format(summary=describe_shaping(run.shaping, table))
         if run.shaping
         else "",
         neural_note=_neural_note(spec.label, versions) if spec.needs_torch else "",

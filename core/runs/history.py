@@ -12,12 +12,13 @@ from typing import Any
 
 import pandas as pd
 
+from core.data.formats import TableFormat
 from core.evaluate.readings import columns_covered
 from core.evaluate.stored import StoredScores
 from core.formatting import count, duration, name, percent, score, text
 from core.privacy.gate import release_status
 from core.synth.scenarios import describe_shaping
-from core.workspace.records import RunInfo
+from core.workspace.records import DatasetInfo, RunInfo
 from core.workspace.store import Workspace
 
 SCORE_KEYS = ("quality_score", "column_shapes", "column_pair_trends")
@@ -74,18 +75,20 @@ def gate_verdict(run: RunInfo) -> str:
     return verdict + (", released with a reason" if status.override else "")
 
 
-def run_row(run: RunInfo, dataset_name: str) -> dict[str, Any]:
-    """One run as a flat, JSON-safe record of raw values (see :data:`COLUMNS`)."""
+def run_row(run: RunInfo, dataset: DatasetInfo | None) -> dict[str, Any]:
+    """One run of ``dataset`` (None: deleted) as a flat, JSON-safe record of raw values (see
+    :data:`COLUMNS`); its shaping names values as the dataset's file spells them."""
     scores = StoredScores.of(run.scores)
+    table = TableFormat.from_dict(dataset.formats) if dataset else None
     return {
         "run": run.id,
         "name": run.name,
-        "dataset": dataset_name,
+        "dataset": dataset.name if dataset else "?",
         "synthesizer": run.synthesizer,
         "status": run.status,
         "rows": run.n_rows,
         "seed": run.seed,
-        "shaping": describe_shaping(run.shaping),  # conditions, rebalance, rules; "" for none
+        "shaping": describe_shaping(run.shaping, table),  # conditions, rebalance, rules; or ""
         **{key: scores.value(key) for key in SCORE_KEYS},
         "holdout_quality_score": scores.ceiling,
         "scored_on": columns_covered(scores),  # "4 of 7"; None for runs stored before
@@ -101,8 +104,8 @@ def run_row(run: RunInfo, dataset_name: str) -> dict[str, Any]:
 
 def runs_table(workspace: Workspace, dataset_id: int | None = None) -> pd.DataFrame:
     """Every run (newest first) with its name, dataset, scores, verdicts, timings and status."""
-    names = {d.id: d.name for d in workspace.list_datasets()}
-    rows = [run_row(r, names.get(r.dataset_id, "?")) for r in workspace.list_runs(dataset_id)]
+    datasets = {d.id: d for d in workspace.list_datasets()}
+    rows = [run_row(r, datasets.get(r.dataset_id)) for r in workspace.list_runs(dataset_id)]
     return pd.DataFrame(rows, columns=list(COLUMNS)).iloc[::-1].reset_index(drop=True)
 
 
@@ -130,12 +133,12 @@ def history_view(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(VIEW_COLUMNS))
 
 
-def run_facts(run: RunInfo, dataset_name: str) -> dict[str, str]:
+def run_facts(run: RunInfo, dataset: DatasetInfo | None) -> dict[str, str]:
     """Everything recorded about one run, formatted, by display name (one row per fact)."""
-    row = run_row(run, dataset_name)
+    row = run_row(run, dataset)
     facts = {
         "Name": run.label,
-        "Dataset": dataset_name,
+        "Dataset": row["dataset"],
         "Synthesizer": name(run.synthesizer),
         "Status": run.status,
         "Rows": count(run.n_rows),
@@ -160,11 +163,11 @@ def run_facts(run: RunInfo, dataset_name: str) -> dict[str, str]:
 
 def compare_runs(workspace: Workspace, left: int, right: int) -> pd.DataFrame:
     """Two runs side by side, formatted: one row per fact, one column per run ("Run #3")."""
-    names = {d.id: d.name for d in workspace.list_datasets()}
+    datasets = {d.id: d for d in workspace.list_datasets()}
     records = {}
     for run_id in (left, right):
         run = workspace.get_run(run_id)
-        records[f"Run #{run_id}"] = run_facts(run, names.get(run.dataset_id, "?"))
+        records[f"Run #{run_id}"] = run_facts(run, datasets.get(run.dataset_id))
     # A parameter only one run has reads n/a for the other, in the order they first appear.
     return pd.DataFrame(records).fillna("n/a")
 

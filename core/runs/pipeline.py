@@ -16,6 +16,7 @@ import pandas as pd
 import torch
 
 from core.config import Settings, get_settings
+from core.data.formats import TableFormat
 from core.data.metadata import detect_metadata
 from core.data.pii import detect_pii
 from core.data.roles import fake_pii_metadata
@@ -162,6 +163,7 @@ def synthesize(
         rebalance=request.rebalance,
         shares=request.shares,
         limits=request.limits,
+        table=TableFormat.from_dict(dataset.formats),
     )
     with workspace.running(
         dataset_id=dataset_id,

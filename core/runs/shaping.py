@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from core.data.formats import TableFormat
 from core.data.rules import check_rules
 from core.errors import InvalidParameterError
 from core.meta import StudioMetadata
@@ -23,7 +24,6 @@ from core.synth.scenarios import (
     Shaping,
     resolve_conditions,
     resolve_rebalance,
-    value_label,
 )
 
 
@@ -36,8 +36,12 @@ def plan_shaping(
     rebalance: str | None = None,
     shares: Mapping[str, float] | None = None,
     limits: DrawLimits | None = None,
+    table: TableFormat | None = None,
 ) -> Shaping:
     """The run's conditions, rebalance and rules, checked against the real rows.
+
+    ``table`` is how the input file writes its values: a condition or a share may name true /
+    false in its words (``yes``), and the run's messages and checks spell them so.
 
     Raises:
         InvalidParameterError: the synthesizer cannot condition or keep rules, or a condition,
@@ -55,17 +59,21 @@ def plan_shaping(
         )
     if shares is not None and rebalance is None:
         raise InvalidParameterError("Shares need a column to rebalance.")
-    resolved = resolve_conditions(conditions or {}, real, metadata)
+    resolved = resolve_conditions(conditions or {}, real, metadata, table)
     target = None
     if rebalance is not None:
         if rebalance in resolved:
             raise InvalidParameterError(
                 f"'{rebalance}' is both conditioned and rebalanced; choose one."
             )
-        target = resolve_rebalance(rebalance, shares, real, metadata)
+        target = resolve_rebalance(rebalance, shares, real, metadata, table=table)
     rules = tuple(check_rules(metadata.rules, real, metadata))
     return Shaping(
-        conditions=resolved, rebalance=target, rules=rules, limits=limits or DrawLimits()
+        conditions=resolved,
+        rebalance=target,
+        rules=rules,
+        limits=limits or DrawLimits(),
+        table=table,
     )
 
 
@@ -83,9 +91,9 @@ def learned_shaping(shaping: Shaping, fitted: pd.DataFrame, metadata: StudioMeta
         for column, value in scenario.items():
             if not fitted[column].eq(value).any():
                 raise InvalidParameterError(
-                    f"'{column}' = '{value_label(value)}' is rare, so it was grouped before "
-                    "fitting and the model never learned it; turn rare-category grouping off "
-                    "to generate it."
+                    f"'{column}' = '{shaping.value_text(column, value)}' is rare, so it was "
+                    "grouped before fitting and the model never learned it; turn rare-category "
+                    "grouping off to generate it."
                 )
     try:
         rules = tuple(check_rules(shaping.rules, fitted, metadata))

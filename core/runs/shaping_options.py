@@ -9,15 +9,17 @@ form never offers what :func:`core.runs.pipeline.synthesize` would refuse.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from core.data.formats import TableFormat
 from core.data.metadata import detect_metadata
 from core.data.pii import detect_pii
 from core.data.roles import fake_pii_metadata
 from core.data.rule_words import describe_rule
+from core.data.spelling import spell_booleans, spell_label
 from core.errors import InvalidParameterError
 from core.evaluate.features import as_labels
 from core.evaluate.stored import StoredScores
@@ -37,12 +39,20 @@ class ShapeableColumn:
 
     ``shares`` holds every real row (missing values as ``(missing)``), as a rebalance's stored
     ``before`` does; ``values`` are the categories a person may pick, in the order a
-    rebalance lists them.
+    rebalance lists them. ``aliases`` maps a label read elsewhere (``True``) to the one shown
+    (``Yes``, as the input file spells it).
     """
 
     name: str
     sdtype: str
     shares: Mapping[str, float]
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    def label_of(self, text: str) -> str | None:
+        """The shown value ``text`` names (as shown, as an alias, or in another case)."""
+        text = self.aliases.get(text, text)
+        folded = {v.casefold(): v for v in self.values}
+        return text if text in self.values else folded.get(text.casefold())
 
     @property
     def values(self) -> list[str]:
@@ -71,22 +81,30 @@ def form_metadata(real: pd.DataFrame, metadata: StudioMetadata | None) -> Studio
     return fake_pii_metadata(detected, findings) if findings else detected
 
 
-def shapeable_columns(real: pd.DataFrame, metadata: StudioMetadata) -> list[ShapeableColumn]:
-    """The columns of ``real`` a condition or a rebalance may fix, in the table's order."""
+def shapeable_columns(
+    real: pd.DataFrame, metadata: StudioMetadata, table: TableFormat | None = None
+) -> list[ShapeableColumn]:
+    """The columns of ``real`` a condition or a rebalance may fix, in the table's order, their
+    values spelled as the input file (``table``) spells them (``yes``, not ``True``)."""
+    spelled = spell_booleans(real, table)
     columns = []
     for column, sdtype in metadata.sdtypes.items():
         try:
-            check_column(column, real, metadata, what="Shape")
+            check_column(column, spelled, metadata, what="Shape")
         except InvalidParameterError:
             continue
-        labels = as_labels(real[column])
+        labels = as_labels(spelled[column])
+        aliases = {}
+        if spelled[column] is not real[column]:  # true / false spelled in words
+            fmt = table.columns[column] if table else None
+            aliases = {label: spell_label(label, fmt) for label in ("True", "False")}
         counts = labels.fillna(MISSING).value_counts(normalize=True)
         present = sorted(labels.dropna().unique().tolist(), key=value_label)
         if len(present) < 1:
             continue
         order = [*present, *([MISSING] if MISSING in counts.index else [])]
         shares = {label: float(counts[label]) for label in order}
-        columns.append(ShapeableColumn(name=str(column), sdtype=sdtype, shares=shares))
+        columns.append(ShapeableColumn(str(column), sdtype, shares, aliases))
     return columns
 
 

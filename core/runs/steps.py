@@ -19,7 +19,10 @@ import pyarrow as pa
 from sdv.single_table.base import BaseSingleTableSynthesizer
 
 from core.config import Settings
+from core.data.formats import ColumnFormat
 from core.data.holdout import RealSplit, split_real
+from core.data.spelling import spell_booleans, spell_label
+from core.evaluate.augmentation import AugmentationResult
 from core.evaluate.rare import RARE_SHARE, RareCounter
 from core.evaluate.rule_checks import RuleTally, rule_tally
 from core.evaluate.scenario import MAX_SCENARIOS, ShareTally, rebalance_result, scenario_fidelity
@@ -37,7 +40,7 @@ from core.runs.shaping import learned_shaping
 from core.synth.fitting import fit_synthesizer
 from core.synth.redraw import RedrawRealPii, redraw_real_pii
 from core.synth.sampling import Draw, sample_into_run
-from core.synth.scenarios import Shaping, value_label
+from core.synth.scenarios import Shaping, spelled_scenario
 from core.synth.training_sample import TrainingSample, category_columns, training_sample
 from core.workspace.run_life import ActiveRun
 
@@ -179,19 +182,23 @@ def sample(
         real=train,
         reference=prepared.fit_rows.data,
     )
+    words = shaping.table  # what people read spells true / false as the input does
     rare = RareCounter(
-        train,
+        spell_booleans(train, words),
         prepared.metadata.sdtypes,
         threshold=RARE_SHARE,
         min_count=settings.rare_min_count,
         skip=frozenset(prepared.metadata.direct_columns),
     )
     shares = ShareTally(shaping.rebalance.column) if shaping.rebalance else None
-    observers = [tally.add, rules.add, rare.add, *([shares.add] if shares else [])]
 
     def observe(batch: pd.DataFrame) -> None:
-        for add in observers:
-            add(batch)
+        tally.add(batch)
+        rules.add(batch)
+        spelled = spell_booleans(batch, words)
+        rare.add(spelled)
+        if shares is not None:
+            shares.add(spelled)
 
     draw = Draw(
         fitted.synth,
@@ -260,25 +267,43 @@ def assess(
         skip_utility=_single_class(prepared.shaping, target),
     )
     shaping = prepared.shaping
+    words = shaping.table
+    if evaluation.augmentation is not None and target and words is not None:
+        evaluation = dataclasses.replace(
+            evaluation, augmentation=_spelled(evaluation.augmentation, words.columns.get(target))
+        )
     if not shaping.shaped:
         return evaluation
-    every = split.train if split.holdout is None else real_all(split)
+    # Scored on rows spelled as the input spells them: the stored labels read "smoker=Yes".
+    every = spell_booleans(split.train if split.holdout is None else real_all(split), words)
+    synthetic = spell_booleans(sampled.tally.sample, words)
     scenarios = tuple(
         scenario_fidelity(
             real=every,
-            synthetic=sampled.tally.sample,
+            synthetic=synthetic,
             metadata=prepared.metadata,
-            conditions=scenario,
+            conditions=spelled_scenario(scenario, words),
             synthesizer=synthesizer,
         )
         for scenario in shaping.scenarios()[:MAX_SCENARIOS]
     )
     rebalanced = (
-        rebalance_result(shaping.rebalance, every, sampled.shares)
+        rebalance_result(shaping.rebalance, every, sampled.shares, words)
         if shaping.rebalance and sampled.shares
         else None
     )
     return dataclasses.replace(evaluation, scenarios=scenarios, rebalance=rebalanced)
+
+
+def _spelled(augmentation: AugmentationResult, fmt: ColumnFormat | None) -> AugmentationResult:
+    """``augmentation`` with its classes named as the input spells them (``Yes``, not True)."""
+    return dataclasses.replace(
+        augmentation,
+        minority_class=spell_label(augmentation.minority_class, fmt),
+        synthetic_class_rows={
+            spell_label(k, fmt): n for k, n in augmentation.synthetic_class_rows.items()
+        },
+    )
 
 
 def _single_class(shaping: Shaping, target: str | None) -> str:
@@ -286,7 +311,8 @@ def _single_class(shaping: Shaping, target: str | None) -> str:
     if target is None or target not in shaping.conditions:
         return ""
     return (
-        f"Every row is {target}={value_label(shaping.conditions[target])}: a model cannot learn "
+        f"Every row is {target}={shaping.value_text(target, shaping.conditions[target])}: a "
+        "model cannot learn "
         f"'{target}' from these rows alone, so train-on-synthetic was not measured; see "
         "augmentation for real plus synthetic rows."
     )

@@ -26,7 +26,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.data.formats import ColumnFormat, TableFormat
 from core.data.rule_words import describe_rule
+from core.data.spelling import spell_value
 from core.errors import InvalidParameterError
 from core.meta import StudioMetadata
 
@@ -55,10 +57,12 @@ class DrawLimits:
     draw_rows: int = 100_000
 
 
-def value_label(value: Any) -> str:
-    """A value as text: ``2.0`` reads ``2``, missing reads ``(missing)``."""
+def value_label(value: Any, fmt: ColumnFormat | None = None) -> str:
+    """A value as text: ``2.0`` reads ``2``, missing reads ``(missing)``, and true / false
+    as the input spelled them (``yes``) when ``fmt``, the column's recorded format, says so."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "(missing)"
+    value = spell_value(value, fmt)
     if isinstance(value, float | np.floating) and float(value).is_integer():
         return str(int(value))
     if isinstance(value, np.generic):
@@ -92,18 +96,20 @@ def check_column(column: str, real: pd.DataFrame, metadata: StudioMetadata, *, w
         )
 
 
-def match_value(column: str, text: Any, real: pd.Series) -> Any:
-    """The real value of ``column`` that ``text`` names (``"2"`` names 2, ``"yes"`` True).
+def match_value(column: str, text: Any, real: pd.Series, fmt: ColumnFormat | None = None) -> Any:
+    """The real value of ``column`` that ``text`` names (``"2"`` names 2, ``"yes"`` True, and
+    true / false in the words of ``fmt``, the column's recorded format).
 
     Raises:
         InvalidParameterError: no real value of the column reads as ``text``.
     """
     values = pd.Series(real.dropna().unique())
-    labels = {value_label(v): v for v in values}
+    labels = {value_label(v, fmt): v for v in values}  # as the file spells them
     given = value_label(text).strip()
-    if given in labels:
-        return labels[given]
-    folded = {label.casefold(): v for label, v in labels.items()}
+    known = {value_label(v): v for v in values} | labels
+    if given in known:
+        return known[given]
+    folded = {label.casefold(): v for label, v in known.items()}
     if given.casefold() in folded:
         return folded[given.casefold()]
     if pd.api.types.is_bool_dtype(real) and given.casefold() in _TRUE | _FALSE:
@@ -113,9 +119,13 @@ def match_value(column: str, text: Any, real: pd.Series) -> Any:
 
 
 def resolve_conditions(
-    conditions: Mapping[str, Any], real: pd.DataFrame, metadata: StudioMetadata
+    conditions: Mapping[str, Any],
+    real: pd.DataFrame,
+    metadata: StudioMetadata,
+    table: TableFormat | None = None,
 ) -> dict[str, Any]:
-    """Conditions with each value as the real column holds it, checked against ``real``.
+    """Conditions with each value as the real column holds it, checked against ``real``
+    (values may be written as the input file, ``table``, spells them).
 
     Raises:
         InvalidParameterError: an unknown or unusable column, or a value the column lacks.
@@ -123,7 +133,7 @@ def resolve_conditions(
     resolved = {}
     for column, text in conditions.items():
         check_column(column, real, metadata, what="Condition on")
-        resolved[column] = match_value(column, text, real[column])
+        resolved[column] = match_value(column, text, real[column], _format(table, column))
     return resolved
 
 
@@ -173,9 +183,10 @@ class Rebalance:
     def from_dict(cls, data: Mapping[str, Any]) -> Rebalance:
         return cls(data["column"], tuple((s["value"], float(s["share"])) for s in data["shares"]))
 
-    def labelled(self) -> dict[str, float]:
-        """Category label to target share."""
-        return {value_label(v): s for v, s in self.shares}
+    def labelled(self, table: TableFormat | None = None) -> dict[str, float]:
+        """Category label (as the input file, ``table``, spells it) to target share."""
+        fmt = _format(table, self.column)
+        return {value_label(v, fmt): s for v, s in self.shares}
 
 
 def resolve_rebalance(
@@ -184,6 +195,7 @@ def resolve_rebalance(
     real: pd.DataFrame,
     metadata: StudioMetadata,
     *,
+    table: TableFormat | None = None,
     tolerance: float = 1e-6,
 ) -> Rebalance:
     """Target shares for ``column``: equal over its real categories, or as given.
@@ -202,7 +214,7 @@ def resolve_rebalance(
         return Rebalance(column, tuple((c, 1 / len(categories)) for c in categories))
     named: dict[Any, float] = {}
     for text, share in shares.items():
-        value = match_value(column, text, real[column])
+        value = match_value(column, text, real[column], _format(table, column))
         if not 0.0 <= share <= 1.0 or math.isnan(share):
             raise InvalidParameterError(f"The share of '{text}' must be in 0..1; got {share:g}.")
         named[value] = share
@@ -220,6 +232,16 @@ class Shaping:
     rebalance: Rebalance | None = None
     rules: tuple[Mapping[str, Any], ...] = ()
     limits: DrawLimits = field(default_factory=DrawLimits)
+    # How the input file spells its values (yes / no), for labels only; never stored.
+    table: TableFormat | None = field(default=None, compare=False, repr=False)
+
+    def label(self, conditions: Mapping[str, Any]) -> str:
+        """A scenario as people read it: ``smoker=Yes, day=Sun``."""
+        return scenario_label(conditions, self.table)
+
+    def value_text(self, column: str, value: Any) -> str:
+        """One value of ``column`` as the input spells it."""
+        return value_label(value, _format(self.table, column))
 
     @property
     def active(self) -> bool:
@@ -267,16 +289,18 @@ class Shaping:
         )
 
 
-def describe_shaping(shaping: Mapping[str, Any] | None) -> str:
-    """A stored shaping (:meth:`Shaping.to_dict`) in a few words, or "" for none."""
+def describe_shaping(shaping: Mapping[str, Any] | None, table: TableFormat | None = None) -> str:
+    """A stored shaping (:meth:`Shaping.to_dict`) in a few words, or "" for none; values as
+    the input file (``table``) spells them."""
     if not shaping:
         return ""
     parts = []
     if conditions := shaping.get("conditions"):
-        parts.append(scenario_label(conditions))
+        parts.append(scenario_label(conditions, table))
     if rebalance := shaping.get("rebalance"):
+        fmt = _format(table, rebalance["column"])
         shares = ", ".join(
-            f"{value_label(s['value'])} {s['share']:.0%}" for s in rebalance["shares"]
+            f"{value_label(s['value'], fmt)} {s['share']:.0%}" for s in rebalance["shares"]
         )
         parts.append(f"{rebalance['column']} rebalanced to {shares}")
     if rules := shaping.get("rules"):
@@ -284,9 +308,22 @@ def describe_shaping(shaping: Mapping[str, Any] | None) -> str:
     return "; ".join(parts)
 
 
-def scenario_label(conditions: Mapping[str, Any]) -> str:
-    """``plan=premium, churned=True``."""
-    return ", ".join(f"{c}={value_label(v)}" for c, v in conditions.items()) or "all rows"
+def scenario_label(conditions: Mapping[str, Any], table: TableFormat | None = None) -> str:
+    """``plan=premium, churned=yes`` (true / false as the input file, ``table``, spells them)."""
+    return (
+        ", ".join(f"{c}={value_label(v, _format(table, c))}" for c, v in conditions.items())
+        or "all rows"
+    )
+
+
+def spelled_scenario(conditions: Mapping[str, Any], table: TableFormat | None) -> dict[str, Any]:
+    """``conditions`` with true / false values in the input's words, to match spelled rows
+    (:func:`core.data.formats.spell_booleans`)."""
+    return {c: spell_value(v, _format(table, c)) for c, v in conditions.items()}
+
+
+def _format(table: TableFormat | None, column: str) -> ColumnFormat | None:
+    return None if table is None else table.columns.get(column)
 
 
 def apportion(rows: int, shares: Sequence[float]) -> list[int]:

@@ -67,6 +67,7 @@ def draw_shaped(
                     conditions,
                     rows=count,
                     limits=shaping.limits,
+                    label=shaping.label(conditions),
                     wait=wait,
                     report=lambda got, before=done: report and report(before + got),
                 )
@@ -84,6 +85,7 @@ def draw_matching(
     *,
     rows: int,
     limits: DrawLimits,
+    label: str = "",
     wait: Callable[[], None] | None = None,
     report: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
@@ -116,8 +118,8 @@ def draw_matching(
         rare = drawn >= limits.probe_rows and matched / drawn < limits.min_match_share
         if rare or seconds > limits.seconds:
             raise StudioError(
-                f"Scenario {scenario_label(conditions)}: reached {have:,} of {rows:,} rows "
-                f"after drawing {drawn:,} ({matched / drawn:.2%} matched) in {seconds:.0f} s; "
+                f"Scenario {label or scenario_label(conditions)}: reached {have:,} of {rows:,} "
+                f"rows after drawing {drawn:,} ({matched / drawn:.2%} matched) in {seconds:.0f} s; "
                 "the model rarely makes it. Condition on fewer columns, fit longer, or use a "
                 "synthesizer that conditions directly (Gaussian copula)."
             )

@@ -180,10 +180,13 @@ def test_figures_read_only_the_first_rows_of_a_big_run(
     # Run
     real, synthetic = plot_tables(str(workspace_path), tips.id, tips_run.id)
 
-    # Assert: the run's first 50 rows, read with a limit, and 50 seeded training rows
+    # Assert: the run's first 50 rows, read with a limit, and 50 seeded training rows, with
+    # smoker as tips.csv spells it
     assert limits == [50]
     stored = read(workspace, tips_run.id)
-    assert synthetic.equals(stored.iloc[:50])
+    assert set(synthetic["smoker"]) == {"Yes", "No"}
+    yes = stored["smoker"].iloc[:50].map({True: "Yes", False: "No"})
+    assert synthetic.equals(stored.iloc[:50].assign(smoker=yes))
     assert len(real) == 50 and set(real.columns) == set(stored.columns)
 
 

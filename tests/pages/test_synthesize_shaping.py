@@ -161,7 +161,8 @@ def test_a_synthesizer_that_cannot_condition_is_refused_in_one_line(
 def test_conditions_are_prefilled_from_compare_once(
     studio: Callable[..., AppTest], workspace: Workspace, tips: DatasetInfo
 ) -> None:
-    # Setup: what Compare's "Generate more of these" leaves, with a column tips lacks
+    # Setup: what Compare's "Generate more of these" leaves, with a column tips lacks; a run
+    # stored before labels followed the file's spellings named smoker's Yes "True"
     at = studio(dataset_id=tips.id).switch_page(PAGE)
     at.session_state["studio.state"].shaping_prefill = {
         "conditions": {"smoker": "True", "plan": "gold"}
@@ -175,13 +176,13 @@ def test_conditions_are_prefilled_from_compare_once(
     # Assert: filled in and said once; the value stays for the run
     assert not at.exception
     assert said == [
-        "Conditions filled in from Compare: smoker=True. Left out (not a value this table can "
+        "Conditions filled in from Compare: smoker=Yes. Left out (not a value this table can "
         "be shaped by): plan=gold."
     ]
     assert not at.info
     assert at.session_state["studio.state"].shaping_prefill is None
     assert at.multiselect(key=f"{KEY}.columns").value == ["smoker"]
-    assert at.selectbox(key=f"{KEY}.value.smoker").value == "True"
+    assert at.selectbox(key=f"{KEY}.value.smoker").value == "Yes"  # as tips.csv spells it
     _submit(at, rows=100)
     [run] = workspace.list_runs(tips.id)
     assert set(workspace.read_synthetic(run.id)["smoker"]) == {True}
