@@ -20,7 +20,7 @@ def bundle_bytes(workspace_path: str, run_id: int) -> bytes:
     return export_bundle(open_workspace(workspace_path), run_id)
 
 
-def bundle_download(workspace: Workspace, run_id: int) -> None:
+def bundle_download(workspace: Workspace, run_id: int, *, key: str = "runs.bundle") -> None:
     """A download button for the run's bundle, or the one-line reason it cannot be built."""
     try:
         data = bundle_bytes(str(workspace.path), int(run_id))
@@ -34,5 +34,5 @@ def bundle_download(workspace: Workspace, run_id: int) -> None:
         mime="application/zip",
         help="Metadata, parameters, seed, library versions, the scores and a Python script "
         "that reruns this run with plain SDV. No model file and no data rows.",
-        key="runs.bundle",
+        key=key,
     )

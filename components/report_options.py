@@ -44,27 +44,43 @@ def report_columns_picker(
 
 def report_download(
     path: str, dataset_id: int, run_id: int, sdtypes: dict[str, str], *, file_name: str,
-    override_at: str | None,
+    override_at: str | None, key: str = "compare.report", pick: bool = True,
 ) -> None:  # fmt: skip
-    """The report's columns, what else it holds, and its download button."""
-    columns = report_columns_picker(
-        path, dataset_id, run_id, sdtypes, list(compare.learned_only(sdtypes))
-    )
+    """The report's columns, what else it holds, and its download button (widget ``key``).
+
+    Compare offers it with the columns picker (``pick``); Export without one, with the columns
+    picked on Compare, or the default ones worked out only when the report is downloaded, so
+    the page never reads the rows to draw a button.
+    """
+    if pick:
+        columns: list[str] | None = report_columns_picker(
+            path, dataset_id, run_id, sdtypes, list(compare.learned_only(sdtypes))
+        )
+    else:
+        columns = get_state().report_columns.get(run_id)
+        st.caption(
+            f"It plots the columns picked on Compare: {', '.join(columns) or 'none'}."
+            if columns is not None
+            else "It plots the most informative columns; pick others on Compare."
+        )
     utility = get_state().utility_results.get(run_id)
     if utility is not None:
         st.caption(
             f"The report includes the utility result for '{utility['target']}' measured on "
-            "the Utility tab."
+            "Compare's Utility tab."
         )
     else:
-        st.caption("Pick a column on the Utility tab to add its utility result to the report.")
+        st.caption(
+            "Pick a column on Compare's Utility tab to add its utility result to the report."
+        )
+    chosen = None if columns is None else tuple(columns)
     st.download_button(
         "Download the HTML report",
         data=lambda: compare.report_html(
-            path, dataset_id, run_id, sdtypes, override_at, tuple(columns), utility
+            path, dataset_id, run_id, sdtypes, override_at, chosen, utility
         ),
         file_name=file_name,
         mime="text/html",
-        key="compare.report",
+        key=key,
         on_click="ignore",  # as on the Export page: a rerun could strand the deferred request
     )

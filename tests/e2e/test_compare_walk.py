@@ -8,7 +8,9 @@ added rule (tip ≤ total_bill) and augmentation measured on time.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -180,3 +182,42 @@ def test_the_shaping_tab_shows_rules_scenarios_shares_and_augmentation(
     expect(main.get_by_text(re.compile(r"^Minority class 'Lunch' recall"))).to_be_visible()
     main.get_by_text("Augmentation", exact=True).scroll_into_view_if_needed()
     page.screenshot(path=str(ui.doc_screenshot("compare_shaping_after.png")))
+
+
+def test_export_offers_the_report_of_the_columns_picked_on_compare_and_the_bundle(
+    page: Page, shaped: Shaped, tmp_path: Path
+) -> None:
+    # Setup: smoker and size picked on Compare
+    main = ui.main(page)
+    _open_compare(page, shaped)
+    picker = main.locator(f".st-key-compare-report-columns-{shaped.run_id}")
+    _pick(page, picker, ["smoker", "size"])
+
+    # Run: on to Export in the same session, and both take-aways downloaded there
+    main.get_by_role("link", name="Next: export").click()
+    expect(main.get_by_role("heading", name="Export", level=1)).to_be_visible(timeout=UI_TIMEOUT_MS)
+    ui.settle(page)
+    expect(
+        main.get_by_text("It plots the columns picked on Compare: smoker, size.")
+    ).to_be_visible()
+    files = {}
+    for name, label in (
+        ("report", "Download the HTML report"),
+        ("bundle", "Download reproducibility bundle (.zip)"),
+    ):
+        with page.expect_download(timeout=UI_TIMEOUT_MS) as download:
+            main.get_by_role("button", name=label).click()
+        files[name] = tmp_path / download.value.suggested_filename
+        download.value.save_as(files[name])
+
+    # Assert: the report plots the picked columns, smoker in the input's words; the bundle
+    # is the run's
+    ui.no_errors(page)
+    report = files["report"].read_text(encoding="utf-8")
+    assert re.findall(r"<h3>Column: (.*?)</h3>", report) == ["smoker", "size"]
+    assert files["report"].name == f"tips_run{shaped.run_id}_report.html"
+    smoker = report[report.index("<h3>Column: smoker</h3>") : report.index("<h3>Column: size</h3>")]
+    assert '"Yes"' in smoker and '"No"' in smoker and '"True"' not in smoker
+    with zipfile.ZipFile(files["bundle"]) as bundle:
+        run = json.loads(bundle.read("run.json"))
+    assert run["run_id"] == shaped.run_id

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from core.export.writers import EXPORT_FORMATS
 from core.workspace.records import DatasetInfo, RunInfo
 from core.workspace.store import Workspace
+from tests.pages.conftest import STATE_KEY
 
 PAGE = "pages/5_export.py"
 REASON = "Shared with the internal modelling team only, under contract."
@@ -32,6 +33,19 @@ def _gate(workspace: Workspace, run: RunInfo, *, passed: bool) -> RunInfo:
     }
     workspace.set_scores(run.id, scores)
     return workspace.get_run(run.id)
+
+
+def _row_downloads(at: AppTest) -> list[str]:
+    """The labels of the buttons that download the synthetic rows (not the report or bundle)."""
+    return [d.label for d in at.download_button if d.key == "export.download"]
+
+
+def _takeaways(at: AppTest) -> list[str]:
+    """The labels of the report's and the bundle's download buttons."""
+    return [d.label for d in at.download_button if d.key in ("export.report", "export.bundle")]
+
+
+TAKEAWAYS = ["Download the HTML report", "Download reproducibility bundle (.zip)"]
 
 
 @pytest.fixture
@@ -63,7 +77,8 @@ def test_measured_checks_are_listed_with_what_they_do_not_prove(
     statement = " ".join(c.value for c in at.caption)
     assert "do not rule out re-identification" in statement
     assert "anonym" not in statement.lower()
-    assert bool(at.download_button) == tips_run.scores["privacy"]["gate"]["passed"]
+    assert bool(_row_downloads(at)) == tips_run.scores["privacy"]["gate"]["passed"]
+    assert _takeaways(at) == TAKEAWAYS
 
 
 def test_passing_run_downloads_every_format(
@@ -80,10 +95,11 @@ def test_passing_run_downloads_every_format(
     fmt = at.radio(key="export.format")
     assert fmt.options == [f.label for f in EXPORT_FORMATS.values()]
     assert fmt.options == ["CSV", "Parquet", "Excel"]
-    assert [d.label for d in at.download_button] == ["Download CSV"]
+    assert _row_downloads(at) == ["Download CSV"]
     at.radio(key="export.format").set_value("xlsx").run()
     assert not at.exception
-    assert [d.label for d in at.download_button] == ["Download Excel"]
+    assert _row_downloads(at) == ["Download Excel"]
+    assert _takeaways(at) == TAKEAWAYS
 
 
 def test_failing_run_locks_downloads_until_an_override_is_recorded(
@@ -92,7 +108,8 @@ def test_failing_run_locks_downloads_until_an_override_is_recorded(
     # Setup
     at = shown(PAGE, dataset_id=tips.id, run_id=failing.id)
     assert at.error[0].value == "Release checks failed: dcr_share."
-    assert not at.download_button
+    assert not _row_downloads(at)
+    assert _takeaways(at) == TAKEAWAYS  # neither holds a row: offered while the rows are locked
     assert "Possible leakage found" in " ".join(c.value for c in at.caption)
 
     # Run: no confirmation, then a too-short reason, then a proper one
@@ -113,4 +130,25 @@ def test_failing_run_locks_downloads_until_an_override_is_recorded(
     assert override["reason"] == REASON
     assert override["failing"] == ["dcr_share"]
     assert REASON in at.warning[0].value
-    assert [d.label for d in at.download_button] == ["Download CSV"]
+    assert _row_downloads(at) == ["Download CSV"]
+
+
+def test_the_report_plots_the_columns_picked_on_compare_or_says_it_plots_the_default(
+    shown: Callable[..., AppTest], tips: DatasetInfo, passing: RunInfo
+) -> None:
+    # Setup: a first visit, then the session after smoker and tip were picked on Compare
+    first = shown(PAGE, dataset_id=tips.id, run_id=passing.id)
+
+    # Run
+    first.session_state[STATE_KEY].report_columns[passing.id] = ["smoker", "tip"]
+    first.run()
+
+    # Assert: no picker here; the captions say what the report plots and how to change it
+    assert not first.exception
+    assert not first.multiselect
+    captions = [c.value for c in first.caption]
+    assert "It plots the columns picked on Compare: smoker, tip." in captions
+    fresh = [c.value for c in shown(PAGE, dataset_id=tips.id, run_id=passing.id).caption]
+    assert "It plots the most informative columns; pick others on Compare." in fresh
+    utility = "Pick a column on Compare's Utility tab to add its utility result to the report."
+    assert utility in fresh
