@@ -5,6 +5,7 @@ before the server opens it)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -46,8 +47,15 @@ def main(page: Page) -> Locator:
     return page.locator('[data-testid="stMain"]')
 
 
+# The app's script state while a rerun is asked for or running (``data-test-script-state``).
+BUSY = re.compile(r"^(running|rerunRequested)$")
+
+
 def settle(page: Page, timeout: int = FIT_TIMEOUT_MS) -> None:
-    """Wait until Streamlit has finished the current rerun (no running status widget)."""
+    """Wait until Streamlit has finished the current rerun: the app's script state is not
+    running or asked for, and no running status widget shows."""
+    app = page.locator('[data-testid="stApp"]')
+    expect(app).not_to_have_attribute("data-test-script-state", BUSY, timeout=timeout)
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout)
 
 
@@ -74,9 +82,21 @@ def go_to(page: Page, title: str) -> None:
 
 
 def choose(page: Page, label: str, option: str, *, many: bool = False) -> None:
-    """Pick ``option`` in the select box (or, ``many``, the multiselect) named ``label``."""
-    main(page).get_by_role("combobox", name=label, exact=True).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Pick ``option`` in the select box (or, ``many``, the multiselect) named ``label``.
+
+    A rerun that ends while the menu is open draws the box again and closes the menu: the box
+    is clicked again (three tries at most) until the option shows.
+    """
+    box = main(page).get_by_role("combobox", name=label, exact=True)
+    choice = page.get_by_role("option", name=option, exact=True)
+    for _ in range(3):
+        settle(page)
+        if not choice.is_visible():
+            box.click()
+        with contextlib.suppress(AssertionError):
+            expect(choice).to_be_visible(timeout=5_000)
+            break
+    choice.click()
     if many:  # a multiselect stays open for another choice (Escape would clear a selectbox)
         page.keyboard.press("Escape")
     settle(page)
