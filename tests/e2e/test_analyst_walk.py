@@ -98,12 +98,8 @@ def test_pairs_on_a_wide_text_table_open_on_an_informative_bounded_figure(
     assert max(sizes) < MAX_MESSAGE_BYTES, f"largest message {max(sizes):,} bytes"
 
     # Run + Assert: the worst pair there is, names against cities, is bounded too
-    main.get_by_role("combobox", name="X", exact=True).click()
-    page.get_by_role("option", name="name", exact=True).click()
-    ui.settle(page)
-    main.get_by_role("combobox", name="Y", exact=True).click()
-    page.get_by_role("option", name="city", exact=True).click()
-    ui.settle(page)
+    ui.choose(page, "X", "name")
+    ui.choose(page, "Y", "city")
     name_city = pair_chart.filter(has_text="city against name")
     expect(name_city).to_have_count(1)
     expect(name_city.locator(".js-plotly-plot")).to_be_visible()

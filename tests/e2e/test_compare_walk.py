@@ -103,8 +103,7 @@ def test_the_report_plots_the_columns_picked_on_compare(
     # Run: pick smoker and tip, measure utility on time, then download the report
     _pick(page, picker, ["smoker", "tip"])
     main.get_by_role("tab", name="Utility").click()
-    main.get_by_role("combobox", name="Column to predict").click()
-    page.get_by_role("option", name="time", exact=True).click()
+    ui.choose(page, "Column to predict", "time")
     expect(main.get_by_text("The report includes the utility result for 'time'")).to_be_visible(
         timeout=UI_TIMEOUT_MS
     )

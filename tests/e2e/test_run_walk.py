@@ -115,6 +115,7 @@ def _bakeoff_once(page: Page, walk: Walk) -> tuple[str, list[list[str]]]:
     ui.open_page(page, f"{walk.url}/bakeoff?dataset={walk.ids['tips']}")
     chosen = main.get_by_role("combobox", name="Synthesizers", exact=False).first
     chosen.click()
+    expect(page.get_by_role("listbox")).to_be_visible()  # the menu, before asking what it lists
     for label in ("Gaussian copula", "TVAE"):
         option = page.get_by_role("option", name=label, exact=True)
         if option.count():
