@@ -258,8 +258,8 @@ def rebalance_result(
 ) -> RebalanceResult:
     """The shares of ``rebalance.column`` before (real rows), asked for and reached (tally).
 
-    With ``table`` (how the input spells its values), ``real`` and the tallied rows are spelled
-    so too (:func:`core.data.formats.spell_booleans`), and so are the asked-for shares.
+    ``real`` and the tallied rows come spelled as the input spells its values
+    (:func:`core.data.spelling.spell_booleans`); ``table`` spells the asked-for shares to match.
     """
     before = as_labels(real[rebalance.column]).fillna("(missing)").value_counts(normalize=True)
     return RebalanceResult(

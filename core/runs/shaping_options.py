@@ -94,10 +94,8 @@ def shapeable_columns(
         except InvalidParameterError:
             continue
         labels = as_labels(spelled[column])
-        aliases = {}
-        if spelled[column] is not real[column]:  # true / false spelled in words
-            fmt = table.columns[column] if table else None
-            aliases = {label: spell_label(label, fmt) for label in ("True", "False")}
+        fmt = table.columns.get(column) if table else None  # true / false spelled in words?
+        aliases = {k: v for k in ("True", "False") if (v := spell_label(k, fmt)) != k}
         counts = labels.fillna(MISSING).value_counts(normalize=True)
         present = sorted(labels.dropna().unique().tolist(), key=value_label)
         if len(present) < 1:

